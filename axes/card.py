@@ -1,0 +1,130 @@
+"""README.md -> Card: YAML front matter (with the line of each key and list item) and body lines that
+know their section heading and whether they sit in a code block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import AxesError
+
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.I)
+FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+TAGS = re.compile(r"<[^>]{1,200}>")
+MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line in README.md
+    text: str
+    section: str  # the heading path, " > "-joined, "" before the first heading
+    code: bool  # inside a fenced code block
+
+
+@dataclass(frozen=True)
+class Card:
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    fm_lines: dict[str, int] = field(default_factory=dict)  # "key" and "key=value" -> line
+    lines: tuple[Line, ...] = ()
+
+    @property
+    def body_words(self) -> int:
+        return sum(len(line.text.split()) for line in self.lines if not line.code)
+
+
+def parse_card(text: str | None) -> Card:
+    if not text:
+        return Card()
+    lines = text.splitlines()
+    data: dict[str, Any] = {}
+    fm_lines: dict[str, int] = {}
+    start = 0
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+        if end is None:
+            raise AxesError("front matter opened with --- is never closed", where="README.md", line=1)
+        data = _load_front_matter("\n".join(lines[1:end]))
+        fm_lines = _front_matter_lines(lines[1:end])
+        start = end + 1
+    return Card(front_matter=data, fm_lines=fm_lines, lines=tuple(_body(lines, start)))
+
+
+def _load_front_matter(text: str) -> dict[str, Any]:
+    try:
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - CSafeLoader/SafeLoader only
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise AxesError(f"broken YAML front matter: {problem}", where="README.md",
+                        line=mark.line + 2 if mark else None) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AxesError("front matter must be a YAML mapping", where="README.md", line=2)
+    return data
+
+
+def _front_matter_lines(lines: list[str]) -> dict[str, int]:
+    """Line numbers of top-level keys and of list items under them (README line = index + 2)."""
+    found: dict[str, int] = {}
+    key = None
+    for index, line in enumerate(lines):
+        number = index + 2
+        top = re.match(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*)$", line)
+        if top:
+            key = top.group(1)
+            found.setdefault(key, number)
+            inline = top.group(2).strip().strip("[]")
+            for item in inline.split(","):
+                item = item.strip().strip("'\"")
+                if item:
+                    found.setdefault(f"{key}={item.lower()}", number)
+            continue
+        item = re.match(r"^\s*-\s+['\"]?([^'\"#]+?)['\"]?\s*$", line)
+        if item and key:
+            found.setdefault(f"{key}={item.group(1).lower()}", number)
+    return found
+
+
+def _body(lines: list[str], start: int) -> list[Line]:
+    out: list[Line] = []
+    stack: list[tuple[int, str]] = []
+    in_code = False
+    for index in range(start, len(lines)):
+        raw = lines[index]
+        if FENCE.match(raw):
+            in_code = not in_code
+            continue
+        heading = None if in_code else HEADING.match(raw) or HTML_HEADING.search(raw)
+        if heading:
+            level = len(heading.group(1)) if heading.re is HEADING else int(heading.group(1))
+            title = TAGS.sub("", heading.group(2)).strip(" *_`")
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, title))
+        text = raw[:MAX_LINE]
+        if not text.strip():
+            continue
+        out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code))
+    return out
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence (or table cell) of `text` holding the span [start, end)."""
+    left = 0
+    for match in SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right_match = SENTENCE_END.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    return text[left:right]

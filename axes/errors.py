@@ -1,0 +1,29 @@
+"""One error type for everything a user can get wrong; the CLI turns it into one line and exit code 2."""
+
+from __future__ import annotations
+
+
+class AxesError(Exception):
+    """Bad input or an unreachable target: one line naming the file/target (and line)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, where: str | None = None, line: int | None = None):
+        self.where = where
+        self.line = line
+        self.message = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if self.where is None:
+            return self.message
+        place = f"{self.where}:{self.line}" if self.line is not None else self.where
+        return f"{place}: {self.message}"
+
+
+class TargetNotFound(AxesError):
+    """The target names nothing this machine or the Hub can read."""
+
+
+class RuleError(AxesError):
+    """A rule file is malformed or a rule is invalid."""

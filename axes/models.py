@@ -1,0 +1,177 @@
+"""The typed objects passed between the pipeline's stages.
+
+target -> Snapshot (files as text) -> Facts + Evidence -> Tags -> Verdict -> rendering.
+Every object is frozen: a stage never changes what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AXES = ("backbone", "post_training", "inference", "product")
+Axis = Literal["backbone", "post_training", "inference", "product"]
+SourceKind = Literal["hub", "cache", "local", "catalog", "card"]
+# The file names evidence may cite (CONTRACT.md): card text and front matter both cite README.md.
+# Grown beyond the contract: "name" (the repo's own name) and "files" (a file's presence or absence).
+EvidenceFile = Literal["config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Strength(str, Enum):
+    verified = "verified"  # read from a machine-readable file
+    declared = "declared"  # the card names it specifically
+    hinted = "hinted"  # vague or indirect wording
+
+    @property
+    def weight(self) -> float:
+        return {"verified": 1.0, "declared": 0.7, "hinted": 0.3}[self.value]
+
+
+class HubInfo(Frozen):
+    """What the Hub's model_info says beside the files."""
+
+    safetensors_total: int | None = None
+    gated: bool | str | None = None
+    pipeline_tag: str | None = None
+    tags: tuple[str, ...] = ()
+    base_models: tuple[str, ...] = ()
+    sha: str | None = None
+    files: tuple[str, ...] = ()
+
+
+class Snapshot(Frozen):
+    """The files of one model, as text, and where they came from.
+
+    `files` maps a canonical name (config.json, README.md, chat_template, generation_config.json,
+    tokenizer_config.json, quantize_config.json, mergekit_config.yml) to its text.
+    """
+
+    target: str
+    source: SourceKind
+    files: dict[str, str] = Field(default_factory=dict)
+    hub: HubInfo | None = None
+    notices: tuple[str, ...] = ()
+    repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+
+
+class Evidence(Frozen):
+    file: EvidenceFile
+    line: int | None = None
+    text: str
+
+
+class Tag(Frozen):
+    name: str
+    strength: Strength
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Facts(Frozen):
+    """Backbone facts computed from config.json (CONTRACT.md `facts`). None means "not established"."""
+
+    architecture: str | None = None
+    model_type: str | None = None
+    total_params: int | None = None
+    active_params: int | None = None
+    params_source: Literal["computed", "safetensors", "card"] | None = None
+    layers: int | None = None
+    hidden_size: int | None = None
+    heads: int | None = None
+    kv_heads: int | None = None
+    attention: Literal["MHA", "GQA", "MQA", "MLA"] | None = None
+    sliding_window: int | None = None
+    attention_pattern: str | None = None
+    position: Literal["rope", "alibi", "absolute", "nope", "rope+nope", "relative"] | None = None
+    rope_theta: float | None = None
+    rope_scaling: Literal["yarn", "linear", "dynamic", "llama3", "longrope"] | None = None
+    context_length: int | None = None
+    experts: int | None = None
+    experts_per_token: int | None = None
+    shared_experts: int | None = None
+    kv_cache_bytes_per_token: int | None = None
+    mtp_layers: int | None = None
+    mtp_params: int | None = None
+    hub_params: int | None = None
+    vocab_size: int | None = None
+    quantization: str | None = None
+    base_model: str | list[str] | None = None
+    # Grows beyond the contract's minimum (allowed: the contract may only grow).
+    structure: Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"] | None = None
+    multimodal: bool | None = None
+    kv_cache_note: str | None = None
+
+
+class FactSource(Frozen):
+    """Where a fact was read: the config key (and its line) that established it."""
+
+    key: str
+    line: int | None = None
+
+
+class Backbone(Frozen):
+    facts: Facts
+    sources: dict[str, FactSource] = Field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+class AxisRow(Frozen):
+    axis: Axis
+    tags: tuple[Tag, ...] = ()
+    murk: float
+    marketing: tuple[Evidence, ...] = ()
+    expected: int = 0  # how many kinds of fact this axis should establish
+
+
+class Lenses(Frozen):
+    structure: str | None
+    moe: bool | None
+    reasoning: bool | None
+    summary: str
+    lesson: str = ""  # lesson 04's sentence for this combination
+
+
+class Murkiest(Frozen):
+    axis: Axis
+    why: str
+
+
+class Lineage(Frozen):
+    base_model: tuple[str, ...] = ()
+    relation: str | None = None  # finetune | quantized | merge | adapter | None
+
+
+class Verdict(Frozen):
+    target: str
+    source: SourceKind
+    lenses: Lenses
+    backbone: Backbone
+    rows: dict[str, AxisRow]
+    murkiest: Murkiest
+    lineage: Lineage = Lineage()
+    notices: tuple[str, ...] = ()
+
+    def to_contract(self) -> dict[str, Any]:
+        """The JSON shape of CONTRACT.md."""
+        return {
+            "target": self.target,
+            "source": self.source,
+            "lenses": self.lenses.model_dump(),
+            "facts": self.backbone.facts.model_dump(mode="json"),
+            "axes": {
+                name: {
+                    "tags": [tag.model_dump(mode="json") for tag in row.tags],
+                    "murk": row.murk,
+                }
+                for name, row in self.rows.items()
+            },
+            "murkiest": self.murkiest.model_dump(),
+            "lineage": self.lineage.model_dump(),
+            "notices": list(self.notices),
+        }

@@ -1,0 +1,176 @@
+"""Verdict -> text: the rich table, JSON (CONTRACT.md), YAML, Markdown. Renderers return strings and
+never print; rich is imported only by the table renderer (start-up time).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+from .i18n import Lang, lesson, t
+from .models import AXES, Evidence, Facts, Tag, Verdict
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+
+
+def human(n: int | None) -> str:
+    if n is None:
+        return "?"
+    for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= size:
+            return f"{n / size:.3g}{unit}" if n / size < 100 else f"{n / size:.0f}{unit}"
+    return str(n)
+
+
+def backbone_facts(facts: Facts, lang: Lang = "en") -> list[str]:
+    """Short phrases for the backbone row, most telling first."""
+    if facts.structure is None and facts.total_params is None:
+        return []
+    parts = []
+    structure = {"moe": "MoE", "dense": "dense"}.get(facts.structure or "", facts.structure or "?")
+    if facts.experts:
+        shared = f" + {facts.shared_experts} shared" if facts.shared_experts else ""
+        structure += f" ({facts.experts} experts{shared}, top-{facts.experts_per_token})"
+    parts.append(structure)
+    if facts.total_params:
+        active = ""
+        if facts.active_params and facts.active_params != facts.total_params:
+            active = f" / {human(facts.active_params)} {t('active', lang)}"
+        parts.append(f"{human(facts.total_params)} {t('params', lang)}{active}")
+    if facts.attention:
+        kv = f" ({facts.kv_heads} KV heads)" if facts.attention == "GQA" and facts.kv_heads else ""
+        parts.append(f"{facts.attention}{kv}")
+    if facts.position:
+        scaling = f"+{facts.rope_scaling}" if facts.rope_scaling else ""
+        parts.append(f"{facts.position}{scaling}")
+    if facts.attention_pattern and facts.attention_pattern != "global":
+        window = f" {facts.sliding_window}" if facts.sliding_window else ""
+        parts.append(f"{facts.attention_pattern}{window}")
+    if facts.context_length:
+        parts.append(f"{t('context', lang)} {facts.context_length:,}")
+    if facts.kv_cache_bytes_per_token:
+        parts.append(f"{t('kv_cache', lang)} {facts.kv_cache_bytes_per_token:,} {t('bytes_per_token', lang)}")
+    if facts.mtp_layers:
+        parts.append(f"MTP x{facts.mtp_layers} ({human(facts.mtp_params)})")
+    if facts.quantization:
+        parts.append(f"quant {facts.quantization}")
+    return parts
+
+
+def tag_label(tag: Tag) -> str:
+    return f"{tag.name} ({tag.strength.value})"
+
+
+def cite(ev: Evidence) -> str:
+    return f"{ev.file}:{ev.line}" if ev.line else ev.file
+
+
+def row_cells(verdict: Verdict, axis: str, lang: Lang) -> tuple[str, str]:
+    row = verdict.rows[axis]
+    found: list[str] = []
+    where: list[str] = []
+    if axis == "backbone":
+        found += backbone_facts(verdict.backbone.facts, lang)
+        where += sorted({f"config.json:{s.line}" for s in verdict.backbone.sources.values() if s.line},
+                        key=lambda c: int(c.rsplit(":", 1)[1]))[:4]
+    if axis == "post_training" and verdict.lineage.base_model:
+        relation = verdict.lineage.relation or t("lineage", lang)
+        found.append(f"{relation} of {', '.join(verdict.lineage.base_model)}")
+    tags = [tg for tg in row.tags if axis != "backbone" or tg.strength.value != "verified"]
+    found += [tag_label(tg) for tg in tags]
+    for tg in tags:
+        for ev in tg.evidence[:1]:
+            if cite(ev) not in where:
+                where.append(cite(ev))
+    if row.marketing:
+        found.append(f"{len(row.marketing)} {t('marketing', lang)}")
+    return (", ".join(found) or t("nothing", lang)), ", ".join(where[:6])
+
+
+def lenses_line(verdict: Verdict, lang: Lang) -> str:
+    lens = verdict.lenses
+    return f"{lens.summary} — {lesson(lens.summary, lens.lesson, lang)}"
+
+
+def render(verdict: Verdict, fmt: Format, lang: Lang = "en", explain: bool = False, width: int | None = None) -> str:
+    if fmt is Format.json:
+        return json.dumps(verdict.to_contract(), ensure_ascii=False, indent=2)
+    if fmt is Format.yaml:
+        import yaml
+
+        return yaml.safe_dump(verdict.to_contract(), allow_unicode=True, sort_keys=False)
+    if fmt is Format.markdown:
+        return markdown(verdict, lang, explain)
+    return table(verdict, lang, explain, width)
+
+
+def markdown(verdict: Verdict, lang: Lang, explain: bool = False) -> str:
+    lines = [f"## {verdict.target}", "", f"{t('source', lang)}: {verdict.source}  ",
+             f"{t('lenses', lang)}: {lenses_line(verdict, lang)}", "",
+             f"| {t('axis', lang)} | {t('facts', lang)} | {t('where', lang)} | {t('murk', lang)} |",
+             "|---|---|---|---|"]
+    for axis in AXES:
+        found, where = row_cells(verdict, axis, lang)
+        mark = " **▲**" if axis == verdict.murkiest.axis else ""
+        lines.append(f"| {t(axis, lang)}{mark} | {_md(found)} | {_md(where)} | {verdict.rows[axis].murk:.2f} |")
+    lines += ["", f"**{t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)}** — {verdict.murkiest.why}"]
+    if explain:
+        lines += ["", *explain_lines(verdict)]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def explain_lines(verdict: Verdict) -> list[str]:
+    out = []
+    for axis in AXES:
+        row = verdict.rows[axis]
+        for tag in row.tags:
+            out.append(f"{axis}  {tag.name}  [{tag.strength.value}]  rule {tag.rule}")
+            out += [f"    {cite(ev)}  {ev.text}" for ev in tag.evidence]
+        for ev in row.marketing:
+            out.append(f"{axis}  marketing  {cite(ev)}  {ev.text}")
+    return out
+
+
+def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(width=width or 110, record=True, file=_Null(), color_system=None, highlight=False)
+    grid = Table(title=f"{verdict.target}  [{verdict.source}]", title_justify="left", show_lines=True,
+                 expand=True)
+    grid.add_column(t("axis", lang), no_wrap=True, ratio=2)
+    grid.add_column(t("facts", lang), ratio=6)
+    grid.add_column(t("where", lang), ratio=3)
+    grid.add_column(t("murk", lang), justify="right", ratio=1)
+    for axis in AXES:
+        found, where = row_cells(verdict, axis, lang)
+        name = t(axis, lang) + (" ▲" if axis == verdict.murkiest.axis else "")
+        grid.add_row(name, found, where, f"{verdict.rows[axis].murk:.2f}")
+    console.print(grid)
+    console.print(Text(f"{t('lenses', lang)}: {lenses_line(verdict, lang)}"))
+    console.print(Text(f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {verdict.murkiest.why}"))
+    for note in (verdict.backbone.facts.kv_cache_note, *verdict.backbone.notes):
+        if note:
+            console.print(Text(f"· {note}"))
+    if explain:
+        for line in explain_lines(verdict):
+            console.print(Text(line))
+    return console.export_text().rstrip() + "\n"
+
+
+class _Null:
+    def write(self, _: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass

@@ -1,0 +1,379 @@
+"""Rule files: schema, loading with line-accurate errors, regex safety, and compilation.
+
+A rule file is YAML: `axis: <axis>` and `rules: [...]`. Each rule sets one tag when any of its
+matchers (card, front_matter, template, config, generation, facts, name, files) holds; see
+README "How to add a rule". Unknown keys are errors, reported as `file:line: rule "id": ...`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleError
+from .models import Strength
+
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Headings whose text is never evidence about this model: citations, licences, contact lines.
+DEFAULT_SKIP_SECTIONS = r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a rule regex, refusing what could backtrack catastrophically.
+
+    Python's re cannot be interrupted, so a pattern like (a+)+ on a long line would hang the tool.
+    We refuse an unbounded repeat (*, +, {n,}) of a group that itself repeats or alternates, and
+    backreferences; lines are also cut at 2,000 characters before matching.
+    """
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as err:
+        raise ValueError(f"regex {pattern!r} does not compile: {err}") from None
+    if re.search(r"\\[1-9]|\(\?P=", pattern):
+        raise ValueError(f"regex {pattern!r} uses a backreference (can take exponential time)")
+    stack: list[dict[str, bool]] = []
+    escaped = in_class = False
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+            continue
+        if in_class:
+            in_class = char != "]"
+            continue
+        if char == "[":
+            in_class = True
+        elif char == "(":
+            stack.append({"repeats": False})
+        elif char == ")" and stack:
+            inner = stack.pop()
+            if inner["repeats"] and _unbounded_repeat_at(pattern, i + 1):
+                raise ValueError(f"regex {pattern!r} repeats a repeating group (catastrophic backtracking)")
+            if stack:
+                stack[-1]["repeats"] = stack[-1]["repeats"] or inner["repeats"]
+        elif char in "*+" or char == "{" and re.match(r"\{\d*,\d*\}", pattern[i:]):
+            if stack:
+                stack[-1]["repeats"] = True
+        elif char == "|" and stack:
+            stack[-1]["repeats"] = stack[-1]["repeats"] or _unbounded_repeat_at(pattern, _group_end(pattern, i) + 1)
+    return compiled
+
+
+def _unbounded_repeat_at(pattern: str, i: int) -> bool:
+    return i < len(pattern) and (pattern[i] in "*+" or bool(re.match(r"\{\d+,\}", pattern[i:])))
+
+
+def _group_end(pattern: str, i: int) -> int:
+    depth, escaped = 0, False
+    for j in range(i, len(pattern)):
+        char = pattern[j]
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return j
+            depth -= 1
+    return len(pattern)
+
+
+class CardMatch(Strict):
+    """Phrases in the card body, read in context."""
+
+    patterns: list[str] = Field(min_length=1)
+    sections: str | None = None  # only lines under headings matching this regex
+    skip_sections: str | None = None  # also ignore lines under these headings (citations etc. always are)
+    unless: list[str] = []  # a sentence that also matches one of these is not evidence
+    negation: bool = True  # "no RLHF", "does not support tools" are not evidence
+    code: bool = False  # read fenced code blocks too
+    self_only: bool = False  # ignore sentences about another model (the chat variant, distilled students)
+    strength: Strength | None = None
+
+    @field_validator("patterns", "unless")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            check_regex(pattern)
+        return value
+
+    @field_validator("sections", "skip_sections")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_regex(value)
+        return value
+
+
+class TextMatch(Strict):
+    """Regexes over a whole file's text (the chat template)."""
+
+    patterns: list[str] = Field(min_length=1)
+    unless: list[str] = []  # the file matching one of these cancels the match
+    strength: Strength | None = None
+
+    @field_validator("patterns", "unless")
+    @classmethod
+    def _regexes(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            check_regex(pattern)
+        return value
+
+
+Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
+
+
+class Condition(Strict):
+    """A test on one key of a JSON file, front matter or the computed facts (dotted keys reach nested dicts)."""
+
+    key: str
+    op: Op = "exists"
+    value: Any = None
+
+    @model_validator(mode="after")
+    def _value_fits(self) -> Condition:
+        if self.op in ("gt", "gte", "lt", "lte") and not isinstance(self.value, (int, float)):
+            raise ValueError(f"op {self.op!r} needs a number value")
+        if self.op == "in" and not isinstance(self.value, list):
+            raise ValueError("op 'in' needs a list value")
+        if self.op == "regex":
+            if not isinstance(self.value, str):
+                raise ValueError("op 'regex' needs a string value")
+            check_regex(self.value)
+        return self
+
+
+class KeysMatch(Strict):
+    all: list[Condition] = Field(min_length=1)
+    strength: Strength | None = None
+
+
+class NameMatch(Strict):
+    pattern: str
+    unless: str | None = None
+    strength: Strength | None = None
+
+    @field_validator("pattern", "unless")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_regex(value)
+        return value
+
+
+class FilesMatch(Strict):
+    present: list[str] = []
+    absent: list[str] = []
+    strength: Strength | None = None
+
+
+Example = str | dict[str, Any]
+
+
+class Examples(Strict):
+    match: list[Example] = Field(min_length=1)
+    no_match: list[Example] = Field(min_length=1)
+    todo: list[Example] = []  # known misses: recorded, not failed
+
+
+MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "name", "files")
+
+
+class Rule(Strict):
+    id: str
+    tag: str
+    strength: Strength
+    message: str = Field(min_length=8)
+    card: CardMatch | None = None
+    front_matter: KeysMatch | None = None
+    template: TextMatch | None = None
+    config: KeysMatch | None = None
+    generation: KeysMatch | None = None
+    facts: KeysMatch | None = None
+    name: NameMatch | None = None
+    files: FilesMatch | None = None
+    when_tags: list[str] = []  # every one of these tags must also be set
+    unless_tags: list[str] = []  # none of these may be set (checked after all rules ran)
+    marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
+    examples: Examples
+
+    @field_validator("id", "tag")
+    @classmethod
+    def _kebab(cls, value: str) -> str:
+        if not KEBAB.match(value):
+            raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by -)")
+        return value
+
+    @model_validator(mode="after")
+    def _has_matcher(self) -> Rule:
+        if not any(getattr(self, m) is not None for m in MATCHERS):
+            raise ValueError(f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
+        return self
+
+
+class RuleFile(Strict):
+    axis: Literal["backbone", "post_training", "inference", "product"]
+    rules: list[Rule] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    axis: str
+    file: Path
+    line: int | None
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.axis}.{self.rule.id}"
+
+    @cached_property
+    def compiled(self) -> CompiledRule:
+        return CompiledRule.build(self.rule)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """The rule's regexes, compiled once per process."""
+
+    card: tuple[re.Pattern[str], ...]
+    card_unless: tuple[re.Pattern[str], ...]
+    sections: re.Pattern[str] | None
+    skip_sections: re.Pattern[str]
+    template: tuple[re.Pattern[str], ...]
+    template_unless: tuple[re.Pattern[str], ...]
+    name: re.Pattern[str] | None
+    name_unless: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, rule: Rule) -> CompiledRule:
+        def many(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+        card, tpl, name = rule.card, rule.template, rule.name
+        skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
+        return cls(
+            card=many(card.patterns) if card else (),
+            card_unless=many(card.unless) if card else (),
+            sections=re.compile(card.sections, re.IGNORECASE) if card and card.sections else None,
+            skip_sections=re.compile(skip, re.IGNORECASE),
+            template=many(tpl.patterns) if tpl else (),
+            template_unless=many(tpl.unless) if tpl else (),
+            name=re.compile(name.pattern, re.IGNORECASE) if name else None,
+            name_unless=re.compile(name.unless, re.IGNORECASE) if name and name.unless else None,
+        )
+
+
+def _rule_lines(text: str) -> dict[int, int]:
+    """Rule index -> line of its `- id:` entry, read from the YAML node marks."""
+    lines: dict[int, int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if key.value == "rules" and isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value):
+                lines[index] = item.start_mark.line + 1
+    return lines
+
+
+def _key_line(text: str, start: int | None, key: str) -> int | None:
+    """The line of `key:` at or after a rule's first line."""
+    if start is None:
+        return None
+    for number, line in enumerate(text.splitlines()[start - 1:], start):
+        if re.match(rf"^\s*-?\s*{re.escape(key)}\s*:", line):
+            return number
+    return start
+
+
+def load_file(path: Path) -> list[LoadedRule]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise RuleError(f"cannot read rule file: {err}", where=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise RuleError(f"YAML syntax error: {problem}", where=str(path), line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise RuleError("a rule file is a mapping with `axis` and `rules`", where=str(path), line=1)
+    try:
+        parsed = RuleFile.model_validate(data)
+    except ValidationError as err:
+        raise _explain(err, data, text, path) from None
+    lines = _rule_lines(text)
+    return [LoadedRule(rule, parsed.axis, path, lines.get(i)) for i, rule in enumerate(parsed.rules)]
+
+
+def _explain(err: ValidationError, data: dict[str, Any], text: str, path: Path) -> RuleError:
+    first = err.errors()[0]
+    loc = first["loc"]
+    lines = _rule_lines(text)
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        index = loc[1]
+        rules = data.get("rules") or []
+        rule_id = rules[index].get("id", f"#{index + 1}") if isinstance(rules[index], dict) else f"#{index + 1}"
+        field = ".".join(str(p) for p in loc[2:])
+        if first["type"] == "extra_forbidden":
+            message = f'rule "{rule_id}": unknown key "{loc[-1]}"'
+        elif first["type"] == "missing":
+            message = f'rule "{rule_id}": missing key "{field}"'
+        else:
+            message = f'rule "{rule_id}": {field}: {first["msg"].removeprefix("Value error, ")}'
+        key = str(loc[-1]) if len(loc) > 2 and isinstance(loc[-1], str) else "id"
+        return RuleError(message, where=str(path), line=_key_line(text, lines.get(index), key))
+    field = ".".join(str(p) for p in loc)
+    kind = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+    return RuleError(f"{field}: {kind}", where=str(path), line=_key_line(text, 1, str(loc[0])))
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[LoadedRule, ...]
+
+    def for_axis(self, axis: str) -> list[LoadedRule]:
+        return [r for r in self.rules if r.axis == axis]
+
+
+def load_rulebook(dirs: tuple[Path, ...]) -> Rulebook:
+    """Every *.yaml rule file of the directories, in order; ids must be unique per axis."""
+    loaded: list[LoadedRule] = []
+    seen: dict[str, LoadedRule] = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            raise RuleError("not a directory of rule files", where=str(folder))
+        for path in sorted(folder.glob("*.y*ml")):
+            for rule in load_file(path):
+                if rule.full_id in seen:
+                    first = seen[rule.full_id]
+                    raise RuleError(
+                        f'duplicate rule id "{rule.rule.id}" (first defined at {first.file}:{first.line})',
+                        where=str(path), line=rule.line,
+                    )
+                seen[rule.full_id] = rule
+                loaded.append(rule)
+    if not loaded:
+        raise RuleError("no rule files (*.yaml) found", where=", ".join(str(d) for d in dirs))
+    return Rulebook(tuple(loaded))
+

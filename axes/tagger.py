@@ -1,0 +1,356 @@
+"""Evidence -> Tags: apply every rule to one model's files and collect what matched, with its lines.
+
+Matching is a pure function of the Context; rules never see each other's results until the last
+step, where `when_tags` / `unless_tags` are resolved to a fixed point.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .backbone import key_line
+from .card import Card, sentence_at
+from .models import Backbone, Evidence, Snapshot, Strength, Tag
+from .rulebook import CardMatch, Condition, KeysMatch, LoadedRule, Rulebook
+
+MAX_EVIDENCE = 3  # lines cited per tag
+NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|"
+    r"(?:does|do|did|is|are|was|were|has|have|had)(?:n['’]t| not))\b|않|없)(?![^.]*\bonly\b)[^.;:]{0,60}$",
+    re.IGNORECASE,
+)
+NEGATION_AFTER = re.compile(
+    r"^[^.;]{0,40}?(?:\b(?:is|are|was|were)\s+not\b|\bnot\s+(?:supported|available|included|used|applied)|"
+    r"\bunsupported\b|지원하지 않|지원되지 않|않|없)",
+    re.IGNORECASE,
+)
+# Tokens that name a model: letters, digits and dots joined by hyphens ("DeepSeek-R1-Distill-Qwen-7B").
+MODEL_NAME = re.compile(r"\b[A-Za-z][\w.]*(?:-[\w.]+)+\b")
+OTHER_VARIANT = re.compile(
+    r"\b(?:(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|distilled|student|smaller|"
+    r"dialogue)\s+(?:\w+\s+)?(?:models?|versions?|variants?|checkpoints?)|chat\s+models?)\b",
+    re.IGNORECASE,
+)
+TUNED_NAME = re.compile(r"chat|instruct|(?:^|[-_])it(?:$|[-_])|sft|dpo|rlhf|assistant|tuned|distill", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Context:
+    snapshot: Snapshot
+    card: Card
+    backbone: Backbone
+    config: dict[str, Any] | None
+    generation: dict[str, Any] | None
+    facts: dict[str, Any]
+    template: str | None
+
+    @property
+    def name(self) -> str:
+        return self.snapshot.repo_name
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: LoadedRule
+    strength: Strength
+    evidence: tuple[Evidence, ...]
+
+
+def build_context(snapshot: Snapshot, card: Card, backbone: Backbone) -> Context:
+    generation = None
+    if "generation_config.json" in snapshot.files:
+        try:
+            loaded = json.loads(snapshot.files["generation_config.json"])
+            generation = loaded if isinstance(loaded, dict) else None
+        except json.JSONDecodeError:
+            generation = None
+    config = None
+    if "config.json" in snapshot.files:
+        config = json.loads(snapshot.files["config.json"])  # already validated by the backbone stage
+    return Context(snapshot, card, backbone, config, generation, backbone.facts.model_dump(),
+                   snapshot.files.get("chat_template"))
+
+
+def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
+    """The rules that matched and survived their when_tags/unless_tags."""
+    return _resolve([m for m in (match_rule(rule, ctx) for rule in rulebook.rules) if m is not None])
+
+
+def tag(rulebook: Rulebook, ctx: Context) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
+    """(tags per axis, marketing evidence per axis)."""
+    kept = kept_matches(rulebook, ctx)
+    tags: dict[str, list[Tag]] = {}
+    marketing: dict[str, list[Evidence]] = {}
+    for m in kept:
+        if m.rule.rule.marketing:
+            marketing.setdefault(m.rule.axis, []).extend(m.evidence)
+    for axis in {m.rule.axis for m in kept}:
+        tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
+    return tags, marketing
+
+
+def _resolve(matches: list[Match]) -> list[Match]:
+    """Apply when_tags/unless_tags until nothing changes (a tag suppressed can release another)."""
+    kept = matches
+    for _ in range(5):
+        names = {m.rule.rule.tag for m in kept if not m.rule.rule.marketing}
+        nxt = [
+            m for m in matches
+            if all(t in names for t in m.rule.rule.when_tags) and not any(t in names for t in m.rule.rule.unless_tags)
+        ]
+        if nxt == kept:
+            break
+        kept = nxt
+    return kept
+
+
+def _merge(matches: list[Match]) -> list[Tag]:
+    """One Tag per name: the strongest match names the rule; evidence from all, deduplicated."""
+    by_name: dict[str, list[Match]] = {}
+    for m in matches:
+        by_name.setdefault(m.rule.rule.tag, []).append(m)
+    tags = []
+    for name, group in by_name.items():
+        group.sort(key=lambda m: -m.strength.weight)
+        evidence: list[Evidence] = []
+        for m in group:
+            for ev in m.evidence:
+                if ev not in evidence:
+                    evidence.append(ev)
+        tags.append(Tag(name=name, strength=group[0].strength, rule=group[0].rule.full_id,
+                        evidence=tuple(evidence[:MAX_EVIDENCE])))
+    return tags
+
+
+def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
+    rule = loaded.rule
+    found: list[tuple[Strength, list[Evidence]]] = []
+    checks = (
+        (rule.card, _card),
+        (rule.front_matter, _front_matter),
+        (rule.template, _template),
+        (rule.config, _config),
+        (rule.generation, _generation),
+        (rule.facts, _facts),
+        (rule.name, _name),
+        (rule.files, _files),
+    )
+    for matcher, check in checks:
+        if matcher is None:
+            continue
+        evidence = check(loaded, matcher, ctx)
+        if evidence:
+            found.append((matcher.strength or rule.strength, evidence))
+    if not found:
+        return None
+    strength = max((s for s, _ in found), key=lambda s: s.weight)
+    evidence = tuple(ev for _, evs in found for ev in evs)
+    return Match(loaded, strength, evidence)
+
+
+# --- card text --------------------------------------------------------------------------------------
+
+def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
+    compiled = loaded.compiled
+    out: list[Evidence] = []
+    for line in ctx.card.lines:
+        if line.code and not matcher.code:
+            continue
+        if line.section and compiled.skip_sections.search(line.section):
+            continue
+        if compiled.sections and not compiled.sections.search(line.section):
+            continue
+        for pattern in compiled.card:
+            hit = next((m for m in pattern.finditer(line.text) if _counts(m, line.text, matcher, loaded, ctx)), None)
+            if hit:
+                out.append(Evidence(file="README.md", line=line.number, text=_excerpt(line.text, hit)))
+                break
+        if len(out) >= MAX_EVIDENCE:
+            break
+    return out
+
+
+def _counts(hit: re.Match[str], text: str, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
+    sentence = sentence_at(text, hit.start(), hit.end())
+    if any(p.search(sentence) for p in loaded.compiled.card_unless):
+        return False
+    if matcher.negation and _negated(text, hit):
+        return False
+    return not (matcher.self_only and about_another_model(sentence, ctx.name))
+
+
+def _negated(text: str, hit: re.Match[str]) -> bool:
+    start = sentence_at(text, hit.start(), hit.end())
+    before = text[max(0, hit.start() - 80):hit.start()]
+    if start and start in text:
+        offset = text.find(start)
+        before = text[max(offset, hit.start() - 80):hit.start()]
+    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[hit.end():hit.end() + 60]))
+
+
+def about_another_model(sentence: str, own_name: str) -> bool:
+    """Is this sentence about a sibling model rather than this repo's own?
+
+    A base repo's card often describes its chat variant ("the tuned versions use SFT and RLHF"), and a
+    teacher's card its students ("DeepSeek-R1-Distill models are fine-tuned from ..."). A sentence that
+    names this model itself is about it.
+    """
+    own = own_name.lower()
+    lowered = sentence.lower()
+    if own and own in lowered:
+        return False
+    family = re.split(r"[-_.]", own, maxsplit=1)[0]
+    for token in MODEL_NAME.findall(sentence):
+        name = token.lower()
+        if family and name.startswith(family) and name != own and not own.startswith(name):
+            return True
+    return not TUNED_NAME.search(own_name) and bool(OTHER_VARIANT.search(sentence))
+
+
+def _excerpt(text: str, hit: re.Match[str], width: int = 160) -> str:
+    text = text.strip()
+    if len(text) <= width:
+        return text
+    start = max(0, min(hit.start() - width // 3, len(text) - width))
+    return ("…" if start else "") + text[start:start + width].strip() + "…"
+
+
+# --- machine-readable files ---------------------------------------------------------------------------
+
+def lookup(data: Any, key: str) -> tuple[bool, Any]:
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return False, None
+        data = data[part]
+    return True, data
+
+
+def holds(cond: Condition, data: Any) -> bool:
+    present, value = lookup(data, cond.key)
+    if cond.op == "absent":
+        return not present
+    if not present:
+        return False
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if _holds_one(cond, v):
+            return True
+    return False
+
+
+def _holds_one(cond: Condition, v: Any) -> bool:
+    op, want = cond.op, cond.value
+    if op == "exists":
+        return v is not None
+    if op == "truthy":
+        return bool(v)
+    if op == "equals":
+        return _norm(v) == _norm(want)
+    if op == "in":
+        return _norm(v) in {_norm(w) for w in want}
+    if op == "regex":
+        return isinstance(v, str) and re.search(want, v, re.IGNORECASE) is not None
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    return {"gt": v > want, "gte": v >= want, "lt": v < want, "lte": v <= want}[op]
+
+
+def _norm(v: Any) -> Any:
+    return v.strip().lower() if isinstance(v, str) else v
+
+
+def _describe(cond: Condition, data: Any) -> str:
+    present, value = lookup(data, cond.key)
+    if not present:
+        return f"{cond.key}: absent"
+    shown = json.dumps(value) if not isinstance(value, str) else value
+    return f"{cond.key}: {shown[:120]}"
+
+
+def _keys(matcher: KeysMatch, data: Any) -> bool:
+    return data is not None and all(holds(c, data) for c in matcher.all)
+
+
+def _front_matter(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
+    fm = ctx.card.front_matter
+    if not fm or not _keys(matcher, fm):
+        return []
+    out = []
+    for cond in matcher.all:
+        _, value = lookup(fm, cond.key)
+        line = None
+        for v in value if isinstance(value, list) else [value]:
+            if cond.op != "absent" and _holds_one(cond, v):
+                line = ctx.card.fm_lines.get(f"{cond.key}={str(v).lower()}")
+                break
+        line = line or ctx.card.fm_lines.get(cond.key.split(".")[0])
+        out.append(Evidence(file="README.md", line=line, text=_describe(cond, fm)))
+    return out
+
+
+def _config(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
+    if not _keys(matcher, ctx.config):
+        return []
+    raw = ctx.snapshot.files.get("config.json")
+    return [Evidence(file="config.json", line=key_line(raw, c.key), text=_describe(c, ctx.config)) for c in matcher.all]
+
+
+def _generation(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
+    if not _keys(matcher, ctx.generation):
+        return []
+    raw = ctx.snapshot.files.get("generation_config.json")
+    return [Evidence(file="generation_config.json", line=key_line(raw, c.key), text=_describe(c, ctx.generation))
+            for c in matcher.all]
+
+
+def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
+    if not _keys(matcher, ctx.facts):
+        return []
+    out = []
+    for cond in matcher.all:
+        source = ctx.backbone.sources.get(cond.key)
+        where = f" (config {source.key})" if source else ""
+        out.append(Evidence(file="config.json", line=source.line if source else None,
+                            text=_describe(cond, ctx.facts) + where))
+    return out
+
+
+def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+    text = ctx.template
+    if not text:
+        return []
+    compiled = loaded.compiled
+    if any(p.search(text) for p in compiled.template_unless):
+        return []
+    for pattern in compiled.template:
+        hit = pattern.search(text)
+        if hit:
+            line = text.count("\n", 0, hit.start()) + 1
+            snippet = text.splitlines()[line - 1] if text.splitlines() else text
+            return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, pattern.search(snippet) or hit))]
+    return []
+
+
+def _name(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+    compiled = loaded.compiled
+    if compiled.name and compiled.name.search(ctx.name) and not (
+        compiled.name_unless and compiled.name_unless.search(ctx.name)
+    ):
+        return [Evidence(file="name", text=f"repo name: {ctx.name}")]
+    return []
+
+
+def _files(_: LoadedRule, matcher: Any, ctx: Context) -> list[Evidence]:
+    files = ctx.snapshot.files
+    if not all(name in files for name in matcher.present) or any(name in files for name in matcher.absent):
+        return []
+    return [Evidence(file=_cite(n), text=f"{n} present") for n in matcher.present] + [
+        Evidence(file=_cite(n), text=f"no {n} in the repo") for n in matcher.absent
+    ]
+
+
+def _cite(name: str) -> str:
+    return name if name in ("config.json", "README.md", "chat_template", "generation_config.json") else "files"

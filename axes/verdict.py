@@ -1,0 +1,116 @@
+"""Tags -> Verdict: the four rows with murk scores, the murkiest axis and why, the lenses, the lineage.
+
+Murk (documented in README "How murk is scored"):
+    evidence = sum of tag strengths on the axis (verified 1.0, declared 0.7, hinted 0.3)
+    needed   = how many independent facts the axis should establish for this model (NEEDED below)
+    murk     = clamp(1 - min(1, evidence / needed) + 0.15 * marketing phrases, 0, 1)
+An axis with nothing to establish (needed 0: a base model has no product surface) scores only its
+marketing. The murkiest axis is the highest murk; ties go to the axis listed first in TIE_ORDER.
+"""
+
+from __future__ import annotations
+
+from .models import AXES, AxisRow, Backbone, Evidence, Lenses, Lineage, Murkiest, Snapshot, Tag, Verdict
+
+NEEDED = {"backbone": 3.0, "post_training": 2.0, "inference": 1.0, "product": 1.0}
+MARKETING_WEIGHT = 0.15
+TIE_ORDER = ("post_training", "backbone", "product", "inference")
+REASONING_TAGS = {"thinking", "thinking-toggle", "reasoning-effort"}
+STRUCTURE_TAGS = {"dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"}
+METHOD_TAGS = {"sft", "rlhf", "ppo", "dpo", "grpo", "rlvr", "rl", "distillation", "merge", "preference-tuning",
+               "safety-tuning", "continued-pretraining"}
+
+LESSON_04 = {
+    ("dense", False): "Dense + standard: predictable, fast, cheap; the conversational baseline.",
+    ("dense", True): "Dense + reasoning: same checkpoint, higher latency, much better on hard tasks.",
+    ("moe", False): "MoE + standard: frontier-scale knowledge at a fraction of the inference cost.",
+    ("moe", True): "MoE + reasoning: the current frontier paradigm; capacity plus careful thinking.",
+}
+
+
+def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
+    facts = backbone.facts
+    structure = facts.structure
+    moe = None if structure is None else bool(facts.experts)
+    reasoning = any(t.name in REASONING_TAGS for t in inference)
+    lens = "MoE" if moe else ("dense" if moe is False else "unknown backbone")
+    prefix = {"hybrid": "hybrid ", "ssm": "SSM ", "encoder": "encoder ", "encoder-decoder": "encoder-decoder "}
+    shape = prefix.get(structure or "", "") + lens if structure not in ("dense", "moe") else lens
+    summary = f"{shape} + {'reasoning' if reasoning else 'standard'}"
+    lesson = LESSON_04.get(("moe" if moe else "dense", reasoning), "") if moe is not None else (
+        "Backbone unknown: no config.json says how the network is wired; look it up next."
+    )
+    return Lenses(structure=structure, moe=moe, reasoning=reasoning, summary=summary, lesson=lesson)
+
+
+def needed(axis: str, tags: dict[str, list[Tag]]) -> float:
+    names = {t.name for t in tags.get("post_training", [])}
+    if axis in ("product", "inference") and "base-only" in names:
+        return 0.0  # a raw next-token model has no product surface or inference mode to establish
+    return NEEDED[axis]
+
+
+def murk(evidence: float, need: float, marketing: int) -> float:
+    coverage = 1.0 if need == 0 else min(1.0, evidence / need)
+    return round(max(0.0, min(1.0, 1.0 - coverage + MARKETING_WEIGHT * marketing)), 2)
+
+
+def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
+          marketing: dict[str, list[Evidence]]) -> Verdict:
+    rows = {}
+    for axis in AXES:
+        axis_tags = tags.get(axis, [])
+        points = sum(t.strength.weight for t in axis_tags)
+        need = needed(axis, tags)
+        rows[axis] = AxisRow(axis=axis, tags=tuple(_ordered(axis_tags)),
+                             murk=murk(points, need, len(marketing.get(axis, []))),
+                             marketing=tuple(marketing.get(axis, [])), expected=int(need))
+    worst = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
+    lineage = _lineage(backbone, tags)
+    return Verdict(
+        target=snapshot.target,
+        source=snapshot.source,
+        lenses=lenses(backbone, tags.get("inference", [])),
+        backbone=backbone,
+        rows=rows,
+        murkiest=Murkiest(axis=worst, why=why(worst, rows[worst], backbone)),
+        lineage=lineage,
+        notices=snapshot.notices + backbone.notes,
+    )
+
+
+def _ordered(tags: list[Tag]) -> list[Tag]:
+    return sorted(tags, key=lambda t: (-t.strength.weight, t.name))
+
+
+def why(axis: str, row: AxisRow, backbone: Backbone) -> str:
+    """One sentence with counts: what established the axis, what did not, how much marketing."""
+    counts = {s: sum(1 for t in row.tags if t.strength.value == s) for s in ("verified", "declared", "hinted")}
+    found = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no"
+    names = ", ".join(t.name for t in row.tags[:4])
+    phrases = len(row.marketing)
+    tail = f" and {phrases} marketing phrase{'s' if phrases != 1 else ''}" if phrases else ""
+    if axis == "backbone" and backbone.facts.structure is None:
+        return (f"no config.json: {found} backbone tag{'s' if sum(counts.values()) != 1 else ''}"
+                f"{' (' + names + ')' if names else ''}{tail}; structure, attention and parameters are undisclosed")
+    if axis == "post_training":
+        methods = [t.name for t in row.tags if t.name in METHOD_TAGS]
+        method_text = (f"{len(methods)} named method{'s' if len(methods) != 1 else ''} ({', '.join(methods)})"
+                       if methods else "no named training method")
+        return f"{method_text}, {found} evidence{tail}; no dataset, recipe or reward is machine-readable"
+    return (f"{found} tag{'s' if sum(counts.values()) != 1 else ''}{' (' + names + ')' if names else ''}{tail} "
+            f"against {row.expected} expected fact{'s' if row.expected != 1 else ''}")
+
+
+def _lineage(backbone: Backbone, tags: dict[str, list[Tag]]) -> Lineage:
+    base = backbone.facts.base_model
+    bases = tuple([base] if isinstance(base, str) else (base or []))
+    names = {t.name for t in tags.get("post_training", [])} | {t.name for t in tags.get("backbone", [])}
+    relation = None
+    if "merge" in names and len(bases) != 1:
+        relation = "merge"
+    elif "quantized" in names and bases:
+        relation = "quantized"
+    elif bases:
+        relation = "merge" if "merge" in names else "finetune"
+    return Lineage(base_model=bases, relation=relation)
