@@ -182,6 +182,14 @@ class FilesMatch(Strict):
     strength: Strength | None = None
 
 
+class Gate(Strict):
+    """Conditions that must all hold for a rule to fire; they gate, they are not evidence."""
+
+    files: FilesMatch | None = None
+    facts: KeysMatch | None = None
+    name: NameMatch | None = None
+
+
 Example = str | dict[str, Any]
 
 
@@ -207,6 +215,7 @@ class Rule(Strict):
     facts: KeysMatch | None = None
     name: NameMatch | None = None
     files: FilesMatch | None = None
+    requires: Gate | None = None
     when_tags: list[str] = []  # every one of these tags must also be set
     unless_tags: list[str] = []  # none of these may be set (checked after all rules ran)
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
@@ -257,15 +266,13 @@ class CompiledRule:
     skip_sections: re.Pattern[str]
     template: tuple[re.Pattern[str], ...]
     template_unless: tuple[re.Pattern[str], ...]
-    name: re.Pattern[str] | None
-    name_unless: re.Pattern[str] | None
 
     @classmethod
     def build(cls, rule: Rule) -> CompiledRule:
         def many(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
             return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
-        card, tpl, name = rule.card, rule.template, rule.name
+        card, tpl = rule.card, rule.template
         skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
         return cls(
             card=many(card.patterns) if card else (),
@@ -274,8 +281,6 @@ class CompiledRule:
             skip_sections=re.compile(skip, re.IGNORECASE),
             template=many(tpl.patterns) if tpl else (),
             template_unless=many(tpl.unless) if tpl else (),
-            name=re.compile(name.pattern, re.IGNORECASE) if name else None,
-            name_unless=re.compile(name.unless, re.IGNORECASE) if name and name.unless else None,
         )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from .backbone import key_line
 from .card import Card, sentence_at
 from .models import Backbone, Evidence, Snapshot, Strength, Tag
-from .rulebook import CardMatch, Condition, KeysMatch, LoadedRule, Rulebook
+from .rulebook import CardMatch, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook
 
 MAX_EVIDENCE = 3  # lines cited per tag
 NEGATION_BEFORE = re.compile(
@@ -29,9 +29,12 @@ NEGATION_AFTER = re.compile(
 )
 # Tokens that name a model: letters, digits and dots joined by hyphens ("DeepSeek-R1-Distill-Qwen-7B").
 MODEL_NAME = re.compile(r"\b[A-Za-z][\w.]*(?:-[\w.]+)+\b")
+# "the tuned versions", "chat models", "the instruct model": a base repo's card describing its siblings.
 OTHER_VARIANT = re.compile(
-    r"\b(?:(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|distilled|student|smaller|"
-    r"dialogue)\s+(?:\w+\s+)?(?:models?|versions?|variants?|checkpoints?)|chat\s+models?)\b",
+    r"\b(?:the|its|our|their)\s+(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|dialogue)\s+"
+    r"(?:\w+\s+)?(?:models?|versions?|variants?)\b"
+    r"|\b(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|distilled|student|smaller|dialogue)\s+"
+    r"(?:\w+\s+)?(?:models|versions|variants|checkpoints)\b",
     re.IGNORECASE,
 )
 TUNED_NAME = re.compile(r"chat|instruct|(?:^|[-_])it(?:$|[-_])|sft|dpo|rlhf|assistant|tuned|distill", re.IGNORECASE)
@@ -127,6 +130,13 @@ def _merge(matches: list[Match]) -> list[Tag]:
 
 def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
     rule = loaded.rule
+    gate = rule.requires
+    if gate and not (
+        (gate.files is None or _files(loaded, gate.files, ctx))
+        and (gate.facts is None or _facts(loaded, gate.facts, ctx))
+        and (gate.name is None or _name_holds(gate.name, ctx))
+    ):
+        return None
     found: list[tuple[Strength, list[Evidence]]] = []
     checks = (
         (rule.card, _card),
@@ -163,6 +173,8 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
             continue
         if compiled.sections and not compiled.sections.search(line.section):
             continue
+        if _section_about_another(line.section.rsplit(" > ", 1)[-1], matcher, ctx):
+            continue
         for pattern in compiled.card:
             hit = next((m for m in pattern.finditer(line.text) if _counts(m, line.text, matcher, loaded, ctx)), None)
             if hit:
@@ -182,6 +194,10 @@ def _counts(hit: re.Match[str], text: str, matcher: CardMatch, loaded: LoadedRul
     return not (matcher.self_only and about_another_model(sentence, ctx.name))
 
 
+def _section_about_another(line_section: str, matcher: CardMatch, ctx: Context) -> bool:
+    return matcher.self_only and bool(line_section) and about_another_model(line_section, ctx.name)
+
+
 def _negated(text: str, hit: re.Match[str]) -> bool:
     start = sentence_at(text, hit.start(), hit.end())
     before = text[max(0, hit.start() - 80):hit.start()]
@@ -195,19 +211,20 @@ def about_another_model(sentence: str, own_name: str) -> bool:
     """Is this sentence about a sibling model rather than this repo's own?
 
     A base repo's card often describes its chat variant ("the tuned versions use SFT and RLHF"), and a
-    teacher's card its students ("DeepSeek-R1-Distill models are fine-tuned from ..."). A sentence that
-    names this model itself is about it.
+    teacher's card its students ("DeepSeek-R1-Distill models are fine-tuned from ..."). A model name
+    whose parts are all in this repo's name ("Llama-2-Chat" in Llama-2-13B-chat-GPTQ) is this model.
     """
-    own = own_name.lower()
-    lowered = sentence.lower()
-    if own and own in lowered:
-        return False
-    family = re.split(r"[-_.]", own, maxsplit=1)[0]
+    own_parts = set(_parts(own_name))
+    family = _parts(own_name)[0] if own_parts else ""
     for token in MODEL_NAME.findall(sentence):
-        name = token.lower()
-        if family and name.startswith(family) and name != own and not own.startswith(name):
+        parts = _parts(token)
+        if parts and parts[0] == family and not set(parts) <= own_parts:
             return True
     return not TUNED_NAME.search(own_name) and bool(OTHER_VARIANT.search(sentence))
+
+
+def _parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[-_.\s]+", name.lower()) if p]
 
 
 def _excerpt(text: str, hit: re.Match[str], width: int = 160) -> str:
@@ -334,13 +351,15 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
     return []
 
 
-def _name(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
-    compiled = loaded.compiled
-    if compiled.name and compiled.name.search(ctx.name) and not (
-        compiled.name_unless and compiled.name_unless.search(ctx.name)
-    ):
-        return [Evidence(file="name", text=f"repo name: {ctx.name}")]
-    return []
+def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:
+    return [Evidence(file="name", text=f"repo name: {ctx.name}")] if _name_holds(matcher, ctx) else []
+
+
+def _name_holds(matcher: NameMatch, ctx: Context) -> bool:
+    # Name regexes are few and short: compiled through re's own cache rather than per rule.
+    return bool(re.search(matcher.pattern, ctx.name, re.IGNORECASE)) and not (
+        matcher.unless and re.search(matcher.unless, ctx.name, re.IGNORECASE)
+    )
 
 
 def _files(_: LoadedRule, matcher: Any, ctx: Context) -> list[Evidence]:

@@ -1,0 +1,137 @@
+"""Keeping huggingface_hub's network calls short: a TCP probe, capped timeouts, one retry, one deadline.
+
+Left alone, huggingface_hub 2.x retries a failed file lookup with a 60 s timeout and a 1+2+4+8+8 s backoff
+(file_download._ETAG_RETRY_TIMEOUT, utils/_http._http_backoff_base), and model_info has no timeout at all.
+Its documented hook, `set_client_factory`, lets us hand it an httpx2 client whose `send` caps every timeout,
+retries a 5xx answer once, stops at a deadline, and turns a network failure into HubUnreachable: an exception
+the library does not catch, so its own retry loops never start. Outside `bounded()` the client behaves as the
+library's default one.
+
+Imported only by hub.fetch: httpx2 and huggingface_hub cost ~250 ms to import.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
+import httpx2
+from huggingface_hub import get_session, set_client_factory
+
+from .hub import HubUnreachable
+
+# Worth one retry: the Hub's "busy" answers. Anything else is an answer, and the caller maps it.
+TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
+IDEMPOTENT = frozenset({"GET", "HEAD"})
+PHASES = ("connect", "read", "write", "pool")  # httpx2's timeout dict; None in it means "wait forever"
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float  # per request: connect, read, write, pool
+    deadline: float  # time.monotonic() after which no request starts
+    retry_pause: float
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+_LIMITS: ContextVar[Limits | None] = ContextVar("axes_hub_limits", default=None)
+
+
+@contextmanager
+def bounded(*, timeout: float, budget: float, retry_pause: float) -> Iterator[None]:
+    """Bound every huggingface_hub call in this block, and in threads run with a copy of its context."""
+    _install()
+    token = _LIMITS.set(Limits(timeout, time.monotonic() + budget, retry_pause))
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
+
+
+@cache
+def _install() -> None:
+    # The library's default client carries its request hook (offline mode, request ids): keep it.
+    hooks = get_session().event_hooks
+    set_client_factory(lambda: BoundedClient(event_hooks=hooks, follow_redirects=True, timeout=None))
+
+
+class BoundedClient(httpx2.Client):
+    def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
+        limits = _LIMITS.get()
+        if limits is None:
+            return super().send(request, **kwargs)
+        attempts = 2 if request.method in IDEMPOTENT else 1
+        for attempt in range(attempts):
+            _cap_timeout(request, limits)
+            try:
+                response = super().send(request, **kwargs)
+            except httpx2.TransportError as err:
+                raise HubUnreachable(f"{_describe(err)} from {request.url.host}") from err
+            if response.status_code not in TRANSIENT:
+                return response
+            response.close()
+            if attempt + 1 < attempts:
+                time.sleep(min(limits.retry_pause, max(limits.remaining(), 0)))
+        raise HubUnreachable(f"{request.url.host} answered HTTP {response.status_code}, twice")
+
+
+def _cap_timeout(request: httpx2.Request, limits: Limits) -> None:
+    remaining = limits.remaining()
+    if remaining <= 0:
+        raise HubUnreachable(f"{request.url.host} took too long (over the budget for one target)")
+    cap = min(limits.timeout, remaining)
+    now = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {p: cap if now.get(p) is None else min(now[p], cap) for p in PHASES}
+
+
+def _describe(err: httpx2.TransportError) -> str:
+    if isinstance(err, httpx2.TimeoutException):
+        return "no answer in time"
+    if isinstance(err, httpx2.ConnectError):
+        return "cannot connect"
+    return f"connection failed ({type(err).__name__})"
+
+
+def probe(endpoint: str, timeout: float) -> str | None:
+    """None when a TCP connection to the endpoint (or its proxy) opens within `timeout`; else why not.
+
+    The attempt runs in a daemon thread because name resolution ignores socket timeouts: a dead resolver
+    must not hold the caller longer than `timeout` either.
+    """
+    host, port = _connect_target(endpoint)
+    outcome: list[str | None] = []
+
+    def attempt() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome.append(None)
+        except OSError as err:
+            outcome.append(f"cannot connect to {host}:{port} ({err.strerror or type(err).__name__})")
+
+    thread = threading.Thread(target=attempt, name="axes-hub-probe", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return outcome[0] if outcome else f"no connection to {host}:{port} within {timeout:g} s"
+
+
+def _connect_target(endpoint: str) -> tuple[str, int]:
+    """Where a request to `endpoint` first connects: the endpoint itself, or the proxy that carries it."""
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    proxies = getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if proxy and not proxy_bypass(host):
+        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        host = parts.hostname or ""
+    return host, parts.port or (443 if parts.scheme == "https" else 80)
