@@ -356,6 +356,7 @@ def _explain(err: ValidationError, data: dict[str, Any], text: str, path: Path) 
 @dataclass(frozen=True)
 class Rulebook:
     rules: tuple[LoadedRule, ...]
+    tag_order: tuple[str, ...]  # every tag after the tags its rules' when/unless name
 
     def for_axis(self, axis: str) -> list[LoadedRule]:
         return [r for r in self.rules if r.axis == axis]
@@ -380,5 +381,34 @@ def load_rulebook(dirs: tuple[Path, ...]) -> Rulebook:
                 loaded.append(rule)
     if not loaded:
         raise RuleError("no rule files (*.yaml) found", where=", ".join(str(d) for d in dirs))
-    return Rulebook(tuple(loaded))
+    return Rulebook(tuple(loaded), _tag_order(loaded))
+
+
+def _tag_order(rules: list[LoadedRule]) -> tuple[str, ...]:
+    """Tags sorted so each comes after the tags it depends on; a cycle is a rule error."""
+    deps: dict[str, set[str]] = {}
+    first: dict[str, LoadedRule] = {}
+    for r in rules:
+        deps.setdefault(r.rule.tag, set()).update(r.rule.when_tags, r.rule.unless_tags)
+        first.setdefault(r.rule.tag, r)
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(tag: str, path: list[str]) -> None:
+        if state.get(tag) == "done":
+            return
+        if state.get(tag) == "active":
+            loop = " -> ".join(path[path.index(tag):] + [tag])
+            culprit = first.get(tag)
+            raise RuleError(f"when_tags/unless_tags form a cycle: {loop}",
+                            where=str(culprit.file) if culprit else None, line=culprit.line if culprit else None)
+        state[tag] = "active"
+        for dep in sorted(deps.get(tag, ())):
+            visit(dep, path + [tag])
+        state[tag] = "done"
+        order.append(tag)
+
+    for tag in deps:
+        visit(tag, [])
+    return tuple(order)
 

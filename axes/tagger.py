@@ -78,8 +78,27 @@ def build_context(snapshot: Snapshot, card: Card, backbone: Backbone) -> Context
 
 
 def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
-    """The rules that matched and survived their when_tags/unless_tags."""
-    return _resolve([m for m in (match_rule(rule, ctx) for rule in rulebook.rules) if m is not None])
+    """The rules that matched and survived their when_tags/unless_tags.
+
+    Tags are settled in dependency order (rulebook.tag_order): a rule's when/unless tags are final
+    before the rule is judged, so the outcome never depends on the order rules are listed in.
+    """
+    by_tag: dict[str, list[Match]] = {}
+    for m in (match_rule(rule, ctx) for rule in rulebook.rules):
+        if m is not None:
+            by_tag.setdefault(m.rule.rule.tag, []).append(m)
+    present: set[str] = set()
+    kept: list[Match] = []
+    for name in rulebook.tag_order:
+        survivors = [
+            m for m in by_tag.get(name, [])
+            if all(t in present for t in m.rule.rule.when_tags) and not any(t in present for t in m.rule.rule.unless_tags)
+        ]
+        if survivors:
+            kept += survivors
+            if not any(m.rule.rule.marketing for m in survivors):
+                present.add(name)
+    return kept
 
 
 def tag(rulebook: Rulebook, ctx: Context) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
@@ -93,21 +112,6 @@ def tag(rulebook: Rulebook, ctx: Context) -> tuple[dict[str, list[Tag]], dict[st
     for axis in {m.rule.axis for m in kept}:
         tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
     return tags, marketing
-
-
-def _resolve(matches: list[Match]) -> list[Match]:
-    """Apply when_tags/unless_tags until nothing changes (a tag suppressed can release another)."""
-    kept = matches
-    for _ in range(5):
-        names = {m.rule.rule.tag for m in kept if not m.rule.rule.marketing}
-        nxt = [
-            m for m in matches
-            if all(t in names for t in m.rule.rule.when_tags) and not any(t in names for t in m.rule.rule.unless_tags)
-        ]
-        if nxt == kept:
-            break
-        kept = nxt
-    return kept
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
