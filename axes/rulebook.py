@@ -20,8 +20,10 @@ from .errors import RuleError
 from .models import Strength
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Headings whose text is never evidence about this model: citations, licences, contact lines.
-DEFAULT_SKIP_SECTIONS = r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
+# Headings whose text is never evidence about this model as released: citations, licences, contact
+# lines, and roadmaps (what a later version will do).
+DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
+                         r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
