@@ -5,6 +5,8 @@ Pure functions: nothing here prints or exits; the CLI renders what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,10 +18,22 @@ from .paths import RULES_DIR
 from .rulebook import Rulebook, load_rulebook
 
 
-@lru_cache(maxsize=4)
 def rulebook(extra: tuple[Path, ...] = ()) -> Rulebook:
-    """The bundled rules plus a user's rule directories, loaded and validated once per process."""
-    return load_rulebook((RULES_DIR, *extra))
+    """The bundled rules plus a user's rule directories, loaded and validated once per process
+    (and again only if a rule file changed: the cache key is every file's name, size and mtime)."""
+    dirs = (RULES_DIR, *extra)
+    return _load(dirs, tuple(_fingerprint(d) for d in dirs))
+
+
+def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.y*ml")))
+
+
+@lru_cache(maxsize=8)
+def _load(dirs: tuple[Path, ...], _fingerprints: tuple) -> Rulebook:
+    return load_rulebook(dirs)
 
 
 def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
@@ -41,3 +55,21 @@ def inspect(
     rules = rulebook(rules_dirs)  # validate rules before any network work
     snapshot = sources.resolve(target, offline=offline, token=token, cards=cards)
     return analyse(snapshot, rules)
+
+
+def inspect_all(
+    targets: Sequence[str],
+    *,
+    offline: bool = False,
+    token: str | None = None,
+    rules_dirs: tuple[Path, ...] = (),
+    cards: tuple[Path, ...] = (),
+) -> tuple[Verdict, ...]:
+    """A few targets at once (their Hub fetches overlap), in order; the first failure raises."""
+    rulebook(rules_dirs)  # one load, before the threads ask for it
+
+    def one(target: str) -> Verdict:
+        return inspect(target, offline=offline, token=token, rules_dirs=rules_dirs, cards=cards)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(targets)))) as pool:
+        return tuple(pool.map(one, targets))

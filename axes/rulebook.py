@@ -307,8 +307,10 @@ def _key_line(text: str, start: int | None, key: str) -> int | None:
     if start is None:
         return None
     for number, line in enumerate(text.splitlines()[start - 1:], start):
-        if re.match(rf"^\s*-?\s*{re.escape(key)}\s*:", line):
+        if re.search(rf"(^|[\s{{,-]){re.escape(key)}\s*:", line):
             return number
+        if number > start and re.match(r"^\s*-\s+id\s*:", line):
+            break  # the next rule: the key is not written in this one
     return start
 
 
@@ -348,7 +350,7 @@ def _explain(err: ValidationError, data: dict[str, Any], text: str, path: Path) 
             message = f'rule "{rule_id}": missing key "{field}"'
         else:
             message = f'rule "{rule_id}": {field}: {first["msg"].removeprefix("Value error, ")}'
-        key = str(loc[-1]) if len(loc) > 2 and isinstance(loc[-1], str) else "id"
+        key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), "id")
         return RuleError(message, where=str(path), line=_key_line(text, lines.get(index), key))
     field = ".".join(str(p) for p in loc)
     kind = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]

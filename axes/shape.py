@@ -130,8 +130,8 @@ def _int(value: Any, key: str) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int):
-        if isinstance(value, (list, dict, str)):
-            return None
+        if isinstance(value, (list, dict)):
+            return None  # a per-layer list or a nested block: not this dimension's scalar form
         raise AxesError(f"key {key!r} must be an integer, found {value!r}", where="config.json")
     if value < 0 or value > 10**12:
         raise AxesError(f"key {key!r} has an impossible value {value}", where="config.json")

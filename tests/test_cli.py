@@ -1,0 +1,182 @@
+"""The CLI as a user runs it: the JSON contract, every output format, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from axes.cli import app
+from axes.render import Format
+
+CONTRACT_FACTS = {
+    "architecture", "model_type", "total_params", "active_params", "params_source", "layers", "hidden_size",
+    "heads", "kv_heads", "attention", "sliding_window", "attention_pattern", "position", "rope_theta",
+    "rope_scaling", "context_length", "experts", "experts_per_token", "shared_experts", "kv_cache_bytes_per_token",
+    "mtp_layers", "mtp_params", "hub_params", "vocab_size", "quantization", "base_model",
+}
+EVIDENCE_FILES = {"config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"}
+CONFIG = {
+    "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 4096, "intermediate_size": 12288,
+    "num_hidden_layers": 36, "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128,
+    "vocab_size": 151936, "max_position_embeddings": 40960, "rope_theta": 1000000, "tie_word_embeddings": False,
+    "torch_dtype": "bfloat16",
+}
+CARD = """---
+license: apache-2.0
+base_model: example/Base-8B
+tags: [grpo, trl]
+---
+# Example-8B
+
+## Training
+After pretraining, the model was post-trained with supervised fine-tuning and then with GRPO
+reinforcement learning on math and code problems with verifiable rewards.
+
+## Usage
+Thinking mode can be switched off with `enable_thinking=False`. The model supports function calling.
+"""
+TEMPLATE = """{%- if tools %}{{ tools | tojson }}{% endif %}
+{%- for m in messages %}{% if m.role == 'system' %}<|system|>{{ m.content }}{% endif %}{% endfor %}
+{%- if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>{% endif %}
+"""
+runner = CliRunner()
+
+
+@pytest.fixture
+def model_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "Example-8B"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(CONFIG, indent=2))
+    (folder / "README.md").write_text(CARD)
+    (folder / "chat_template.jinja").write_text(TEMPLATE)
+    (folder / "generation_config.json").write_text(json.dumps({"temperature": 0.6, "top_p": 0.95}))
+    return folder
+
+
+def inspect_json(*args: str) -> dict:
+    result = runner.invoke(app, ["inspect", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_contract_shape(model_dir):
+    out = inspect_json(str(model_dir))
+    assert out["target"] == str(model_dir) and out["source"] == "local"
+    assert set(out["lenses"]) >= {"structure", "moe", "reasoning", "summary"}
+    assert CONTRACT_FACTS <= set(out["facts"])
+    assert set(out["axes"]) == {"backbone", "post_training", "inference", "product"}
+    for axis in out["axes"].values():
+        assert 0.0 <= axis["murk"] <= 1.0
+        for tag in axis["tags"]:
+            assert set(tag) == {"name", "strength", "rule", "evidence"}
+            assert tag["strength"] in ("verified", "declared", "hinted")
+            assert tag["evidence"], tag
+            for ev in tag["evidence"]:
+                assert ev["file"] in EVIDENCE_FILES and isinstance(ev["text"], str)
+    assert out["murkiest"]["axis"] in out["axes"] and out["murkiest"]["why"]
+    assert isinstance(out["facts"]["total_params"], int)
+
+
+def test_tags_cite_file_and_line(model_dir):
+    out = inspect_json(str(model_dir))
+    tags = {t["name"]: t for axis in out["axes"].values() for t in axis["tags"]}
+    assert {"grpo", "sft", "rl", "rlvr"} <= {t["name"] for t in out["axes"]["post_training"]["tags"]}
+    assert {"thinking", "thinking-toggle", "sampling-defaults"} <= {t["name"] for t in out["axes"]["inference"]["tags"]}
+    assert {"tool-use", "system-prompt"} <= {t["name"] for t in out["axes"]["product"]["tags"]}
+    assert tags["thinking-toggle"]["strength"] == "verified"
+    assert tags["thinking-toggle"]["evidence"][0] == {"file": "chat_template", "line": 3,
+                                                     "text": tags["thinking-toggle"]["evidence"][0]["text"]}
+    grpo = tags["grpo"]["evidence"]
+    assert any(ev["file"] == "README.md" and ev["line"] == 9 for ev in grpo), grpo
+    assert out["facts"]["base_model"] == "example/Base-8B"
+    assert out["lenses"] == {**out["lenses"], "structure": "dense", "moe": False, "reasoning": True,
+                             "summary": "dense + reasoning"}
+
+
+@pytest.mark.parametrize("fmt", list(Format))
+def test_every_format_renders(model_dir, fmt):
+    result = runner.invoke(app, ["inspect", str(model_dir), "--format", fmt.value, "--width", "120"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    if fmt is Format.json:
+        json.loads(text)
+    elif fmt is Format.yaml:
+        import yaml
+
+        assert yaml.safe_load(text)["facts"]["layers"] == 36
+    elif fmt is Format.markdown:
+        assert text.count("\n| ") >= 4 and "|---|" in text
+    else:
+        for label in ("backbone", "post-training", "inference strategy", "product behavior", "murkiest"):
+            assert label in text
+        assert "▲" in text
+
+
+def test_table_in_korean_at_fixed_width(model_dir):
+    result = runner.invoke(app, ["inspect", str(model_dir), "--lang", "ko", "--width", "100"])
+    assert result.exit_code == 0
+    assert "백본 아키텍처" in result.stdout and "가장 모호한 축" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_explain_lists_rule_ids_and_lines(model_dir):
+    result = runner.invoke(app, ["inspect", str(model_dir), "--explain", "--format", "markdown"])
+    assert "rule post_training.grpo" in result.stdout
+    assert "chat_template:3" in result.stdout
+
+
+@pytest.mark.parametrize("target,needle", [
+    ("", "empty target"),
+    ("./does/not/exist", "no such file or folder"),
+    ("not a repo id!", "not a repo id"),
+    ("nobody/unknown-model-xyz", "not in the local HF cache or the catalog"),
+])
+def test_bad_targets_exit_2_with_one_line(target, needle):
+    result = runner.invoke(app, ["inspect", target, "--offline"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and "Traceback" not in result.output
+
+
+def test_malformed_config_names_file_and_line(tmp_path):
+    (tmp_path / "config.json").write_text('{\n  "hidden_size": 64,\n  "layers": ,\n}')
+    result = runner.invoke(app, ["inspect", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "config.json:3: not valid JSON" in result.stderr
+
+
+def test_bad_option_is_exit_2(model_dir):
+    assert runner.invoke(app, ["inspect", str(model_dir), "--format", "pdf"]).exit_code == 2
+    assert runner.invoke(app, ["inspect", str(model_dir), "--lang", "fr"]).exit_code == 2
+
+
+def test_rules_list_and_test_commands():
+    listed = runner.invoke(app, ["rules", "list"])
+    assert listed.exit_code == 0 and "post_training.grpo" in listed.stdout
+    tested = runner.invoke(app, ["rules", "test"])
+    assert tested.exit_code == 0 and " 0 failed" in tested.stdout
+
+
+def test_user_rules_dir_adds_a_tag(model_dir, tmp_path):
+    rules = tmp_path / "my-rules"
+    rules.mkdir()
+    (rules / "extra.yaml").write_text("""axis: product
+rules:
+  - id: math-tutor
+    tag: tutoring
+    strength: declared
+    message: the card says the model works on math problems
+    card: {patterns: ['math and code problems']}
+    examples:
+      match: ["trained on math and code problems"]
+      no_match: ["trained on web text"]
+""")
+    out = inspect_json(str(model_dir), "--rules", str(rules))
+    assert "tutoring" in {t["name"] for t in out["axes"]["product"]["tags"]}
+    bad = rules / "broken.yaml"
+    bad.write_text("axis: product\nrules:\n  - id: x\n    tagg: y\n")
+    result = runner.invoke(app, ["inspect", str(model_dir), "--rules", str(rules)])
+    assert result.exit_code == 2 and "broken.yaml:3" in result.stderr

@@ -1,0 +1,142 @@
+"""Every rule's own examples (one test each), rule-file validation with file:line messages, and regex
+safety. A `todo` example is a known miss: it is reported as xfail, not hidden."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from axes.engine import rulebook
+from axes.errors import RuleError
+from axes.examples import example_snapshot, fired
+from axes.paths import RULES_DIR
+from axes.rulebook import check_regex, load_rulebook
+
+BOOK = rulebook()
+CASES = [
+    pytest.param(rule, kind, example, id=f"{rule.full_id}-{kind}-{i}",
+                 marks=[pytest.mark.xfail(reason="known miss", strict=False)] if kind == "todo" else [])
+    for rule in BOOK.rules
+    for kind, items in (("match", rule.rule.examples.match), ("no_match", rule.rule.examples.no_match),
+                        ("todo", rule.rule.examples.todo))
+    for i, example in enumerate(items)
+]
+
+
+@pytest.mark.parametrize("rule,kind,example", CASES)
+def test_rule_example(rule, kind, example):
+    got = fired(rule, example_snapshot(rule, example), BOOK)
+    assert got == (kind != "no_match"), f"{rule.file.name}:{rule.line} {rule.full_id} {kind}: {example!r}"
+
+
+def test_every_rule_has_examples_both_ways():
+    for rule in BOOK.rules:
+        assert rule.rule.examples.match and rule.rule.examples.no_match, rule.full_id
+
+
+def test_contract_tags_are_all_produced_by_some_rule():
+    contract = {
+        "backbone": "dense moe hybrid ssm encoder encoder-decoder mha gqa mqa mla sliding-window rope alibi "
+                    "absolute-position nope yarn rope-scaling shared-experts multimodal quantized",
+        "post_training": "sft rlhf ppo dpo grpo rlvr rl distillation merge instruction-tuned preference-tuning "
+                         "safety-tuning continued-pretraining base-only",
+        "inference": "thinking thinking-toggle reasoning-effort mtp speculative-decoding structured-output "
+                     "long-context sampling-defaults",
+        "product": "tool-use agent rag system-prompt guardrail code-interpreter browsing memory computer-use",
+    }
+    for axis, names in contract.items():
+        have = {r.rule.tag for r in BOOK.for_axis(axis)}
+        assert set(names.split()) <= have, (axis, set(names.split()) - have)
+
+
+def test_ids_are_unique_and_tag_order_covers_every_tag():
+    ids = [r.full_id for r in BOOK.rules]
+    assert len(ids) == len(set(ids))
+    assert {r.rule.tag for r in BOOK.rules} == set(BOOK.tag_order)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir(exist_ok=True)
+    (folder / "mine.yaml").write_text(text)
+    return folder
+
+
+GOOD = """axis: product
+rules:
+  - id: my-memory
+    tag: memory
+    strength: declared
+    message: the card mentions a memory feature
+    card: {patterns: ['remembers you']}
+    examples:
+      match: ["It remembers you."]
+      no_match: ["It forgets."]
+"""
+
+
+@pytest.mark.parametrize("text,message,line", [
+    (GOOD.replace("card:", "kard:"), 'rule "my-memory": unknown key "kard"', 7),
+    (GOOD.replace("    message: the card mentions a memory feature\n", ""), 'missing key "message"', 3),
+    (GOOD.replace("id: my-memory", "id: My_Memory"), "not kebab-case", 3),
+    (GOOD.replace("['remembers you']", "['(unclosed']"), "does not compile", 7),
+    (GOOD.replace("['remembers you']", "['(a+)+b']"), "catastrophic backtracking", 7),
+    (GOOD.replace("['remembers you']", "['(a|aa)*c']"), "catastrophic backtracking", 7),
+    (GOOD.replace("strength: declared", "strength: certain"), "strength", 5),
+    (GOOD.replace("no_match: [\"It forgets.\"]", "no_match: []"), "no_match", 10),
+    (GOOD.replace("axis: product", "axis: vibes"), "axis", 1),
+    ("axis: product\nrules: [\n", "YAML syntax error", None),
+])
+def test_invalid_rule_files_name_file_line_and_rule(tmp_path, text, message, line):
+    folder = write(tmp_path, text)
+    with pytest.raises(RuleError) as info:
+        load_rulebook((RULES_DIR, folder))
+    rendered = info.value.render()
+    assert "mine.yaml" in rendered and message in rendered
+    if line is not None:
+        assert info.value.line == line, rendered
+
+
+def test_duplicate_id_across_files(tmp_path):
+    folder = write(tmp_path, GOOD)
+    (folder / "again.yaml").write_text(GOOD)
+    with pytest.raises(RuleError, match='duplicate rule id "my-memory"'):
+        load_rulebook((folder,))
+
+
+def test_when_unless_cycle_is_refused(tmp_path):
+    text = GOOD + """  - id: other
+    tag: agent
+    strength: declared
+    message: a rule that depends on memory
+    card: {patterns: ['agent']}
+    unless_tags: [memory]
+    examples:
+      match: ["an agent"]
+      no_match: ["nothing"]
+""".replace("", "")
+    text = text.replace("    examples:\n      match: [\"It remembers you.\"]",
+                        "    unless_tags: [agent]\n    examples:\n      match: [\"It remembers you.\"]")
+    with pytest.raises(RuleError, match="cycle"):
+        load_rulebook((write(tmp_path, text),))
+
+
+def test_user_rules_extend_the_bundled_ones(tmp_path):
+    book = load_rulebook((RULES_DIR, write(tmp_path, GOOD)))
+    assert "product.my-memory" in {r.full_id for r in book.rules}
+    assert len(book.rules) == len(BOOK.rules) + 1
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"(\w+\s?)*x", r"(x|xy)+z", r"(?:a*)*", r"(a)\1"])
+def test_dangerous_regexes_are_refused_quickly(pattern):
+    start = time.perf_counter()
+    with pytest.raises(ValueError):
+        check_regex(pattern)
+    assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("pattern", [r"\bGRPO\b", r"(?:\w+\s+){0,4}into", r"tool[- ]?(use|calling)", r"a{2,5}"])
+def test_ordinary_regexes_are_accepted(pattern):
+    check_regex(pattern)
