@@ -181,6 +181,8 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[str | None, str | Non
     nope = text.get("no_rope_layers")
     if isinstance(nope, list) and 0 in nope and 1 in nope:  # SmolLM3 / Llama 4: some layers without RoPE
         return "rope+nope", "no_rope_layers"
+    if family == "exaone4" and "sliding" in shape.layer_kinds:
+        return "rope+nope", "layer_types"  # EXAONE 4.0: RoPE on the local layers only, none on the global ones
     if text.get("use_pos_enc") is False or text.get("nope") is True:
         return "nope", "use_pos_enc" if "use_pos_enc" in text else "nope"
     for key in ("rope_theta", "rotary_emb_base", "rope_scaling", "rotary", "rotary_dim", "rope_ratio",
@@ -189,6 +191,8 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[str | None, str | Non
             return "rope", key
     if shape.model_type in SSM_TYPES:
         return None, None
+    if "mamba" in shape.layer_kinds:
+        return "nope", "model_type"  # Jamba: the Mamba layers carry order; attention layers add no position
     if family in ("falcon", "refinedweb", "refinedwebmodel", "gpt_neox", "gptj", "llama", "mistral", "qwen2",
                   "chatglm", "internlm", "internlm2", "baichuan", "yi", "lfm2"):
         return "rope", "model_type"  # these families always rotate queries and keys

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-import yaml
-
 from .errors import AxesError
+from .yamlio import safe_load
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.I)
@@ -18,7 +18,6 @@ FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 TAGS = re.compile(r"<[^>]{1,200}>")
 MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,41 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """Consecutive lines of one block (a wrapped sentence stays whole); a list item or table row is its
+    own paragraph. `starts` maps each joined line's offset in `text` to its README line number."""
+
+    text: str
+    section: str
+    code: bool
+    starts: tuple[tuple[int, int], ...]
+
+    def line_at(self, offset: int) -> int:
+        line = self.starts[0][1]
+        for start, number in self.starts:
+            if start > offset:
+                break
+            line = number
+        return line
+
+    def line_text(self, offset: int) -> str:
+        """The original line holding `offset`, for citing evidence."""
+        bounds = [start for start, _ in self.starts] + [len(self.text) + 1]
+        for i, start in enumerate(bounds[:-1]):
+            if start <= offset < bounds[i + 1]:
+                return self.text[start:bounds[i + 1] - 1]
+        return self.text
+
+
+@dataclass(frozen=True)
 class Card:
     front_matter: dict[str, Any] = field(default_factory=dict)
     fm_lines: dict[str, int] = field(default_factory=dict)  # "key" and "key=value" -> line
     lines: tuple[Line, ...] = ()
+
+    @cached_property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return _paragraphs(self.lines)
 
     @property
     def body_words(self) -> int:
@@ -58,13 +88,7 @@ def parse_card(text: str | None) -> Card:
 
 
 def _load_front_matter(text: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - CSafeLoader/SafeLoader only
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise AxesError(f"broken YAML front matter: {problem}", where="README.md",
-                        line=mark.line + 2 if mark else None) from None
+    data = safe_load(text, "README.md", first_line=2, what="broken YAML front matter")
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -115,6 +139,43 @@ def _body(lines: list[str], start: int) -> list[Line]:
             continue
         out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code))
     return out
+
+
+BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
+
+
+def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
+    out: list[Paragraph] = []
+    current: list[Line] = []
+
+    def flush() -> None:
+        if current:
+            starts, parts, offset = [], [], 0
+            for line in current:
+                text = line.text.strip()
+                starts.append((offset, line.number))
+                parts.append(text)
+                offset += len(text) + 1
+            out.append(Paragraph(" ".join(parts), current[0].section, current[0].code, tuple(starts)))
+            current.clear()
+
+    for line in lines:
+        joins = (
+            current
+            and not line.code
+            and not current[-1].code
+            and line.number == current[-1].number + 1
+            and line.section == current[-1].section
+            and not BLOCK_START.match(line.text)
+            and not HEADING.match(line.text)
+        )
+        if not joins:
+            flush()
+        current.append(line)
+        if line.code or HEADING.match(line.text):
+            flush()
+    flush()
+    return tuple(out)
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -31,17 +32,17 @@ app.add_typer(rules_app, name="rules")
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Print every tag with its rule id and evidence lines.")]
 RulesOpt = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--rules", help="A directory of extra rule files (*.yaml); may be repeated."),
 ]
 CardsOpt = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--cards", help="A directory of your own cards (see README); may be repeated. Env: AXES_CARDS."),
 ]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the network (also HF_HUB_OFFLINE=1).")]
-TokenOpt = Annotated[Optional[str], typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
+TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and sentences: en or ko.")]
-WidthOpt = Annotated[Optional[int], typer.Option("--width", help="Table width in columns (default: terminal).")]
+WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,3 +180,6 @@ def evaluate(
 
 def main() -> None:
     app()
+
+
+from . import cli_more  # noqa: E402,F401 - registers batch, compare, exercise, cards

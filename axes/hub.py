@@ -19,14 +19,15 @@ from contextvars import copy_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import snapshot
+from . import __version__, snapshot
 from .errors import AxesError, TargetNotFound
 from .models import HubInfo, Snapshot
 
 if TYPE_CHECKING:
     from huggingface_hub.hf_api import ModelInfo
 
-# Network bounds; module-level so tests can shrink them. A fetch costs at most PROBE_TIMEOUT + BUDGET.
+# Network bounds, module-level so tests can shrink them: no request starts after BUDGET, none waits
+# longer than TIMEOUT for a byte, so a fetch that fails costs about PROBE_TIMEOUT + BUDGET at worst.
 PROBE_TIMEOUT = 1.5  # seconds for the TCP probe that runs before any client call
 TIMEOUT = 5.0  # seconds per request, for connecting and for each read
 BUDGET = 10.0  # seconds for all the requests of one fetch
@@ -37,6 +38,7 @@ COMMIT = re.compile(r"^[0-9a-f]{40}$")
 # The repo files a Snapshot reads: snapshot.REPO_FILES plus the other spellings snapshot.FILE_NAMES accepts.
 WANTED = tuple(dict.fromkeys((*snapshot.REPO_FILES, *(n for ns in snapshot.FILE_NAMES.values() for n in ns))))
 README_NAMES = frozenset(snapshot.FILE_NAMES["README.md"])
+ESSENTIAL = {"config.json": frozenset({"config.json"}), "README.md": README_NAMES}
 GGUF_NOTICE = (
     "GGUF-only repo: the .gguf weights are not read, so the backbone facts (layers, heads, parameters) "
     "are unavailable; the card and the Hub metadata are still read"
@@ -60,6 +62,8 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
 
     `token` None lets huggingface_hub find one (HF_TOKEN, then the stored login).
     """
+    # A one-shot read of a model's files: no telemetry side requests to the Hub.
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     from huggingface_hub import constants
 
     from . import hubnet
@@ -88,7 +92,8 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
 def _model_info(url: str, repo_id: str, revision: str | None, token: str | None) -> ModelInfo:
     from huggingface_hub import HfApi
 
-    return HfApi(endpoint=url, token=token).model_info(repo_id, revision=revision, files_metadata=False)
+    api = HfApi(endpoint=url, token=token, library_name="axes", library_version=__version__)
+    return api.model_info(repo_id, revision=revision, files_metadata=False)
 
 
 def _hub_info(info: ModelInfo) -> HubInfo:
@@ -115,8 +120,8 @@ def _download(
 ) -> tuple[dict[str, Path], list[str]]:
     """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for).
 
-    `revision` is the commit model_info resolved: every file comes from that one version, and hf_hub_download
-    answers a file it already holds for a commit without any request.
+    `revision` is the commit model_info resolved (the Hub always names one): every file comes from that one
+    version, and hf_hub_download answers a file it already holds for a commit without any request.
     """
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import RemoteEntryNotFoundError
@@ -127,7 +132,14 @@ def _download(
     def one(name: str) -> Path | None:
         try:
             path = hf_hub_download(
-                repo_id, name, revision=revision, endpoint=url, token=token, cache_dir=cache,
+                repo_id,
+                name,
+                revision=revision,
+                endpoint=url,
+                token=token,
+                cache_dir=cache,
+                library_name="axes",
+                library_version=__version__,
                 tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
             )
         except RemoteEntryNotFoundError:
@@ -243,8 +255,12 @@ def from_cache(
     present = {name: folder / name for name in WANTED if (folder / name).is_file()}
     if not present:
         return None
-    notice = f"answered from the local HF cache (commit {commit[:7]})"
-    return snapshot.from_files(present, target, "cache", notices=(*notices, notice))
+    notices = (*notices, f"answered from the local HF cache (commit {commit[:7]})")
+    # The cache holds what was once downloaded, perhaps by another tool: say what this copy lacks.
+    lacking = [name for name, names in ESSENTIAL.items() if not names & present.keys()]
+    if lacking:
+        notices = (*notices, f"not in the cached copy: {', '.join(lacking)}")
+    return snapshot.from_files(present, target, "cache", notices=notices)
 
 
 def _cached_commit(repo_dir: Path, revision: str) -> str | None:

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -31,7 +30,6 @@ from .hub import HubUnreachable
 
 # Worth one retry: the Hub's "busy" answers. Anything else is an answer, and the caller maps it.
 TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
-IDEMPOTENT = frozenset({"GET", "HEAD"})
 PHASES = ("connect", "read", "write", "pool")  # httpx2's timeout dict; None in it means "wait forever"
 
 
@@ -59,11 +57,16 @@ def bounded(*, timeout: float, budget: float, retry_pause: float) -> Iterator[No
         _LIMITS.reset(token)
 
 
-@cache
+_INSTALL_LOCK = threading.Lock()
+
+
 def _install() -> None:
-    # The library's default client carries its request hook (offline mode, request ids): keep it.
-    hooks = get_session().event_hooks
-    set_client_factory(lambda: BoundedClient(event_hooks=hooks, follow_redirects=True, timeout=None))
+    # Once per process, under a lock: a second set_client_factory would close the client another thread uses.
+    with _INSTALL_LOCK:
+        if not isinstance(get_session(), BoundedClient):
+            # The library's default client carries its request hook (offline mode, request ids): keep it.
+            hooks = get_session().event_hooks
+            set_client_factory(lambda: BoundedClient(event_hooks=hooks, follow_redirects=True, timeout=None))
 
 
 class BoundedClient(httpx2.Client):
@@ -71,8 +74,8 @@ class BoundedClient(httpx2.Client):
         limits = _LIMITS.get()
         if limits is None:
             return super().send(request, **kwargs)
-        attempts = 2 if request.method in IDEMPOTENT else 1
-        for attempt in range(attempts):
+        # Inside bounded() only GETs and HEADs are sent: trying one twice is safe.
+        for attempt in (1, 2):
             _cap_timeout(request, limits)
             try:
                 response = super().send(request, **kwargs)
@@ -81,7 +84,7 @@ class BoundedClient(httpx2.Client):
             if response.status_code not in TRANSIENT:
                 return response
             response.close()
-            if attempt + 1 < attempts:
+            if attempt == 1:
                 time.sleep(min(limits.retry_pause, max(limits.remaining(), 0)))
         raise HubUnreachable(f"{request.url.host} answered HTTP {response.status_code}, twice")
 

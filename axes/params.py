@@ -103,7 +103,7 @@ def _mamba(shape: Shape) -> int | None:
     h, state = shape.hidden, shape.mamba_d_state
     if not h or not state:
         return None
-    inner = (shape.mamba_expand or 2) * h
+    inner = shape.mamba_inner or (shape.mamba_expand or 2) * h
     conv = shape.mamba_d_conv or 4
     if shape.mamba_heads:  # Mamba-2: one projection yields x, z, B, C and dt
         groups = shape.mamba_groups or 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from enum import Enum
+from typing import Any
 
 from .i18n import Lang, lesson, t
 from .models import AXES, Evidence, Facts, Tag, Verdict
@@ -97,7 +98,8 @@ def lenses_line(verdict: Verdict, lang: Lang) -> str:
     return f"{lens.summary} — {lesson(lens.summary, lens.lesson, lang)}"
 
 
-def render(verdict: Verdict, fmt: Format, lang: Lang = "en", explain: bool = False, width: int | None = None) -> str:
+def render(verdict: Verdict, fmt: Format, lang: Lang = "en", explain: bool = False,
+           width: int | None = None) -> str:
     if fmt is Format.json:
         return json.dumps(verdict.to_contract(), ensure_ascii=False, indent=2)
     if fmt is Format.yaml:
@@ -117,14 +119,16 @@ def markdown(verdict: Verdict, lang: Lang, explain: bool = False) -> str:
     for axis in AXES:
         found, where = row_cells(verdict, axis, lang)
         mark = " **▲**" if axis == verdict.murkiest.axis else ""
-        lines.append(f"| {t(axis, lang)}{mark} | {_md(found)} | {_md(where)} | {verdict.rows[axis].murk:.2f} |")
+        murk = verdict.rows[axis].murk
+        lines.append(f"| {t(axis, lang)}{mark} | {md_cell(found)} | {md_cell(where)} | {murk:.2f} |")
     lines += ["", f"**{t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)}** — {verdict.murkiest.why}"]
     if explain:
         lines += ["", *explain_lines(verdict)]
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
+def md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -141,11 +145,9 @@ def explain_lines(verdict: Verdict) -> list[str]:
 
 
 def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(width=width or 110, record=True, file=_Null(), color_system=None, highlight=False)
     grid = Table(title=f"{verdict.target}  [{verdict.source}]", title_justify="left", show_lines=True,
                  expand=True)
     grid.add_column(t("axis", lang), no_wrap=True, ratio=2)
@@ -156,15 +158,20 @@ def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str
         found, where = row_cells(verdict, axis, lang)
         name = t(axis, lang) + (" ▲" if axis == verdict.murkiest.axis else "")
         grid.add_row(name, found, where, f"{verdict.rows[axis].murk:.2f}")
-    console.print(grid)
-    console.print(Text(f"{t('lenses', lang)}: {lenses_line(verdict, lang)}"))
-    console.print(Text(f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {verdict.murkiest.why}"))
-    for note in (verdict.backbone.facts.kv_cache_note, *verdict.backbone.notes):
-        if note:
-            console.print(Text(f"· {note}"))
-    if explain:
-        for line in explain_lines(verdict):
-            console.print(Text(line))
+    lines = [f"{t('lenses', lang)}: {lenses_line(verdict, lang)}",
+             f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {verdict.murkiest.why}",
+             *(f"· {n}" for n in (verdict.backbone.facts.kv_cache_note, *verdict.backbone.notes) if n),
+             *(explain_lines(verdict) if explain else [])]
+    return export(grid, *(Text(line) for line in lines), width=width or 110)
+
+
+def export(*renderables: Any, width: int) -> str:
+    """Rich renderables as plain text at a fixed width (no colour, no terminal needed)."""
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=_Null(), color_system=None, highlight=False)
+    for item in renderables:
+        console.print(item)
     return console.export_text().rstrip() + "\n"
 
 

@@ -18,13 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import RuleError
 from .models import Strength
+from .yamlio import safe_load
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings whose text is never evidence about this model as released: citations, licences, contact
 # lines, and roadmaps (what a later version will do).
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
                          r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Strict(BaseModel):
@@ -220,6 +220,9 @@ class Rule(Strict):
     requires: Gate | None = None
     when_tags: list[str] = []  # every one of these tags must also be set
     unless_tags: list[str] = []  # none of these may be set (checked after all rules ran)
+    # none of these tags may have matched at all, before any suppression: for weak fallbacks, so they
+    # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
+    unless_matched: list[str] = []
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
     examples: Examples
 
@@ -319,12 +322,7 @@ def load_file(path: Path) -> list[LoadedRule]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RuleError(f"cannot read rule file: {err}", where=str(path)) from None
-    try:
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise RuleError(f"YAML syntax error: {problem}", where=str(path), line=mark.line + 1 if mark else None) from None
+    data = safe_load(text, str(path), error=RuleError, what="YAML syntax error")
     if not isinstance(data, dict):
         raise RuleError("a rule file is a mapping with `axis` and `rules`", where=str(path), line=1)
     try:

@@ -45,6 +45,12 @@ LAYERNORM = {"gpt2", "gptj", "gpt_neox", "gpt_neo", "bloom", "falcon", "refinedw
              "phimoe", "cohere", "mpt", "nemotron"}
 DTYPE_BYTES = {"float32": 4, "fp32": 4, "float16": 2, "fp16": 2, "bfloat16": 2, "bf16": 2, "float8_e4m3fn": 1,
                "fp8": 1, "int8": 1}
+# Values a config class fills in when the file leaves them out (transformers' defaults): a sparse
+# text_config is read the way the library reads it. Cited as "<key> (default)".
+FAMILY_DEFAULTS: dict[str, dict[str, Any]] = {
+    "gemma3_text": {"vocab_size": 262208, "max_position_embeddings": 131072, "sliding_window_pattern": 6,
+                    "rope_theta": 1000000.0},
+}
 ENCODER_TYPES = {"bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "distilbert", "electra", "modernbert",
                  "albert"}
 SSM_TYPES = {"mamba", "mamba2", "rwkv", "rwkv5", "rwkv6", "rwkv7", "xlstm"}
@@ -100,6 +106,7 @@ class Shape(BaseModel):
     mamba_dt_rank: int | None = None
     mamba_heads: int | None = None
     mamba_groups: int | None = None
+    mamba_inner: int | None = None  # Mamba width when declared outright (Falcon-H1's mamba_d_ssm)
     conv_kernel: int | None = None
     dtype_bytes: int | None = None
     keys: dict[str, str] = {}  # shape field -> the config key it was read from
@@ -141,9 +148,10 @@ def _int(value: Any, key: str) -> int | None:
 class _Reader:
     """Reads aliased keys from the language config and remembers which key answered."""
 
-    def __init__(self, config: dict[str, Any], prefix: str):
+    def __init__(self, config: dict[str, Any], prefix: str, defaulted: set[str] = frozenset()):
         self.config = config
         self.prefix = prefix
+        self.defaulted = defaulted
         self.keys: dict[str, str] = {}
 
     def dim(self, field: str, *names: str) -> int | None:
@@ -159,12 +167,15 @@ class _Reader:
         return self.config.get(name, default)
 
     def _path(self, name: str) -> str:
-        return f"{self.prefix}.{name}" if self.prefix else name
+        path = f"{self.prefix}.{name}" if self.prefix else name
+        return f"{path} (default)" if name in self.defaulted else path
 
 
 def read_shape(config: dict[str, Any]) -> Shape:
     text, prefix = language_config(config)
-    r = _Reader(text, prefix)
+    defaults = FAMILY_DEFAULTS.get(str(text.get("model_type", "")).lower(), {})
+    r = _Reader({**defaults, **text}, prefix, defaulted=set(defaults) - set(text))
+    text = r.config
     model_type = str(text.get("model_type") or config.get("model_type") or "").lower() or None
     archs = config.get("architectures") or text.get("architectures") or []
     architecture = archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None
@@ -215,7 +226,7 @@ def read_shape(config: dict[str, Any]) -> Shape:
         vocab=vocab,
         tied=bool(tied),
         context=r.dim("context"),
-        gated_mlp=family not in UNGATED and not (family in ("refinedweb", "falcon")),
+        gated_mlp=family not in UNGATED and family not in ("refinedweb", "falcon"),
         layernorm=family in LAYERNORM,
         attention_bias=attention_bias,
         qkv_bias=qkv_bias,
@@ -246,6 +257,7 @@ def read_shape(config: dict[str, Any]) -> Shape:
         mamba_dt_rank=_dt_rank(text, hidden),
         mamba_heads=r.dim("mamba_heads", "mamba_n_heads"),
         mamba_groups=r.dim("mamba_groups", "mamba_n_groups", "n_groups"),
+        mamba_inner=r.dim("mamba_inner", "mamba_d_ssm", "d_inner"),
         dtype_bytes=DTYPE_BYTES.get(str(text.get("torch_dtype") or text.get("dtype") or config.get("torch_dtype")
                                         or config.get("dtype") or "").lower()),
         keys=r.keys,

@@ -66,11 +66,17 @@ def _repo(target: str, repo_id: str, revision: str | None, *, offline: bool, tok
         try:
             return hub.fetch(target, repo_id, revision, token=token)
         except hub.HubUnreachable as err:
-            notices.append(f"{err.message}; answering from the local cache or the bundled catalog")
+            notices.append(err.message)
+        except hub.GatedRepo as err:
+            # Downloaded earlier with a token: the cached copy still answers, with the refusal noted.
+            cached = hub.from_cache(target, repo_id, revision, (err.message,))
+            if cached is None:
+                raise
+            return cached
         except hub.NotOnHub as err:
             if entry is None:
                 raise
-            notices.append(f"{err.message}; answering from the bundled catalog")
+            notices.append(err.message)
     if "/" in repo_id:
         from . import hub
 
@@ -80,16 +86,17 @@ def _repo(target: str, repo_id: str, revision: str | None, *, offline: bool, tok
     if entry is not None:
         if revision:
             notices.append(f"revision {revision!r} ignored: the catalog holds one version")
-        return _from_entry(entry, target, tuple(notices))
-    where = "offline: not in the local HF cache or the catalog" if offline else "not in the local HF cache or the catalog"
-    raise TargetNotFound(where + ("; " + notices[0] if notices else ""), where=target)
+        return from_entry(entry, target, tuple(notices))
+    reason = "offline, and not in the local HF cache or the catalog" if offline else (
+        "not in the local HF cache or the catalog")
+    raise TargetNotFound(f"{notices[0]}; {reason}" if notices else reason, where=target)
 
 
 def _text_only(folder: Path) -> bool:
     return not (folder / "config.json").exists()
 
 
-def _from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...]) -> Snapshot:
+def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...]) -> Snapshot:
     if entry.path.is_file():
         snap = snapshot.from_card_file(entry.path, target)
         return snap.model_copy(update={"source": "catalog", "notices": notices + snap.notices})

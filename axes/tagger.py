@@ -24,7 +24,8 @@ NEGATION_BEFORE = re.compile(
 )
 NEGATION_AFTER = re.compile(
     r"^[^.;]{0,40}?(?:\b(?:is|are|was|were)\s+not\b|\bnot\s+(?:supported|available|included|used|applied)|"
-    r"\bunsupported\b|지원하지 않|지원되지 않|않|없)",
+    r"\bunsupported\b)"
+    r"|^[^.;,]{0,80}?(?:않|없|아니)",  # Korean puts the negation at the end of the clause
     re.IGNORECASE,
 )
 # Tokens that name a model: letters, digits and dots joined by hyphens ("DeepSeek-R1-Distill-Qwen-7B").
@@ -92,7 +93,9 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     for name in rulebook.tag_order:
         survivors = [
             m for m in by_tag.get(name, [])
-            if all(t in present for t in m.rule.rule.when_tags) and not any(t in present for t in m.rule.rule.unless_tags)
+            if all(t in present for t in m.rule.rule.when_tags)
+            and not any(t in present for t in m.rule.rule.unless_tags)
+            and not any(t in by_tag for t in m.rule.rule.unless_matched)
         ]
         if survivors:
             kept += survivors
@@ -170,19 +173,20 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
 def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
     compiled = loaded.compiled
     out: list[Evidence] = []
-    for line in ctx.card.lines:
-        if line.code and not matcher.code:
+    for para in ctx.card.paragraphs:
+        if para.code and not matcher.code:
             continue
-        if line.section and compiled.skip_sections.search(line.section):
+        if para.section and compiled.skip_sections.search(para.section):
             continue
-        if compiled.sections and not compiled.sections.search(line.section):
+        if compiled.sections and not compiled.sections.search(para.section):
             continue
-        if _section_about_another(line.section.rsplit(" > ", 1)[-1], matcher, ctx):
+        if _section_about_another(para.section.rsplit(" > ", 1)[-1], matcher, ctx):
             continue
         for pattern in compiled.card:
-            hit = next((m for m in pattern.finditer(line.text) if _counts(m, line.text, matcher, loaded, ctx)), None)
+            hit = next((m for m in pattern.finditer(para.text) if _counts(m, para.text, matcher, loaded, ctx)), None)
             if hit:
-                out.append(Evidence(file="README.md", line=line.number, text=_excerpt(line.text, hit)))
+                out.append(Evidence(file="README.md", line=para.line_at(hit.start()),
+                                    text=_excerpt(para.text, hit)))
                 break
         if len(out) >= MAX_EVIDENCE:
             break
@@ -208,7 +212,7 @@ def _negated(text: str, hit: re.Match[str]) -> bool:
     if start and start in text:
         offset = text.find(start)
         before = text[max(offset, hit.start() - 80):hit.start()]
-    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[hit.end():hit.end() + 60]))
+    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[hit.end():hit.end() + 100]))
 
 
 def about_another_model(sentence: str, own_name: str) -> bool:

@@ -3,14 +3,14 @@ dimensions of real models (only the keys that matter). Expected totals are the p
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from axes.backbone import read_backbone
 from axes.card import Card
 from axes.errors import AxesError
 from axes.models import Snapshot
-
-import json
 
 
 def facts(config: dict, **files: str):
@@ -107,7 +107,7 @@ CASES = [
     ("bloom-560m", BLOOM_560M, 559_214_592, 559_214_592, "dense", "MHA", "alibi", None),
     ("falcon-7b", FALCON_7B, 6_921_720_704, 6_921_720_704, "dense", "MQA", "rope", None),
     ("lfm2-1.2b", LFM2_1_2B, 1_170_340_608, 1_170_340_608, "hybrid", "GQA", "rope", None),
-    ("jamba-v0.1", JAMBA_V01, 51_570_000_000, 12_000_000_000, "hybrid", "GQA", None, None),
+    ("jamba-v0.1", JAMBA_V01, 51_570_000_000, 12_000_000_000, "hybrid", "GQA", "nope", None),
     ("smollm3-3b", SMOLLM3_3B, 3_075_098_624, 3_075_098_624, "dense", "GQA", "rope+nope", None),
 ]
 
