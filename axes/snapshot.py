@@ -9,10 +9,9 @@ import codecs
 import json
 from pathlib import Path
 
-import yaml
-
 from .errors import AxesError
 from .models import HubInfo, Snapshot, SourceKind
+from .yamlio import safe_load
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
 # read up to the cap with a notice, because the part we read is still worth tagging.
@@ -179,15 +178,7 @@ def from_card_file(path: Path, target: str) -> Snapshot:
     """A single card file: Markdown/text (the README), or YAML holding the files by name."""
     if path.suffix.lower() in (".yaml", ".yml"):
         text, notices = read_capped(path, path.name, TEXT_CAPS["README.md"])
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise AxesError(
-                f"not valid YAML: {getattr(err, 'problem', None) or err}",
-                where=str(path),
-                line=mark.line + 1 if mark else None,
-            ) from None
+        data = safe_load(text, str(path))
         if not isinstance(data, dict):
             raise AxesError("a YAML card must be a mapping (keys: name, readme, config, ...)", where=str(path))
         return snapshot_from_yaml_card(data, target, str(path), tuple(notices))
