@@ -148,7 +148,8 @@ def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=f"{verdict.target}  [{verdict.source}]", title_justify="left", show_lines=True,
+    # Cells are Text, never markup: card text is full of [brackets].
+    grid = Table(title=Text(f"{verdict.target}  ({verdict.source})"), title_justify="left", show_lines=True,
                  expand=True)
     grid.add_column(t("axis", lang), no_wrap=True, ratio=2)
     grid.add_column(t("facts", lang), ratio=6)
@@ -157,7 +158,7 @@ def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str
     for axis in AXES:
         found, where = row_cells(verdict, axis, lang)
         name = t(axis, lang) + (" ▲" if axis == verdict.murkiest.axis else "")
-        grid.add_row(name, found, where, f"{verdict.rows[axis].murk:.2f}")
+        grid.add_row(Text(name), Text(found), Text(where), Text(f"{verdict.rows[axis].murk:.2f}"))
     lines = [f"{t('lenses', lang)}: {lenses_line(verdict, lang)}",
              f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {verdict.murkiest.why}",
              *(f"· {n}" for n in (verdict.backbone.facts.kv_cache_note, *verdict.backbone.notes) if n),

@@ -1,11 +1,14 @@
 """Tags -> Verdict: the four rows with murk scores, the murkiest axis and why, the lenses, the lineage.
 
 Murk (documented in README "How murk is scored"):
-    evidence = sum of tag strengths on the axis (verified 1.0, declared 0.7, hinted 0.3)
-    needed   = how many independent facts the axis should establish for this model (NEEDED below)
-    murk     = clamp(1 - min(1, evidence / needed) + 0.15 * marketing phrases, 0, 1)
-An axis with nothing to establish (needed 0: a base model has no product surface) scores only its
-marketing. The murkiest axis is the highest murk; ties go to the axis listed first in TIE_ORDER.
+    evidence  = sum of tag strengths on the axis (verified 1.0, declared 0.7, hinted 0.3)
+    needed    = how many independent facts the axis should establish for this model (NEEDED below)
+    coverage  = min(1, evidence / needed)
+    certainty = the strongest strength on the axis (1.0 if a machine-readable file says it)
+    murk      = clamp(1 - coverage * certainty + 0.15 * marketing phrases, 0, 1)
+So an axis known only from the card's words stays at least 0.3 murky. An axis with nothing to establish
+(needed 0: a base model has no product surface) scores only its marketing. The murkiest axis is the
+highest murk; ties go to the axis listed first in TIE_ORDER.
 """
 
 from __future__ import annotations
@@ -50,9 +53,14 @@ def needed(axis: str, tags: dict[str, list[Tag]]) -> float:
     return NEEDED[axis]
 
 
-def murk(evidence: float, need: float, marketing: int) -> float:
-    coverage = 1.0 if need == 0 else min(1.0, evidence / need)
-    return round(max(0.0, min(1.0, 1.0 - coverage + MARKETING_WEIGHT * marketing)), 2)
+def murk(tags: list[Tag], need: float, marketing: int) -> float:
+    evidence = sum(t.strength.weight for t in tags)
+    if need == 0:
+        known = 1.0
+    else:
+        certainty = max((t.strength.weight for t in tags), default=0.0)
+        known = min(1.0, evidence / need) * certainty
+    return round(max(0.0, min(1.0, 1.0 - known + MARKETING_WEIGHT * marketing)), 2)
 
 
 def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
@@ -60,10 +68,9 @@ def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
     rows = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
-        points = sum(t.strength.weight for t in axis_tags)
         need = needed(axis, tags)
         rows[axis] = AxisRow(axis=axis, tags=tuple(_ordered(axis_tags)),
-                             murk=murk(points, need, len(marketing.get(axis, []))),
+                             murk=murk(axis_tags, need, len(marketing.get(axis, []))),
                              marketing=tuple(marketing.get(axis, [])), expected=int(need))
     worst = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
     lineage = _lineage(backbone, tags)
@@ -97,7 +104,8 @@ def why(axis: str, row: AxisRow, backbone: Backbone) -> str:
         methods = [t.name for t in row.tags if t.name in METHOD_TAGS]
         method_text = (f"{len(methods)} named method{'s' if len(methods) != 1 else ''} ({', '.join(methods)})"
                        if methods else "no named training method")
-        return f"{method_text}, {found} evidence{tail}; no dataset, recipe or reward is machine-readable"
+        source = "only the card's words" if not counts["verified"] else "partly machine-readable"
+        return f"{method_text}; {found} evidence, {source}{tail}; no dataset, recipe or reward can be checked"
     return (f"{found} tag{'s' if sum(counts.values()) != 1 else ''}{' (' + names + ')' if names else ''}{tail} "
             f"against {row.expected} expected fact{'s' if row.expected != 1 else ''}")
 
