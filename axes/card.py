@@ -5,6 +5,7 @@ know their section heading and whether they sit in a code block.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -64,6 +65,24 @@ class Card:
     @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return _paragraphs(self.lines)
+
+    @cached_property
+    def body(self) -> str:
+        """Every paragraph, one per line: a rule scans the whole card with one regex search."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        offsets, at = [], 0
+        for para in self.paragraphs:
+            offsets.append(at)
+            at += len(para.text) + 1
+        return offsets
+
+    def locate(self, offset: int) -> tuple[Paragraph, int]:
+        """The paragraph holding a body offset, and the offset within it."""
+        index = bisect_right(self._offsets, offset) - 1
+        return self.paragraphs[index], offset - self._offsets[index]
 
     @property
     def body_words(self) -> int:

@@ -43,6 +43,9 @@ OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the net
 TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and sentences: en or ko.")]
 WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
+InspectOutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write the output to this file (atomically) instead of stdout.")
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,6 +106,7 @@ def inspect(
     lang: LangOpt = "en",
     cards: CardsOpt = None,
     width: WidthOpt = None,
+    out: InspectOutOpt = None,
 ) -> None:
     """Place one model on the four axes.
 
@@ -115,13 +119,20 @@ def inspect(
         axes inspect meta-llama/Llama-3.1-8B-Instruct --explain --lang ko
     """
     from . import engine
+    from .outfile import check_folder, write_atomic
     from .render import render
 
     chosen = lang_of(lang)
+    if out is not None:
+        check_folder(out)  # before any slow work
     verdict = engine.inspect(target, offline=offline, token=token, rules_dirs=tuple(rules or ()),
                              cards=tuple(cards or ()))
     write_notices(verdict.notices)
-    typer.echo(render(verdict, format, chosen, explain, terminal_width(width)), nl=False)
+    text = render(verdict, format, chosen, explain, None if out else terminal_width(width))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
 
 
 @rules_app.command("list")

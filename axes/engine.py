@@ -13,6 +13,7 @@ from pathlib import Path
 from . import sources, tagger, verdict
 from .backbone import read_backbone
 from .card import parse_card
+from .errors import AxesError
 from .models import Snapshot, Verdict
 from .paths import RULES_DIR
 from .rulebook import Rulebook, load_rulebook
@@ -53,8 +54,11 @@ def inspect(
     cards: tuple[Path, ...] = (),
 ) -> Verdict:
     rules = rulebook(rules_dirs)  # validate rules before any network work
-    snapshot = sources.resolve(target, offline=offline, token=token, cards=cards)
-    return analyse(snapshot, rules)
+    try:
+        snapshot = sources.resolve(target, offline=offline, token=token, cards=cards)
+        return analyse(snapshot, rules)
+    except AxesError as err:
+        raise err.within(target) from None
 
 
 def inspect_all(

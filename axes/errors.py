@@ -14,6 +14,13 @@ class AxesError(Exception):
         self.message = message
         super().__init__(self.render())
 
+    def within(self, target: str) -> AxesError:
+        """The same error, naming the target whose file it is about ("./m: config.json:3: ...")."""
+        if self.where is None or target in self.where or "/" in self.where or "\\" in self.where:
+            return self
+        copy = type(self)(self.message, where=f"{target}: {self.where}", line=self.line)
+        return copy
+
     def render(self) -> str:
         if self.where is None:
             return self.message

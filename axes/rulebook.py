@@ -265,7 +265,7 @@ class LoadedRule:
 class CompiledRule:
     """The rule's regexes, compiled once per process."""
 
-    card: tuple[re.Pattern[str], ...]
+    card: re.Pattern[str] | None  # all of a rule's card patterns as one alternation: one scan per card
     card_unless: tuple[re.Pattern[str], ...]
     sections: re.Pattern[str] | None
     skip_sections: re.Pattern[str]
@@ -280,7 +280,8 @@ class CompiledRule:
         card, tpl = rule.card, rule.template
         skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
         return cls(
-            card=many(card.patterns) if card else (),
+            card=re.compile("|".join(f"(?:{p})" for p in card.patterns), re.IGNORECASE | re.MULTILINE)
+            if card else None,
             card_unless=many(card.unless) if card else (),
             sections=re.compile(card.sections, re.IGNORECASE) if card and card.sections else None,
             skip_sections=re.compile(skip, re.IGNORECASE),
@@ -334,7 +335,8 @@ def load_file(path: Path) -> list[LoadedRule]:
 
 
 def _explain(err: ValidationError, data: dict[str, Any], text: str, path: Path) -> RuleError:
-    first = err.errors()[0]
+    # A typo'd key ("patern") also makes the real key "missing": name the typo first.
+    first = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
     loc = first["loc"]
     lines = _rule_lines(text)
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):

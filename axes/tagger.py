@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .backbone import key_line
-from .card import Card, sentence_at
+from .card import Card, Paragraph, sentence_at
 from .models import Backbone, Evidence, Snapshot, Strength, Tag
-from .rulebook import CardMatch, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook
+from .rulebook import CardMatch, CompiledRule, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook
 
 MAX_EVIDENCE = 3  # lines cited per tag
 NEGATION_BEFORE = re.compile(
@@ -171,26 +171,32 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
 # --- card text --------------------------------------------------------------------------------------
 
 def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
+    """One regex scan of the whole card; each hit is judged in its paragraph, section and sentence."""
     compiled = loaded.compiled
     out: list[Evidence] = []
-    for para in ctx.card.paragraphs:
-        if para.code and not matcher.code:
+    seen: set[int] = set()  # one citation per paragraph
+    for hit in compiled.card.finditer(ctx.card.body):
+        para, start = ctx.card.locate(hit.start())
+        if id(para) in seen or "\n" in hit.group(0) or not _readable(para, matcher, compiled, ctx):
             continue
-        if para.section and compiled.skip_sections.search(para.section):
-            continue
-        if compiled.sections and not compiled.sections.search(para.section):
-            continue
-        if _section_about_another(para.section.rsplit(" > ", 1)[-1], matcher, ctx):
-            continue
-        for pattern in compiled.card:
-            hit = next((m for m in pattern.finditer(para.text) if _counts(m, para.text, matcher, loaded, ctx)), None)
-            if hit:
-                out.append(Evidence(file="README.md", line=para.line_at(hit.start()),
-                                    text=_excerpt(para.text, hit)))
+        local = re.compile(re.escape(hit.group(0))).search(para.text, start) or hit
+        if _counts(local, para.text, matcher, loaded, ctx):
+            seen.add(id(para))
+            out.append(Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, local)))
+            if len(out) >= MAX_EVIDENCE:
                 break
-        if len(out) >= MAX_EVIDENCE:
-            break
     return out
+
+
+def _readable(para: Paragraph, matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> bool:
+    """May this paragraph be evidence for the rule: code, section filters, a section about another model."""
+    if para.code and not matcher.code:
+        return False
+    if para.section and compiled.skip_sections.search(para.section):
+        return False
+    if compiled.sections and not compiled.sections.search(para.section):
+        return False
+    return not _section_about_another(para.section.rsplit(" > ", 1)[-1], matcher, ctx)
 
 
 def _counts(hit: re.Match[str], text: str, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:

@@ -179,4 +179,4 @@ rules:
     bad = rules / "broken.yaml"
     bad.write_text("axis: product\nrules:\n  - id: x\n    tagg: y\n")
     result = runner.invoke(app, ["inspect", str(model_dir), "--rules", str(rules)])
-    assert result.exit_code == 2 and "broken.yaml:3" in result.stderr
+    assert result.exit_code == 2 and "broken.yaml:4" in result.stderr
