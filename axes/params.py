@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .shape import Shape
+from .shape import Shape, as_int
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> int:
     patch, image = vision.get("patch_size"), vision.get("image_size")
     if not all(isinstance(x, int) and x > 0 for x in (h, layers, inter, patch, image)):
         return 0
-    channels = vision.get("num_channels", 3)
+    channels = as_int(vision.get("num_channels", 3)) or 3
     per_layer = 4 * (h * h + h) + 2 * h * inter + inter + h + 2 * 2 * h
     embeddings = channels * patch * patch * h + h + (image // patch) ** 2 * h
     projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm

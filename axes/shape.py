@@ -120,6 +120,17 @@ class Shape(BaseModel):
         return self.kv_lora_rank is not None
 
 
+def as_int(value: Any) -> int | None:
+    """A non-negative integer read from a config as it is, or None for anything else (lists, text, bools)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def int_list(value: Any) -> list[int]:
+    return [v for v in value if as_int(v) is not None] if isinstance(value, list) else []
+
+
 def language_config(config: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The dict that describes the language model and the key path to it ("" for the top level)."""
     for key in ("text_config", "llm_config", "language_config", "thinker_config"):
@@ -130,7 +141,12 @@ def language_config(config: dict[str, Any]) -> tuple[dict[str, Any], str]:
     return config, ""
 
 
-def _int(value: Any, key: str) -> int | None:
+# Far above any real network, far below what would exhaust memory when the layers are enumerated.
+LIMITS = {"layers": 100_000, "heads": 1_000_000, "kv_heads": 1_000_000, "experts": 1_000_000,
+          "experts_per_token": 1_000_000, "shared_experts": 1_000_000, "mtp_layers": 1_000}
+
+
+def _int(value: Any, key: str, limit: int = 10**12) -> int | None:
     """A positive integer dimension; absurd values are bad input, not facts."""
     if value is None or isinstance(value, bool):
         return None
@@ -140,7 +156,7 @@ def _int(value: Any, key: str) -> int | None:
         if isinstance(value, (list, dict)):
             return None  # a per-layer list or a nested block: not this dimension's scalar form
         raise AxesError(f"key {key!r} must be an integer, found {value!r}", where="config.json")
-    if value < 0 or value > 10**12:
+    if value < 0 or value > limit:
         raise AxesError(f"key {key!r} has an impossible value {value}", where="config.json")
     return value or None  # 0 means "none of these" (no shared experts, no MTP layers)
 
@@ -157,7 +173,7 @@ class _Reader:
     def dim(self, field: str, *names: str) -> int | None:
         for name in names or ALIASES[field]:
             if name in self.config:
-                value = _int(self.config[name], self._path(name))
+                value = _int(self.config[name], self._path(name), LIMITS.get(field, 10**12))
                 if value is not None:
                     self.keys[field] = self._path(name)
                     return value
@@ -282,23 +298,22 @@ def _moe_layers(text: dict[str, Any], layers: int | None, experts: int | None) -
     """Which layers route tokens to experts: dense-first (DeepSeek), every k-th (Qwen2-MoE, Jamba, Llama 4)."""
     if not layers or not experts or experts <= 1:
         return ()
-    first_dense = text.get("first_k_dense_replace") or 0
-    step = text.get("moe_layer_freq") or text.get("decoder_sparse_step") or text.get("interleave_moe_layer_step") or 1
-    period = text.get("expert_layer_period")
-    offset = text.get("expert_layer_offset", 0)
-    dense_only = set(text.get("mlp_only_layers") or ())
-    if isinstance(text.get("moe_layers_enum"), (list, str)):  # some configs list them outright
-        listed = text["moe_layers_enum"]
-        listed = [int(x) for x in (listed.split(",") if isinstance(listed, str) else listed)]
-        return tuple(i for i in listed if 0 <= i < layers)
+    first_dense = as_int(text.get("first_k_dense_replace")) or 0
+    step = as_int(text.get("moe_layer_freq") or text.get("decoder_sparse_step")
+                  or text.get("interleave_moe_layer_step")) or 1
+    period = as_int(text.get("expert_layer_period"))
+    offset = as_int(text.get("expert_layer_offset")) or 0
+    dense_only = set(int_list(text.get("mlp_only_layers")))
+    if isinstance(text.get("moe_layers_enum"), list):  # some configs list them outright
+        return tuple(i for i in int_list(text["moe_layers_enum"]) if i < layers)
     chosen = []
     for i in range(layers):
         if i < first_dense or i in dense_only:
             continue
-        if isinstance(period, int) and period > 0:
+        if period:
             if i % period != offset:
                 continue
-        elif isinstance(step, int) and step > 1 and (i + 1) % step != 0:
+        elif step > 1 and (i + 1) % step != 0:
             continue
         chosen.append(i)
     return tuple(chosen)
@@ -319,11 +334,11 @@ def _layer_kinds(text: dict[str, Any], layers: int | None) -> tuple[LayerKind, .
     if isinstance(declared, list) and len(declared) == layers and all(isinstance(x, str) for x in declared):
         return tuple(KIND_NAMES.get(x.lower(), x.lower()) for x in declared)
     if isinstance(text.get("full_attn_idxs"), list):  # LFM2: attention at these indices, convolutions elsewhere
-        full = set(text["full_attn_idxs"])
+        full = set(int_list(text["full_attn_idxs"]))
         return tuple("attention" if i in full else "conv" for i in range(layers))
-    period = text.get("attn_layer_period")
-    if isinstance(period, int) and period > 0:  # Jamba: one attention layer every `period`, Mamba otherwise
-        offset = text.get("attn_layer_offset", 0)
+    period = as_int(text.get("attn_layer_period"))
+    if period:  # Jamba: one attention layer every `period`, Mamba otherwise
+        offset = as_int(text.get("attn_layer_offset")) or 0
         return tuple("attention" if i % period == offset else "mamba" for i in range(layers))
     if isinstance(text.get("attn_type_list"), list) and len(text["attn_type_list"]) == layers:  # MiniMax
         return tuple("attention" if x else "linear" for x in text["attn_type_list"])
@@ -331,8 +346,8 @@ def _layer_kinds(text: dict[str, Any], layers: int | None) -> tuple[LayerKind, .
         return ("attention+mamba",) * layers  # Falcon-H1: attention and Mamba side by side in every layer
     if str(text.get("model_type", "")).lower() in SSM_TYPES:
         return ("mamba",) * layers
-    pattern = text.get("sliding_window_pattern")
-    if isinstance(pattern, int) and pattern > 1 and text.get("sliding_window"):  # Gemma 3: 5 local, 1 global
+    pattern = as_int(text.get("sliding_window_pattern"))
+    if pattern and pattern > 1 and text.get("sliding_window"):  # Gemma 3: 5 local, 1 global
         return tuple("attention" if (i + 1) % pattern == 0 else "sliding" for i in range(layers))
     if text.get("sliding_window") and (text.get("use_sliding_window") is not False) and \
             str(text.get("model_type", "")).lower() in ("gemma2", "cohere2"):

@@ -6,18 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from contract import assert_contract
 from typer.testing import CliRunner
 
 from axes.cli import app
 from axes.render import Format
 
-CONTRACT_FACTS = {
-    "architecture", "model_type", "total_params", "active_params", "params_source", "layers", "hidden_size",
-    "heads", "kv_heads", "attention", "sliding_window", "attention_pattern", "position", "rope_theta",
-    "rope_scaling", "context_length", "experts", "experts_per_token", "shared_experts", "kv_cache_bytes_per_token",
-    "mtp_layers", "mtp_params", "hub_params", "vocab_size", "quantization", "base_model",
-}
-EVIDENCE_FILES = {"config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"}
 CONFIG = {
     "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 4096, "intermediate_size": 12288,
     "num_hidden_layers": 36, "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 128,
@@ -64,19 +58,8 @@ def inspect_json(*args: str) -> dict:
 
 def test_json_contract_shape(model_dir):
     out = inspect_json(str(model_dir))
+    assert_contract(out)
     assert out["target"] == str(model_dir) and out["source"] == "local"
-    assert set(out["lenses"]) >= {"structure", "moe", "reasoning", "summary"}
-    assert CONTRACT_FACTS <= set(out["facts"])
-    assert set(out["axes"]) == {"backbone", "post_training", "inference", "product"}
-    for axis in out["axes"].values():
-        assert 0.0 <= axis["murk"] <= 1.0
-        for tag in axis["tags"]:
-            assert set(tag) == {"name", "strength", "rule", "evidence"}
-            assert tag["strength"] in ("verified", "declared", "hinted")
-            assert tag["evidence"], tag
-            for ev in tag["evidence"]:
-                assert ev["file"] in EVIDENCE_FILES and isinstance(ev["text"], str)
-    assert out["murkiest"]["axis"] in out["axes"] and out["murkiest"]["why"]
     assert isinstance(out["facts"]["total_params"], int)
 
 
