@@ -73,9 +73,9 @@ TEXT: dict[str, dict[str, str]] = {
     "murkiest_title": {"en": "Murkiest axis: {axis}", "ko": "가장 모호한 축: {axis}"},
     "murkiest_lesson": {"en": "That is where marketing has the most room to lie.",
                         "ko": "거기가 마케팅이 거짓말할 여지가 가장 많은 자리예요."},
-    "murk_counts": {"en": "{evidence} against {expected} expected fact(s); {marketing} marketing phrase(s)",
-                    "ko": "근거 {evidence}, 기대한 사실 {expected}개; 마케팅 문구 {marketing}개"},
-    "no_evidence": {"en": "no evidence", "ko": "근거 없음"},
+    "murk_counts": {"en": "evidence: {evidence}; {expected} expected fact(s); {marketing} marketing phrase(s)",
+                    "ko": "근거: {evidence}; 기대한 사실 {expected}개; 마케팅 문구 {marketing}개"},
+    "no_evidence": {"en": "none", "ko": "없음"},
     "lenses_title": {"en": "Three lenses: {n} models", "ko": "세 개의 lens: 모델 {n}개"},
     "lenses_intro": {"en": "(a) dense or MoE backbone, (b) standard or reasoning inference.",
                      "ko": "(a) backbone 이 dense 인지 MoE 인지, "
@@ -105,6 +105,9 @@ TEXT: dict[str, dict[str, str]] = {
                   "ko": "context window 는 얼마나 길고, 그 길이로 학습했나요 아니면 나중에 확장했나요?"},
     "q_config_check": {"en": "Do the card's own numbers (parameters, context) match its config.json?",
                        "ko": "카드에 적힌 숫자 (파라미터, context) 가 config.json 과 일치하나요?"},
+    "q_memory": {"en": "How much memory does serving it take: the weights in their number format plus the KV "
+                       "cache per token?",
+                 "ko": "서빙에 메모리가 얼마나 드나요: 수 표현에 따른 weights 크기와 토큰당 KV 캐시는?"},
     "q_methods": {"en": "Which training stages followed pretraining (SFT, RLHF, DPO, GRPO)?",
                   "ko": "pretraining 다음에 어떤 학습 단계를 거쳤나요 (SFT, RLHF, DPO, GRPO)?"},
     "q_preference": {"en": "Which preference method (RLHF, DPO) was used, and on what data?",
@@ -132,6 +135,8 @@ TEXT: dict[str, dict[str, str]] = {
                   "ko": "decoding 을 가속하나요 (speculative decoding, multi-token prediction)?"},
     "q_test_time": {"en": "Does the provider spend extra compute at answer time (several samples, search)?",
                     "ko": "답할 때 추가 compute 를 쓰나요 (여러 샘플, 탐색)?"},
+    "q_constrained": {"en": "Is the output constrained when served (JSON mode, grammars, stop rules)?",
+                      "ko": "서빙할 때 출력을 제약하나요 (JSON 모드, 문법, 중단 규칙)?"},
     "q_tools": {"en": "Can it call tools (function calling), and in which format?",
                 "ko": "tool 을 호출할 수 있나요 (function calling)? 어떤 형식으로?"},
     "q_system_prompt": {"en": "Does the product wrap it in a system prompt, and what does that prompt say?",
@@ -140,6 +145,9 @@ TEXT: dict[str, dict[str, str]] = {
                     "ko": "제품에서 어떤 guardrail 이나 안전 필터가 둘러싸고 있나요?"},
     "q_retrieval": {"en": "Does the product add retrieval, browsing or memory on top of the model?",
                     "ko": "제품이 모델 위에 검색 (RAG), 브라우징, 메모리를 더하나요?"},
+    "q_orchestration": {"en": "Is the model one step of a larger loop in the product (agents, multi-step "
+                              "orchestration)?",
+                        "ko": "제품에서 모델이 더 큰 루프의 한 단계인가요 (agent, 여러 단계 orchestration)?"},
     "q_product_gap": {"en": "Does the product (app, API) add anything the weights alone do not have?",
                       "ko": "제품 (앱, API) 이 weights 만으로는 없는 무언가를 더하나요?"},
 }
