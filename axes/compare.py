@@ -13,10 +13,11 @@ When a model publishes no config.json its backbone is unknown, so the backbone v
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, Literal
 
 from .i18n import Lang, t
-from .models import AXES, Facts, Frozen, Verdict
+from .models import AXES, Facts, Verdict, frozen
 from .render import export, human, md_cell
 
 # Facts that decide the weights' shapes and wiring: any difference means another backbone.
@@ -27,20 +28,23 @@ PARAMS_TOLERANCE = 0.01  # total parameters this close are the same backbone (ti
 BACKBONE_SETTINGS = ("quantization", "rope_scaling", "rope_theta", "context_length", "sliding_window")
 
 
-class Difference(Frozen):
+@frozen
+class Difference:
     kind: Literal["fact", "tag"]
     name: str
     values: tuple[Any, ...]  # one per model, in the models' order; for a tag, whether the model has it
 
 
-class AxisComparison(Frozen):
+@frozen
+class AxisComparison:
     axis: str
     same: bool | None  # None: cannot tell (a backbone no config.json establishes)
     differences: tuple[Difference, ...] = ()
     notes: tuple[Difference, ...] = ()  # differences that leave the axis the same
 
 
-class Comparison(Frozen):
+@frozen
+class Comparison:
     verdicts: tuple[Verdict, ...]
     axes: dict[str, AxisComparison]
 
@@ -53,8 +57,8 @@ class Comparison(Frozen):
         return {
             "models": [v.to_contract() for v in self.verdicts],
             "axes": {axis: {"same": c.same,
-                            "differences": [d.model_dump(mode="json") for d in c.differences],
-                            "notes": [d.model_dump(mode="json") for d in c.notes]}
+                            "differences": [asdict(d) for d in c.differences],
+                            "notes": [asdict(d) for d in c.notes]}
                      for axis, c in self.axes.items()},
             "carrier": self.carrier,
         }

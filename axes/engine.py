@@ -16,12 +16,12 @@ from .card import parse_card
 from .errors import AxesError
 from .models import Snapshot, Verdict
 from .paths import RULES_DIR
-from .rulebook import Rulebook, load_rulebook
+from .rulebook import Rulebook
 
 
 def rulebook(extra: tuple[Path, ...] = ()) -> Rulebook:
-    """The bundled rules plus a user's rule directories, loaded and validated once per process
-    (and again only if a rule file changed: the cache key is every file's name, size and mtime)."""
+    """The bundled rules plus a user's rule directories, validated and compiled once per process, and
+    across processes through rulecache (keyed by the files' content: an edited rule file is reloaded)."""
     dirs = (RULES_DIR, *extra)
     return _load(dirs, tuple(_fingerprint(d) for d in dirs))
 
@@ -34,7 +34,9 @@ def _fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 @lru_cache(maxsize=8)
 def _load(dirs: tuple[Path, ...], _fingerprints: tuple) -> Rulebook:
-    return load_rulebook(dirs)
+    from . import rulecache
+
+    return rulecache.load(dirs)
 
 
 def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:

@@ -1,15 +1,16 @@
 """The typed objects passed between the pipeline's stages.
 
 target -> Snapshot (files as text) -> Facts + Evidence -> Tags -> Verdict -> rendering.
-Every object is frozen: a stage never changes what an earlier stage produced.
+Every object is a frozen dataclass: a stage never changes what an earlier stage produced. They are built
+by our own code from values it has already checked, so they carry no runtime validation; pydantic, which
+costs ~0.1 s to import, validates only what users write (rule files), off the start-up path.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 AXES = ("backbone", "post_training", "inference", "product")
 Axis = Literal["backbone", "post_training", "inference", "product"]
@@ -19,8 +20,8 @@ SourceKind = Literal["hub", "cache", "local", "catalog", "card"]
 EvidenceFile = Literal["config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"]
 
 
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+# Keyword-only: fields keep the contract's order whatever their defaults.
+frozen = dataclass(frozen=True, kw_only=True)
 
 
 class Strength(str, Enum):
@@ -33,7 +34,8 @@ class Strength(str, Enum):
         return {"verified": 1.0, "declared": 0.7, "hinted": 0.3}[self.value]
 
 
-class HubInfo(Frozen):
+@frozen
+class HubInfo:
     """What the Hub's model_info says beside the files."""
 
     safetensors_total: int | None = None
@@ -45,7 +47,8 @@ class HubInfo(Frozen):
     files: tuple[str, ...] = ()
 
 
-class Snapshot(Frozen):
+@frozen
+class Snapshot:
     """The files of one model, as text, and where they came from.
 
     `files` maps a canonical name (config.json, README.md, chat_template, generation_config.json,
@@ -54,26 +57,33 @@ class Snapshot(Frozen):
 
     target: str
     source: SourceKind
-    files: dict[str, str] = Field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
 
 
-class Evidence(Frozen):
+@frozen
+class Evidence:
     file: EvidenceFile
     line: int | None = None
     text: str
 
 
-class Tag(Frozen):
+@frozen
+class Tag:
     name: str
     strength: Strength
     rule: str
     evidence: tuple[Evidence, ...] = ()
 
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "strength": self.strength.value, "rule": self.rule,
+                "evidence": [asdict(ev) for ev in self.evidence]}
 
-class Facts(Frozen):
+
+@frozen
+class Facts:
     """Backbone facts computed from config.json (CONTRACT.md `facts`). None means "not established"."""
 
     architecture: str | None = None
@@ -108,20 +118,23 @@ class Facts(Frozen):
     kv_cache_note: str | None = None
 
 
-class FactSource(Frozen):
+@frozen
+class FactSource:
     """Where a fact was read: the config key (and its line) that established it."""
 
     key: str
     line: int | None = None
 
 
-class Backbone(Frozen):
+@frozen
+class Backbone:
     facts: Facts
-    sources: dict[str, FactSource] = Field(default_factory=dict)
+    sources: dict[str, FactSource] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
 
-class AxisRow(Frozen):
+@frozen
+class AxisRow:
     axis: Axis
     tags: tuple[Tag, ...] = ()
     murk: float
@@ -129,7 +142,8 @@ class AxisRow(Frozen):
     expected: int = 0  # how many kinds of fact this axis should establish
 
 
-class Lenses(Frozen):
+@frozen
+class Lenses:
     structure: str | None
     moe: bool | None
     reasoning: bool | None
@@ -137,24 +151,27 @@ class Lenses(Frozen):
     lesson: str = ""  # lesson 04's sentence for this combination
 
 
-class Murkiest(Frozen):
+@frozen
+class Murkiest:
     axis: Axis
     why: str
 
 
-class Lineage(Frozen):
+@frozen
+class Lineage:
     base_model: tuple[str, ...] = ()
     relation: str | None = None  # finetune | quantized | merge | adapter | None
 
 
-class Verdict(Frozen):
+@frozen
+class Verdict:
     target: str
     source: SourceKind
     lenses: Lenses
     backbone: Backbone
     rows: dict[str, AxisRow]
     murkiest: Murkiest
-    lineage: Lineage = Lineage()
+    lineage: Lineage = field(default_factory=Lineage)
     notices: tuple[str, ...] = ()
 
     def to_contract(self) -> dict[str, Any]:
@@ -162,16 +179,13 @@ class Verdict(Frozen):
         return {
             "target": self.target,
             "source": self.source,
-            "lenses": self.lenses.model_dump(),
-            "facts": self.backbone.facts.model_dump(mode="json"),
+            "lenses": asdict(self.lenses),
+            "facts": asdict(self.backbone.facts),
             "axes": {
-                name: {
-                    "tags": [tag.model_dump(mode="json") for tag in row.tags],
-                    "murk": row.murk,
-                }
+                name: {"tags": [tag.to_json() for tag in row.tags], "murk": row.murk}
                 for name, row in self.rows.items()
             },
-            "murkiest": self.murkiest.model_dump(),
-            "lineage": self.lineage.model_dump(),
+            "murkiest": asdict(self.murkiest),
+            "lineage": {"base_model": list(self.lineage.base_model), "relation": self.lineage.relation},
             "notices": list(self.notices),
         }

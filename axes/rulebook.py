@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RuleError
 from .models import Strength
@@ -25,10 +24,6 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # lines, and roadmaps (what a later version will do).
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
                          r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def check_regex(pattern: str) -> re.Pattern[str]:
@@ -95,98 +90,123 @@ def _group_end(pattern: str, i: int) -> int:
     return len(pattern)
 
 
-class CardMatch(Strict):
+# The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
+# files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
+schema = dataclass(frozen=True, kw_only=True)
+FORBID = {"extra": "forbid"}  # pydantic's config for a stdlib dataclass: unknown keys are errors
+
+
+def _field_error(name: str, message: str) -> ValueError:
+    """A validation error that names the key at fault (the loader finds its line)."""
+    return ValueError(f"{name}: {message}")
+
+
+def _regexes(name: str, patterns: tuple[str, ...] | list[str]) -> None:
+    for pattern in patterns:
+        try:
+            check_regex(pattern)
+        except ValueError as err:
+            raise _field_error(name, str(err)) from None
+
+
+def _not_empty(name: str, items: tuple) -> None:
+    if not items:
+        raise _field_error(name, "needs at least one entry")
+
+
+@schema
+class CardMatch:
     """Phrases in the card body, read in context."""
 
-    patterns: list[str] = Field(min_length=1)
-    sections: str | None = None  # only lines under headings matching this regex
-    skip_sections: str | None = None  # also ignore lines under these headings (citations etc. always are)
-    unless: list[str] = []  # a sentence that also matches one of these is not evidence
+    __pydantic_config__ = FORBID
+    patterns: tuple[str, ...]
+    sections: str | None = None  # only paragraphs under headings matching this regex
+    skip_sections: str | None = None  # also ignore these headings (citations etc. always are)
+    unless: tuple[str, ...] = ()  # a sentence that also matches one of these is not evidence
     negation: bool = True  # "no RLHF", "does not support tools" are not evidence
     code: bool = False  # read fenced code blocks too
     self_only: bool = False  # ignore sentences about another model (the chat variant, distilled students)
     strength: Strength | None = None
 
-    @field_validator("patterns", "unless")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            check_regex(pattern)
-        return value
-
-    @field_validator("sections", "skip_sections")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            check_regex(value)
-        return value
+    def __post_init__(self) -> None:
+        _not_empty("patterns", self.patterns)
+        _regexes("patterns", self.patterns)
+        _regexes("unless", self.unless)
+        _regexes("sections", [p for p in (self.sections, self.skip_sections) if p is not None])
 
 
-class TextMatch(Strict):
+@schema
+class TextMatch:
     """Regexes over a whole file's text (the chat template)."""
 
-    patterns: list[str] = Field(min_length=1)
-    unless: list[str] = []  # the file matching one of these cancels the match
+    __pydantic_config__ = FORBID
+    patterns: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # the file matching one of these cancels the match
     strength: Strength | None = None
 
-    @field_validator("patterns", "unless")
-    @classmethod
-    def _regexes(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            check_regex(pattern)
-        return value
+    def __post_init__(self) -> None:
+        _not_empty("patterns", self.patterns)
+        _regexes("patterns", self.patterns)
+        _regexes("unless", self.unless)
 
 
 Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
 
 
-class Condition(Strict):
+@schema
+class Condition:
     """A test on one key of a JSON file, front matter or the computed facts (dotted keys reach nested dicts)."""
 
+    __pydantic_config__ = FORBID
     key: str
     op: Op = "exists"
     value: Any = None
 
-    @model_validator(mode="after")
-    def _value_fits(self) -> Condition:
+    def __post_init__(self) -> None:
         if self.op in ("gt", "gte", "lt", "lte") and not isinstance(self.value, (int, float)):
-            raise ValueError(f"op {self.op!r} needs a number value")
+            raise _field_error("value", f"op {self.op!r} needs a number value")
         if self.op == "in" and not isinstance(self.value, list):
-            raise ValueError("op 'in' needs a list value")
+            raise _field_error("value", "op 'in' needs a list value")
         if self.op == "regex":
             if not isinstance(self.value, str):
-                raise ValueError("op 'regex' needs a string value")
-            check_regex(self.value)
-        return self
+                raise _field_error("value", "op 'regex' needs a string value")
+            _regexes("value", [self.value])
 
 
-class KeysMatch(Strict):
-    all: list[Condition] = Field(min_length=1)
+@schema
+class KeysMatch:
+    __pydantic_config__ = FORBID
+    all: tuple[Condition, ...]
     strength: Strength | None = None
 
+    def __post_init__(self) -> None:
+        _not_empty("all", self.all)
 
-class NameMatch(Strict):
+
+@schema
+class NameMatch:
+    __pydantic_config__ = FORBID
     pattern: str
     unless: str | None = None
     strength: Strength | None = None
 
-    @field_validator("pattern", "unless")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            check_regex(value)
-        return value
+    def __post_init__(self) -> None:
+        _regexes("pattern", [p for p in (self.pattern, self.unless) if p is not None])
 
 
-class FilesMatch(Strict):
-    present: list[str] = []
-    absent: list[str] = []
+@schema
+class FilesMatch:
+    __pydantic_config__ = FORBID
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
     strength: Strength | None = None
 
 
-class Gate(Strict):
+@schema
+class Gate:
     """Conditions that must all hold for a rule to fire; they gate, they are not evidence."""
 
+    __pydantic_config__ = FORBID
     files: FilesMatch | None = None
     facts: KeysMatch | None = None
     name: NameMatch | None = None
@@ -195,20 +215,29 @@ class Gate(Strict):
 Example = str | dict[str, Any]
 
 
-class Examples(Strict):
-    match: list[Example] = Field(min_length=1)
-    no_match: list[Example] = Field(min_length=1)
-    todo: list[Example] = []  # known misses: recorded, not failed
+@schema
+class Examples:
+    __pydantic_config__ = FORBID
+    match: tuple[Example, ...]
+    no_match: tuple[Example, ...]
+    todo: tuple[Example, ...] = ()  # known misses: recorded, not failed
+
+    def __post_init__(self) -> None:
+        _not_empty("match", self.match)
+        _not_empty("no_match", self.no_match)
 
 
 MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "name", "files")
 
 
-class Rule(Strict):
+@schema
+class Rule:
+    __pydantic_config__ = FORBID
     id: str
     tag: str
     strength: Strength
-    message: str = Field(min_length=8)
+    message: str
+    examples: Examples
     card: CardMatch | None = None
     front_matter: KeysMatch | None = None
     template: TextMatch | None = None
@@ -218,31 +247,31 @@ class Rule(Strict):
     name: NameMatch | None = None
     files: FilesMatch | None = None
     requires: Gate | None = None
-    when_tags: list[str] = []  # every one of these tags must also be set
-    unless_tags: list[str] = []  # none of these may be set (checked after all rules ran)
+    when_tags: tuple[str, ...] = ()  # every one of these tags must also be set
+    unless_tags: tuple[str, ...] = ()  # none of these may be set (checked after all rules ran)
     # none of these tags may have matched at all, before any suppression: for weak fallbacks, so they
     # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
-    unless_matched: list[str] = []
+    unless_matched: tuple[str, ...] = ()
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
-    examples: Examples
 
-    @field_validator("id", "tag")
-    @classmethod
-    def _kebab(cls, value: str) -> str:
-        if not KEBAB.match(value):
-            raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by -)")
-        return value
-
-    @model_validator(mode="after")
-    def _has_matcher(self) -> Rule:
+    def __post_init__(self) -> None:
+        for name in ("id", "tag"):
+            if not KEBAB.match(getattr(self, name)):
+                raise _field_error(name, f"{getattr(self, name)!r} is not kebab-case (lowercase words joined by -)")
+        if len(self.message.strip()) < 8:
+            raise _field_error("message", "say what matched and why (8 characters at least)")
         if not any(getattr(self, m) is not None for m in MATCHERS):
-            raise ValueError(f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
-        return self
+            raise _field_error("id", f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
 
 
-class RuleFile(Strict):
+@schema
+class RuleFile:
+    __pydantic_config__ = FORBID
     axis: Literal["backbone", "post_training", "inference", "product"]
-    rules: list[Rule] = Field(min_length=1)
+    rules: tuple[Rule, ...]
+
+    def __post_init__(self) -> None:
+        _not_empty("rules", self.rules)
 
 
 @dataclass(frozen=True)
@@ -326,35 +355,47 @@ def load_file(path: Path) -> list[LoadedRule]:
     data = safe_load(text, str(path), error=RuleError, what="YAML syntax error")
     if not isinstance(data, dict):
         raise RuleError("a rule file is a mapping with `axis` and `rules`", where=str(path), line=1)
+    from pydantic import TypeAdapter, ValidationError  # ~0.1 s: only when rule files are read
+
     try:
-        parsed = RuleFile.model_validate(data)
+        parsed = TypeAdapter(RuleFile).validate_python(data)
     except ValidationError as err:
-        raise _explain(err, data, text, path) from None
+        raise _explain(err.errors(), data, text, path) from None
     lines = _rule_lines(text)
     return [LoadedRule(rule, parsed.axis, path, lines.get(i)) for i, rule in enumerate(parsed.rules)]
 
 
-def _explain(err: ValidationError, data: dict[str, Any], text: str, path: Path) -> RuleError:
+UNKNOWN = {"extra_forbidden", "unexpected_keyword_argument"}
+MISSING = {"missing", "missing_argument", "missing_keyword_argument"}
+
+
+def _explain(errors: list[dict[str, Any]], data: dict[str, Any], text: str, path: Path) -> RuleError:
+    """pydantic's first error as `file:line: rule "id": ...`, at the line of the key at fault."""
     # A typo'd key ("patern") also makes the real key "missing": name the typo first.
-    first = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
-    loc = first["loc"]
-    lines = _rule_lines(text)
+    first = sorted(errors, key=lambda e: e["type"] not in UNKNOWN)[0]
+    loc = [p for p in first["loc"] if p != "__post_init__"]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    named = re.match(r"^(\w+): ", message)  # _field_error names the key inside its dataclass
+    if first["type"] == "value_error" and named:
+        loc.append(named.group(1))
+        message = message[named.end():]
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         index = loc[1]
         rules = data.get("rules") or []
-        rule_id = rules[index].get("id", f"#{index + 1}") if isinstance(rules[index], dict) else f"#{index + 1}"
+        item = rules[index] if index < len(rules) else None
+        rule_id = item.get("id", f"#{index + 1}") if isinstance(item, dict) else f"#{index + 1}"
         field = ".".join(str(p) for p in loc[2:])
-        if first["type"] == "extra_forbidden":
-            message = f'rule "{rule_id}": unknown key "{loc[-1]}"'
-        elif first["type"] == "missing":
-            message = f'rule "{rule_id}": missing key "{field}"'
+        if first["type"] in UNKNOWN:
+            said = f'rule "{rule_id}": unknown key "{loc[-1]}"'
+        elif first["type"] in MISSING:
+            said = f'rule "{rule_id}": missing key "{field}"'
         else:
-            message = f'rule "{rule_id}": {field}: {first["msg"].removeprefix("Value error, ")}'
+            said = f'rule "{rule_id}": {field}: {message}'
         key = next((str(p) for p in reversed(loc[2:]) if isinstance(p, str)), "id")
-        return RuleError(message, where=str(path), line=_key_line(text, lines.get(index), key))
+        return RuleError(said, where=str(path), line=_key_line(text, _rule_lines(text).get(index), key))
     field = ".".join(str(p) for p in loc)
-    kind = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-    return RuleError(f"{field}: {kind}", where=str(path), line=_key_line(text, 1, str(loc[0])))
+    kind = "unknown key" if first["type"] in UNKNOWN else message
+    return RuleError(f"{field}: {kind}", where=str(path), line=_key_line(text, 1, str(loc[0]) if loc else "axis"))
 
 
 @dataclass(frozen=True)
@@ -366,23 +407,30 @@ class Rulebook:
         return [r for r in self.rules if r.axis == axis]
 
 
-def load_rulebook(dirs: tuple[Path, ...]) -> Rulebook:
-    """Every *.yaml rule file of the directories, in order; ids must be unique per axis."""
-    loaded: list[LoadedRule] = []
-    seen: dict[str, LoadedRule] = {}
+def rule_files(dirs: tuple[Path, ...]) -> list[Path]:
+    """Every *.yaml / *.yml file of the directories, in order."""
+    files: list[Path] = []
     for folder in dirs:
         if not folder.is_dir():
             raise RuleError("not a directory of rule files", where=str(folder))
-        for path in sorted(folder.glob("*.y*ml")):
-            for rule in load_file(path):
-                if rule.full_id in seen:
-                    first = seen[rule.full_id]
-                    raise RuleError(
-                        f'duplicate rule id "{rule.rule.id}" (first defined at {first.file}:{first.line})',
-                        where=str(path), line=rule.line,
-                    )
-                seen[rule.full_id] = rule
-                loaded.append(rule)
+        files += sorted(folder.glob("*.y*ml"))
+    return files
+
+
+def load_rulebook(dirs: tuple[Path, ...]) -> Rulebook:
+    """Every rule file of the directories, in order; ids must be unique per axis."""
+    loaded: list[LoadedRule] = []
+    seen: dict[str, LoadedRule] = {}
+    for path in rule_files(dirs):
+        for rule in load_file(path):
+            if rule.full_id in seen:
+                first = seen[rule.full_id]
+                raise RuleError(
+                    f'duplicate rule id "{rule.rule.id}" (first defined at {first.file}:{first.line})',
+                    where=str(path), line=rule.line,
+                )
+            seen[rule.full_id] = rule
+            loaded.append(rule)
     if not loaded:
         raise RuleError("no rule files (*.yaml) found", where=", ".join(str(d) for d in dirs))
     return Rulebook(tuple(loaded), _tag_order(loaded))

@@ -8,9 +8,8 @@ read stays None: the caller reports "unknown", never a guess.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 
 from .errors import AxesError
 
@@ -56,10 +55,9 @@ ENCODER_TYPES = {"bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "dis
 SSM_TYPES = {"mamba", "mamba2", "rwkv", "rwkv5", "rwkv6", "rwkv7", "xlstm"}
 
 
-class Shape(BaseModel):
+@dataclass(frozen=True)
+class Shape:
     """The dimensions of the language model; `keys` records which config key gave each one."""
-
-    model_config = ConfigDict(frozen=True)
 
     model_type: str | None = None
     architecture: str | None = None
@@ -109,7 +107,7 @@ class Shape(BaseModel):
     mamba_inner: int | None = None  # Mamba width when declared outright (Falcon-H1's mamba_d_ssm)
     conv_kernel: int | None = None
     dtype_bytes: int | None = None
-    keys: dict[str, str] = {}  # shape field -> the config key it was read from
+    keys: dict[str, str] = field(default_factory=dict)  # shape field -> the config key it was read from
 
     @property
     def is_moe(self) -> bool:
@@ -200,8 +198,8 @@ def read_shape(config: dict[str, Any]) -> Shape:
     hidden = r.dim("hidden")
     layers = r.dim("layers")
     heads = r.dim("heads")
-    for field, value in (("hidden", hidden), ("layers", layers), ("heads", heads)):
-        key = next((k for k in ALIASES[field] if k in text), None)
+    for name, value in (("hidden", hidden), ("layers", layers), ("heads", heads)):
+        key = next((k for k in ALIASES[name] if k in text), None)
         if value is None and key is not None and text[key] == 0:
             raise AxesError(f"key {key!r} is 0: a network needs at least one", where="config.json")
     kv_heads = _kv_heads(r, heads)

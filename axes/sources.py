@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import catalog, snapshot
@@ -99,5 +100,5 @@ def _text_only(folder: Path) -> bool:
 def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...]) -> Snapshot:
     if entry.path.is_file():
         snap = snapshot.from_card_file(entry.path, target)
-        return snap.model_copy(update={"source": "catalog", "notices": notices + snap.notices})
+        return replace(snap, source="catalog", notices=notices + snap.notices)
     return snapshot.from_directory(entry.path, target, "catalog", notices=notices)

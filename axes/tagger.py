@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .backbone import key_line
@@ -74,7 +74,7 @@ def build_context(snapshot: Snapshot, card: Card, backbone: Backbone) -> Context
     config = None
     if "config.json" in snapshot.files:
         config = json.loads(snapshot.files["config.json"])  # already validated by the backbone stage
-    return Context(snapshot, card, backbone, config, generation, backbone.facts.model_dump(),
+    return Context(snapshot, card, backbone, config, generation, asdict(backbone.facts),
                    snapshot.files.get("chat_template"))
 
 

@@ -45,3 +45,13 @@ def _library_endpoint(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setattr(
         constants, "HUGGINGFACE_CO_URL_TEMPLATE", url + "/{repo_id}/resolve/{revision}/{filename}"
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Rule caches go to a temporary folder, never the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("axes-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("AXES_CACHE", str(folder))
+    yield folder
+    patch.undo()

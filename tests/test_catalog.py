@@ -3,6 +3,8 @@ cards record, and the lesson's comparisons read right."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 
 from axes import catalog
@@ -46,7 +48,7 @@ def test_entry_reads_and_matches_its_published_totals(entry):
 
 
 def backbone_facts(repo_id: str) -> dict:
-    facts = inspect(repo_id, offline=True).backbone.facts.model_dump()
+    facts = asdict(inspect(repo_id, offline=True).backbone.facts)
     return {k: v for k, v in facts.items() if k != "base_model"}
 
 
