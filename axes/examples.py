@@ -12,11 +12,11 @@ import yaml
 
 from .backbone import read_backbone
 from .card import parse_card
-from .models import Snapshot
+from .models import HubInfo, Snapshot
 from .rulebook import LoadedRule, Rulebook
 from .tagger import build_context, kept_matches
 
-EXAMPLE_KEYS = {"card", "template", "config", "generation", "front_matter", "name", "files"}
+EXAMPLE_KEYS = {"card", "template", "config", "generation", "front_matter", "name", "files", "hub"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,9 @@ def example_snapshot(rule: LoadedRule, example: str | dict[str, Any]) -> Snapsho
     for name in example.get("files", []):
         files.setdefault(name, "{}")
     name = example.get("name", "example-model")
-    return Snapshot(target=name, source="card", files=files, repo_name=name)
+    hub = HubInfo(**{k: tuple(v) if isinstance(v, list) else v for k, v in example["hub"].items()}) \
+        if "hub" in example else None
+    return Snapshot(target=name, source="card", files=files, repo_name=name, hub=hub)
 
 
 def fired(rule: LoadedRule, snapshot: Snapshot, book: Rulebook) -> bool:

@@ -227,7 +227,7 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
-MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "name", "files")
+MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "hub", "name", "files")
 
 
 @schema
@@ -244,6 +244,7 @@ class Rule:
     config: KeysMatch | None = None
     generation: KeysMatch | None = None
     facts: KeysMatch | None = None
+    hub: KeysMatch | None = None  # Hub metadata: pipeline_tag, tags, gated, base_models, safetensors_total
     name: NameMatch | None = None
     files: FilesMatch | None = None
     requires: Gate | None = None

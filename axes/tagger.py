@@ -152,6 +152,7 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
         (rule.config, _config),
         (rule.generation, _generation),
         (rule.facts, _facts),
+        (rule.hub, _hub),
         (rule.name, _name),
         (rule.files, _files),
     )
@@ -265,7 +266,7 @@ def holds(cond: Condition, data: Any) -> bool:
         return not present
     if not present:
         return False
-    values = value if isinstance(value, list) else [value]
+    values = value if isinstance(value, (list, tuple)) else [value]
     for v in values:
         if _holds_one(cond, v):
             return True
@@ -313,7 +314,7 @@ def _front_matter(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evide
     for cond in matcher.all:
         _, value = lookup(fm, cond.key)
         line = None
-        for v in value if isinstance(value, list) else [value]:
+        for v in value if isinstance(value, (list, tuple)) else [value]:
             if cond.op != "absent" and _holds_one(cond, v):
                 line = ctx.card.fm_lines.get(f"{cond.key}={str(v).lower()}")
                 break
@@ -347,6 +348,13 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
         out.append(Evidence(file="config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
+
+
+def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
+    info = asdict(ctx.snapshot.hub) if ctx.snapshot.hub else None
+    if not _keys(matcher, info):
+        return []
+    return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
 
 
 def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
