@@ -72,6 +72,13 @@ class Card:
         return "\n".join(p.text for p in self.paragraphs)
 
     @cached_property
+    def lowered(self) -> str | None:
+        """The body lowercased for fast case-blind scans, or None where lowercasing would move offsets
+        (a few letters, like the Turkish dotted I, lowercase to two characters)."""
+        low = self.body.lower()
+        return low if len(low) == len(self.body) else None
+
+    @cached_property
     def _offsets(self) -> list[int]:
         offsets, at = [], 0
         for para in self.paragraphs:

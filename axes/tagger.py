@@ -172,21 +172,28 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
 # --- card text --------------------------------------------------------------------------------------
 
 def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
-    """One regex scan of the whole card; each hit is judged in its paragraph, section and sentence."""
+    """Each pattern scans the whole card once; a hit is judged in its paragraph, section and sentence.
+    The earliest paragraphs that hold evidence are cited, one citation per paragraph."""
     compiled = loaded.compiled
-    out: list[Evidence] = []
-    seen: set[int] = set()  # one citation per paragraph
-    for hit in compiled.card.finditer(ctx.card.body):
-        para, start = ctx.card.locate(hit.start())
-        if id(para) in seen or "\n" in hit.group(0) or not _readable(para, matcher, compiled, ctx):
-            continue
-        local = re.compile(re.escape(hit.group(0))).search(para.text, start) or hit
-        if _counts(local, para.text, matcher, loaded, ctx):
-            seen.add(id(para))
-            out.append(Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, local)))
-            if len(out) >= MAX_EVIDENCE:
-                break
-    return out
+    body = ctx.card.lowered
+    patterns = compiled.card
+    if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
+        body = ctx.card.body
+        patterns = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in matcher.patterns)
+    found: dict[int, Evidence] = {}
+    for pattern in patterns:
+        accepted = 0
+        for hit in pattern.finditer(body):
+            para, start = ctx.card.locate(hit.start())
+            if id(para) in found or "\n" in hit.group(0) or not _readable(para, matcher, compiled, ctx):
+                continue
+            end = start + len(hit.group(0))
+            if _counts(para.text, start, end, matcher, loaded, ctx):
+                found[id(para)] = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
+                accepted += 1
+                if accepted >= MAX_EVIDENCE:
+                    break
+    return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
 def _readable(para: Paragraph, matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> bool:
@@ -200,11 +207,12 @@ def _readable(para: Paragraph, matcher: CardMatch, compiled: CompiledRule, ctx: 
     return not _section_about_another(para.section.rsplit(" > ", 1)[-1], matcher, ctx)
 
 
-def _counts(hit: re.Match[str], text: str, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
-    sentence = sentence_at(text, hit.start(), hit.end())
+def _counts(text: str, start: int, end: int, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
+    """Is the hit text[start:end] evidence: not in an `unless` sentence, not negated, about this model."""
+    sentence = sentence_at(text, start, end)
     if any(p.search(sentence) for p in loaded.compiled.card_unless):
         return False
-    if matcher.negation and _negated(text, hit):
+    if matcher.negation and _negated(text, sentence, start, end):
         return False
     return not (matcher.self_only and about_another_model(sentence, ctx.name))
 
@@ -213,13 +221,12 @@ def _section_about_another(line_section: str, matcher: CardMatch, ctx: Context) 
     return matcher.self_only and bool(line_section) and about_another_model(line_section, ctx.name)
 
 
-def _negated(text: str, hit: re.Match[str]) -> bool:
-    start = sentence_at(text, hit.start(), hit.end())
-    before = text[max(0, hit.start() - 80):hit.start()]
-    if start and start in text:
-        offset = text.find(start)
-        before = text[max(offset, hit.start() - 80):hit.start()]
-    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[hit.end():hit.end() + 100]))
+def _negated(text: str, sentence: str, start: int, end: int) -> bool:
+    """A negation cue before the hit in its sentence ("not", "without", 않), or just after it
+    ("is not supported", Korean's clause-final negation)."""
+    sentence_start = max(text.find(sentence), 0) if sentence else 0
+    before = text[max(sentence_start, start - 80):start]
+    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[end:end + 100]))
 
 
 def about_another_model(sentence: str, own_name: str) -> bool:
@@ -242,11 +249,12 @@ def _parts(name: str) -> list[str]:
     return [p for p in re.split(r"[-_.\s]+", name.lower()) if p]
 
 
-def _excerpt(text: str, hit: re.Match[str], width: int = 160) -> str:
+def _excerpt(text: str, at: int, width: int = 160) -> str:
+    """The text around offset `at`, at most `width` characters."""
     text = text.strip()
     if len(text) <= width:
         return text
-    start = max(0, min(hit.start() - width // 3, len(text) - width))
+    start = max(0, min(at - width // 3, len(text) - width))
     return ("…" if start else "") + text[start:start + width].strip() + "…"
 
 
@@ -367,9 +375,11 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
     for pattern in compiled.template:
         hit = pattern.search(text)
         if hit:
+            line_start = text.rfind("\n", 0, hit.start()) + 1
+            line_end = text.find("\n", hit.start())
+            snippet = text[line_start:line_end if line_end >= 0 else len(text)]
             line = text.count("\n", 0, hit.start()) + 1
-            snippet = text.splitlines()[line - 1] if text.splitlines() else text
-            return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, pattern.search(snippet) or hit))]
+            return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, hit.start() - line_start))]
     return []
 
 
