@@ -66,3 +66,10 @@ def test_quantized_repo_keeps_its_bases_lineage():
     v = verdict("Base-8B-Instruct-GPTQ", **{"README.md": card, "config.json": json.dumps(config)})
     assert v.lineage.relation == "quantized" and v.lineage.base_model == ("org/Base-8B-Instruct",)
     assert "quantized" in {t.name for t in v.rows["backbone"].tags}
+
+
+def test_card_whose_lowercase_is_longer_still_cites_the_right_line():
+    card = "# İstanbul-7B\nİlk satır.\nIt was trained with GRPO on math problems.\n"
+    v = verdict("istanbul-7b", **{"README.md": card, "config.json": json.dumps(DENSE)})
+    grpo = next(t for t in v.rows["post_training"].tags if t.name == "grpo")
+    assert grpo.evidence[0].line == 3 and "GRPO" in grpo.evidence[0].text
