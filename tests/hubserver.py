@@ -137,14 +137,21 @@ class HubServer:
                 return _error(503, "ServiceUnavailable", "Service Unavailable")
         return None
 
-    def _info(self, repo_id: str, rev: str) -> Answer:
+    def _find(self, repo_id: str, rev: str) -> tuple[Repo, str, dict[str, bytes]] | Answer:
+        """The repo and its commit at `rev`, or the Hub's 404 answer."""
         repo = self.repos.get(repo_id)
         if repo is None:
             return _error(404, "RepoNotFound", "Repository not found")
         found = repo.commit(rev)
         if found is None:
             return _error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
-        sha, files = found
+        return (repo, *found)
+
+    def _info(self, repo_id: str, rev: str) -> Answer:
+        found = self._find(repo_id, rev)
+        if isinstance(found[0], int):
+            return found
+        repo, sha, files = found
         info: dict[str, Any] = {
             "_id": sha[:24],
             "id": repo_id,
@@ -169,13 +176,10 @@ class HubServer:
         return 200, {"Content-Type": "application/json"}, json.dumps(info).encode()
 
     def _resolve(self, repo_id: str, rev: str, name: str, authorization: str | None) -> Answer:
-        repo = self.repos.get(repo_id)
-        if repo is None:
-            return _error(404, "RepoNotFound", "Repository not found")
-        found = repo.commit(rev)
-        if found is None:
-            return _error(404, "RevisionNotFound", f"Invalid rev id: {rev}")
-        sha, files = found
+        found = self._find(repo_id, rev)
+        if isinstance(found[0], int):
+            return found
+        repo, sha, files = found
         if repo.gated and name not in PUBLIC_IN_GATED and authorization != f"Bearer {GOOD_TOKEN}":
             status = 401 if authorization is None else 403
             message = (
