@@ -79,6 +79,70 @@ def lower_literals(pattern: str) -> str:
     return "".join(out)
 
 
+# Characters that stand for themselves when unescaped, and escapes that stand for a character.
+PLAIN = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
+ESCAPED_PLAIN = set(".-+*?()[]{}|^$/<>'\"_ \\")
+QUANTIFIERS = "?*+{"
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Text that every match of `pattern` must contain: a prefilter that spares the regex a scan.
+
+    Returns one string per top-level alternative (a match holds at least one of them), or None when some
+    alternative has no literal run of two characters or more outside groups, classes and repeats. Only
+    what is certain counts: anything optional, repeated or inside a group ends the run.
+    """
+    branches: list[str] = []
+    best = run = ""
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        unit = ""
+        if char == "\\":
+            step = 2
+            if pattern[i + 1:i + 2] in ESCAPED_PLAIN:
+                unit = pattern[i + 1]
+        elif char == "[":
+            step = _class_end(pattern, i) - i + 1
+        elif char == "(":
+            depth, step = depth + 1, 1
+        elif char == ")":
+            depth, step = depth - 1, 1
+        elif char == "|" and depth == 0:
+            branches.append(max(best, run, key=len))
+            best = run = ""
+            i += 1
+            continue
+        else:
+            step = 1
+            if PLAIN.match(char):
+                unit = char
+        after = pattern[i + step:i + step + 1]
+        if depth or not unit or (after and after in QUANTIFIERS):
+            if unit and depth == 0 and after == "+":
+                run += unit  # one or more: the first one is certain
+            best, run = max(best, run, key=len), ""
+        else:
+            run += unit
+        i += step
+    branches.append(max(best, run, key=len))
+    return None if any(len(b) < 2 for b in branches) else tuple(branches)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index of the `]` that closes the character class opened at `i` (a `]` right after `[` or `[^`
+    is a member, not the end)."""
+    j = i + 1
+    if pattern[j:j + 1] == "^":
+        j += 1
+    if pattern[j:j + 1] == "]":
+        j += 1
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j
+
+
 def _unbounded_repeat_at(pattern: str, i: int) -> bool:
     return i < len(pattern) and (pattern[i] in "*+" or bool(re.match(r"\{\d+,\}", pattern[i:])))
 
@@ -308,6 +372,7 @@ class CompiledRule:
     # Card patterns with their literals lowercased, for scanning the lowercased card case-sensitively:
     # twice as fast as IGNORECASE, and one pattern at a time keeps re's literal-prefix search.
     card: tuple[re.Pattern[str], ...]
+    card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
     card_unless: tuple[re.Pattern[str], ...]
     sections: re.Pattern[str] | None
     skip_sections: re.Pattern[str]
@@ -323,6 +388,7 @@ class CompiledRule:
         skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
         return cls(
             card=tuple(re.compile(lower_literals(p), re.MULTILINE) for p in card.patterns) if card else (),
+            card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
             card_unless=many(card.unless) if card else (),
             sections=re.compile(card.sections, re.IGNORECASE) if card and card.sections else None,
             skip_sections=re.compile(skip, re.IGNORECASE),

@@ -177,11 +177,15 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
     compiled = loaded.compiled
     body = ctx.card.lowered
     patterns = compiled.card
+    literals = compiled.card_literals
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
         body = ctx.card.body
         patterns = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in matcher.patterns)
+        literals = (None,) * len(patterns)
     found: dict[int, Evidence] = {}
-    for pattern in patterns:
+    for pattern, needed in zip(patterns, literals, strict=True):
+        if needed is not None and not any(text in body for text in needed):
+            continue  # a substring search rules the pattern out without running the regex
         accepted = 0
         for hit in pattern.finditer(body):
             para, start = ctx.card.locate(hit.start())

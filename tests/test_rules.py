@@ -12,7 +12,7 @@ from axes.engine import rulebook
 from axes.errors import RuleError
 from axes.examples import example_snapshot, fired
 from axes.paths import RULES_DIR
-from axes.rulebook import check_regex, load_rulebook
+from axes.rulebook import check_regex, load_rulebook, required_literals
 
 BOOK = rulebook()
 CASES = [
@@ -140,3 +140,26 @@ def test_dangerous_regexes_are_refused_quickly(pattern):
 @pytest.mark.parametrize("pattern", [r"\bGRPO\b", r"(?:\w+\s+){0,4}into", r"tool[- ]?(use|calling)", r"a{2,5}"])
 def test_ordinary_regexes_are_accepted(pattern):
     check_regex(pattern)
+
+
+@pytest.mark.parametrize("pattern,literals", [
+    (r"\bGRPO\b", ("GRPO",)), (r"supervised (instruction )?fine-?tun", ("supervised ",)), (r"(a|b)c", None),
+    (r"x+yz", ("yz",)), (r"a.bc", ("bc",)), (r"[]ab]cd", ("cd",)), (r"ab\.cd", ("ab.cd",)),
+    (r"abc{2}d", ("ab",)), (r"tool use|function call", ("tool use", "function call")), (r"ab|c", None),
+])
+def test_required_literals(pattern, literals):
+    assert required_literals(pattern) == literals
+
+
+def test_prefilter_never_hides_a_match():
+    """For every bundled card pattern and every example text: a regex match implies a literal is present."""
+    for rule in BOOK.rules:
+        if rule.rule.card is None:
+            continue
+        texts = [e if isinstance(e, str) else e.get("card", "") for e in
+                 (*rule.rule.examples.match, *rule.rule.examples.no_match, *rule.rule.examples.todo)]
+        for pattern, needed in zip(rule.compiled.card, rule.compiled.card_literals, strict=True):
+            for text in texts:
+                low = text.lower()
+                if needed is not None and pattern.search(low):
+                    assert any(n in low for n in needed), (rule.full_id, pattern.pattern, text)
