@@ -172,8 +172,8 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
 # --- card text --------------------------------------------------------------------------------------
 
 def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
-    """Each pattern scans the whole card once; a hit is judged in its paragraph, section and sentence.
-    The earliest paragraphs that hold evidence are cited, one citation per paragraph."""
+    """Each pattern scans the paragraphs that can hold it; a hit is judged in its paragraph, section and
+    sentence. The earliest paragraphs that hold evidence are cited, one citation per paragraph."""
     compiled = loaded.compiled
     body = ctx.card.lowered
     patterns = compiled.card
@@ -184,19 +184,24 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
         literals = (None,) * len(patterns)
     found: dict[int, Evidence] = {}
     for pattern, needed in zip(patterns, literals, strict=True):
-        if needed is not None and not any(text in body for text in needed):
-            continue  # a substring search rules the pattern out without running the regex
+        # Where the pattern's required text occurs (a fast substring search), only those paragraphs are
+        # scanned by the regex; a pattern with no required text scans the whole card.
+        spans = ctx.card.spans_with(needed) if needed is not None else ctx.card.spans
         accepted = 0
-        for hit in pattern.finditer(body):
-            para, start = ctx.card.locate(hit.start())
-            if id(para) in found or "\n" in hit.group(0) or not _readable(para, matcher, compiled, ctx):
+        for begin, end in spans:
+            para, _ = ctx.card.locate(begin)
+            if id(para) in found or not _readable(para, matcher, compiled, ctx):
                 continue
-            end = start + len(hit.group(0))
-            if _counts(para.text, start, end, matcher, loaded, ctx):
-                found[id(para)] = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
-                accepted += 1
-                if accepted >= MAX_EVIDENCE:
+            for hit in pattern.finditer(body, begin, end):
+                start = hit.start() - begin
+                stop = start + len(hit.group(0))
+                if _counts(para.text, start, stop, matcher, loaded, ctx):
+                    found[id(para)] = Evidence(file="README.md", line=para.line_at(start),
+                                               text=_excerpt(para.text, start))
+                    accepted += 1
                     break
+            if accepted >= MAX_EVIDENCE:
+                break
     return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
