@@ -87,26 +87,31 @@ class Card:
         return offsets
 
     @cached_property
+    def sections(self) -> tuple[str, ...]:
+        """The distinct section paths of the body, in order."""
+        return tuple(dict.fromkeys(p.section for p in self.paragraphs))
+
+    @cached_property
     def spans(self) -> list[tuple[int, int]]:
         """(start, end) body offsets of every paragraph."""
         return [(at, at + len(p.text)) for at, p in zip(self._offsets, self.paragraphs, strict=True)]
 
-    def spans_with(self, texts: tuple[str, ...]) -> list[tuple[int, int]]:
-        """(start, end) body offsets of the paragraphs whose lowercased text holds one of `texts`, in order."""
+    def index_at(self, offset: int) -> int:
+        """The index of the paragraph holding a body offset."""
+        return bisect_right(self._offsets, offset) - 1
+
+    def holding(self, texts: tuple[str, ...]) -> list[int]:
+        """Indices of the paragraphs whose lowercased text holds one of `texts`, in order."""
         body = self.lowered or ""
         hit: set[int] = set()
         for text in texts:
             at = body.find(text)
             while at >= 0:
-                index = bisect_right(self._offsets, at) - 1
+                index = self.index_at(at)
                 hit.add(index)
                 at = body.find(text, self._offsets[index] + len(self.paragraphs[index].text) + 1)
-        return [self.spans[i] for i in sorted(hit)]
+        return sorted(hit)
 
-    def locate(self, offset: int) -> tuple[Paragraph, int]:
-        """The paragraph holding a body offset, and the offset within it."""
-        index = bisect_right(self._offsets, offset) - 1
-        return self.paragraphs[index], offset - self._offsets[index]
 
     @property
     def body_words(self) -> int:

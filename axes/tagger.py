@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .backbone import key_line
-from .card import Card, Paragraph, sentence_at
+from .card import Card, sentence_at
 from .models import Backbone, Evidence, Snapshot, Strength, Tag
 from .rulebook import CardMatch, CompiledRule, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook
 
@@ -50,6 +51,9 @@ class Context:
     generation: dict[str, Any] | None
     facts: dict[str, Any]
     template: str | None
+    # Derived once per target and shared by the rules that ask the same question (a cache, not state
+    # any rule's outcome depends on): readable sections per section settings.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -182,38 +186,55 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
         body = ctx.card.body
         patterns = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in matcher.patterns)
         literals = (None,) * len(patterns)
+    readable = _readable_sections(matcher, compiled, ctx)
     found: dict[int, Evidence] = {}
     for pattern, needed in zip(patterns, literals, strict=True):
-        # Where the pattern's required text occurs (a fast substring search), only those paragraphs are
-        # scanned by the regex; a pattern with no required text scans the whole card.
-        spans = ctx.card.spans_with(needed) if needed is not None else ctx.card.spans
         accepted = 0
-        for begin, end in spans:
-            para, _ = ctx.card.locate(begin)
-            if id(para) in found or not _readable(para, matcher, compiled, ctx):
+        for index, hit in _hits(ctx.card, body, pattern, needed):
+            para = ctx.card.paragraphs[index]
+            if index in found or para.section not in readable or (para.code and not matcher.code):
                 continue
-            for hit in pattern.finditer(body, begin, end):
-                start = hit.start() - begin
-                stop = start + len(hit.group(0))
-                if _counts(para.text, start, stop, matcher, loaded, ctx):
-                    found[id(para)] = Evidence(file="README.md", line=para.line_at(start),
-                                               text=_excerpt(para.text, start))
-                    accepted += 1
+            start = hit.start() - ctx.card.spans[index][0]
+            stop = start + len(hit.group(0))
+            if stop <= len(para.text) and _counts(para.text, start, stop, matcher, loaded, ctx):
+                found[index] = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
+                accepted += 1
+                if accepted >= MAX_EVIDENCE:
                     break
-            if accepted >= MAX_EVIDENCE:
-                break
     return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
-def _readable(para: Paragraph, matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> bool:
-    """May this paragraph be evidence for the rule: code, section filters, a section about another model."""
-    if para.code and not matcher.code:
-        return False
-    if para.section and compiled.skip_sections.search(para.section):
-        return False
-    if compiled.sections and not compiled.sections.search(para.section):
-        return False
-    return not _section_about_another(para.section.rsplit(" > ", 1)[-1], matcher, ctx)
+def _hits(card: Card, body: str, pattern: re.Pattern[str], needed: tuple[str, ...] | None
+          ) -> Iterator[tuple[int, re.Match[str]]]:
+    """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
+    paragraphs a substring search finds holding it; otherwise one scan of the whole card."""
+    if needed is None:
+        for hit in pattern.finditer(body):
+            yield card.index_at(hit.start()), hit
+        return
+    for index in card.holding(needed):
+        begin, end = card.spans[index]
+        for hit in pattern.finditer(body, begin, end):
+            yield index, hit
+
+
+def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> set[str]:
+    """The card's sections this rule may read: not skipped, inside `sections` if given, and not headed
+    by another model's name. Decided once per card for each combination of those settings."""
+    key = (compiled.skip_sections.pattern, matcher.sections, matcher.self_only)
+    if key in ctx.memo:
+        return ctx.memo[key]
+    readable = set()
+    for section in ctx.card.sections:
+        if section and compiled.skip_sections.search(section):
+            continue
+        if compiled.sections and not compiled.sections.search(section):
+            continue
+        if _section_about_another(section.rsplit(" > ", 1)[-1], matcher, ctx):
+            continue
+        readable.add(section)
+    ctx.memo[key] = readable
+    return readable
 
 
 def _counts(text: str, start: int, end: int, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
