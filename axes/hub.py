@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, snapshot
+from . import __version__, netprobe, snapshot
 from .errors import AxesError, TargetNotFound
 from .models import HubInfo, Snapshot
 
@@ -62,19 +63,16 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
 
     `token` None lets huggingface_hub find one (HF_TOKEN, then the stored login).
     """
+    url = endpoint()
+    at = f"{repo_id}@{revision}" if revision else repo_id
+    reason = netprobe.probe(url, PROBE_TIMEOUT)  # before importing huggingface_hub: no network, no import
+    if reason is not None:
+        raise HubUnreachable(f"Hub unreachable for {at}: {reason}")
     # A one-shot read of a model's files: no telemetry side requests to the Hub.
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    from huggingface_hub import constants
-
     from . import hubnet
 
-    # huggingface_hub froze HF_ENDPOINT into constants.ENDPOINT at import; the environment of now wins.
-    url = os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or constants.ENDPOINT
-    at = f"{repo_id}@{revision}" if revision else repo_id
     try:
-        reason = hubnet.probe(url, PROBE_TIMEOUT)
-        if reason is not None:
-            raise HubUnreachable(reason)
         with hubnet.bounded(timeout=TIMEOUT, budget=BUDGET, retry_pause=RETRY_PAUSE):
             hub = _hub_info(_model_info(url, repo_id, revision, token))
             present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token)
@@ -87,6 +85,14 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
         raise mapped from err
     _record_ref(repo_id, revision, hub.sha)
     return snapshot.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing))
+
+
+def endpoint() -> str:
+    """The Hub's address: HF_ENDPOINT as it is now (huggingface_hub froze it at import), else the
+    library's own value when it is loaded, else the public Hub."""
+    loaded = sys.modules.get("huggingface_hub.constants")
+    default = loaded.ENDPOINT if loaded is not None else "https://huggingface.co"
+    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or default
 
 
 def _model_info(url: str, repo_id: str, revision: str | None, token: str | None) -> ModelInfo:

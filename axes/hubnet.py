@@ -12,7 +12,6 @@ Imported only by hub.fetch: httpx2 and huggingface_hub cost ~250 ms to import.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import getproxies, proxy_bypass
 
 import httpx2
 from huggingface_hub import get_session, set_client_factory
@@ -104,37 +101,3 @@ def _describe(err: httpx2.TransportError) -> str:
     if isinstance(err, httpx2.ConnectError):
         return "cannot connect"
     return f"connection failed ({type(err).__name__})"
-
-
-def probe(endpoint: str, timeout: float) -> str | None:
-    """None when a TCP connection to the endpoint (or its proxy) opens within `timeout`; else why not.
-
-    The attempt runs in a daemon thread because name resolution ignores socket timeouts: a dead resolver
-    must not hold the caller longer than `timeout` either.
-    """
-    host, port = _connect_target(endpoint)
-    outcome: list[str | None] = []
-
-    def attempt() -> None:
-        try:
-            socket.create_connection((host, port), timeout=timeout).close()
-            outcome.append(None)
-        except OSError as err:
-            outcome.append(f"cannot connect to {host}:{port} ({err.strerror or type(err).__name__})")
-
-    thread = threading.Thread(target=attempt, name="axes-hub-probe", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return outcome[0] if outcome else f"no connection to {host}:{port} within {timeout:g} s"
-
-
-def _connect_target(endpoint: str) -> tuple[str, int]:
-    """Where a request to `endpoint` first connects: the endpoint itself, or the proxy that carries it."""
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    proxies = getproxies()
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if proxy and not proxy_bypass(host):
-        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
-        host = parts.hostname or ""
-    return host, parts.port or (443 if parts.scheme == "https" else 80)

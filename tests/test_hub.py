@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hubserver import GOOD_TOKEN, HubServer, Repo, commit_sha
 
-from axes import backbone, hub, hubnet, sources
+from axes import backbone, hub, netprobe, sources
 from axes.errors import AxesError, TargetNotFound
 
 REPO_ID = "axes-test/tiny"
@@ -282,9 +282,9 @@ def test_a_closed_port_is_unreachable_fast(hf_home: Path, monkeypatch: pytest.Mo
 
 def test_the_probe_is_bounded_even_when_connecting_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
     # Name resolution ignores socket timeouts; the probe must not wait on it.
-    monkeypatch.setattr(hubnet.socket, "create_connection", lambda *args, **kwargs: time.sleep(5))
+    monkeypatch.setattr(netprobe.socket, "create_connection", lambda *args, **kwargs: time.sleep(5))
     start = time.monotonic()
-    reason = hubnet.probe("https://hub.invalid", 0.3)
+    reason = netprobe.probe("https://hub.invalid", 0.3)
     assert reason == "no connection to hub.invalid:443 within 0.3 s"
     assert time.monotonic() - start < 1
 
@@ -325,3 +325,17 @@ def test_reading_the_cache_does_not_import_huggingface_hub(hub_server: HubServer
         "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ), timeout=30)
+
+
+def test_no_network_costs_no_huggingface_hub_import(tmp_path: Path) -> None:
+    """With the Hub unreachable, a catalog answer never imports huggingface_hub (start-up time)."""
+    code = (
+        "import sys, os; os.environ['HF_ENDPOINT'] = 'http://127.0.0.1:9'\n"
+        "from axes import sources\n"
+        "snap = sources.resolve('deepseek-ai/DeepSeek-R1')\n"
+        "assert snap.source == 'catalog', snap.source\n"
+        "assert 'huggingface_hub' not in sys.modules\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")} | {"HF_HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 0, run.stderr
