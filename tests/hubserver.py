@@ -204,6 +204,9 @@ def _error(status: int, code: str, message: str) -> Answer:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a handler asleep on a delay must not hold up stop()
+    # The default listen backlog of 5 drops connections when many clients arrive at once (each then
+    # waits a 1 s SYN retransmit): a limit of this stand-in, not of the Hub.
+    request_queue_size = 256
     hub: HubServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:
