@@ -367,34 +367,41 @@ class LoadedRule:
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """The rule's regexes, compiled once per process."""
+    """What matching needs of a rule, prepared once: pattern sources and their prefilters.
+
+    Sources, not compiled patterns: a pickled pattern is recompiled when the cache is read, and most card
+    patterns never run at all (their prefilter rules them out), so each is compiled on first use through
+    `re`'s own cache (`pattern()`), not at start-up.
+    """
 
     # Card patterns with their literals lowercased, for scanning the lowercased card case-sensitively:
     # twice as fast as IGNORECASE, and one pattern at a time keeps re's literal-prefix search.
-    card: tuple[re.Pattern[str], ...]
+    card: tuple[str, ...]
     card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
-    card_unless: tuple[re.Pattern[str], ...]
-    sections: re.Pattern[str] | None
-    skip_sections: re.Pattern[str]
-    template: tuple[re.Pattern[str], ...]
-    template_unless: tuple[re.Pattern[str], ...]
+    card_unless: tuple[str, ...]
+    sections: str | None
+    skip_sections: str
+    template: tuple[str, ...]
+    template_unless: tuple[str, ...]
 
     @classmethod
     def build(cls, rule: Rule) -> CompiledRule:
-        def many(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-            return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
-
         card, tpl = rule.card, rule.template
         skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
         return cls(
-            card=tuple(re.compile(lower_literals(p), re.MULTILINE) for p in card.patterns) if card else (),
+            card=tuple(lower_literals(p) for p in card.patterns) if card else (),
             card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
-            card_unless=many(card.unless) if card else (),
-            sections=re.compile(card.sections, re.IGNORECASE) if card and card.sections else None,
-            skip_sections=re.compile(skip, re.IGNORECASE),
-            template=many(tpl.patterns) if tpl else (),
-            template_unless=many(tpl.unless) if tpl else (),
+            card_unless=card.unless if card else (),
+            sections=card.sections if card else None,
+            skip_sections=skip,
+            template=tpl.patterns if tpl else (),
+            template_unless=tpl.unless if tpl else (),
         )
+
+
+def pattern(source: str, case_blind: bool = True) -> re.Pattern[str]:
+    """A rule regex, compiled on first use (re keeps the compiled pattern in its cache)."""
+    return re.compile(source, re.IGNORECASE | re.MULTILINE if case_blind else re.MULTILINE)
 
 
 def _rule_lines(text: str) -> dict[int, int]:

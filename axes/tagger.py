@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from .backbone import key_line
 from .card import Card, sentence_at
 from .models import Backbone, Evidence, Snapshot, Strength, Tag
-from .rulebook import CardMatch, CompiledRule, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook
+from .rulebook import CardMatch, CompiledRule, Condition, KeysMatch, LoadedRule, NameMatch, Rulebook, pattern
 
 MAX_EVIDENCE = 3  # lines cited per tag
 NEGATION_BEFORE = re.compile(
@@ -180,17 +181,14 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
     sentence. The earliest paragraphs that hold evidence are cited, one citation per paragraph."""
     compiled = loaded.compiled
     body = ctx.card.lowered
-    patterns = compiled.card
-    literals = compiled.card_literals
+    sources, literals, case_blind = compiled.card, compiled.card_literals, False
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
-        body = ctx.card.body
-        patterns = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in matcher.patterns)
-        literals = (None,) * len(patterns)
+        body, sources, literals, case_blind = ctx.card.body, matcher.patterns, (None,) * len(sources), True
     readable = _readable_sections(matcher, compiled, ctx)
     found: dict[int, Evidence] = {}
-    for pattern, needed in zip(patterns, literals, strict=True):
+    for source, needed in zip(sources, literals, strict=True):
         accepted = 0
-        for index, hit in _hits(ctx.card, body, pattern, needed):
+        for index, hit in _hits(ctx.card, body, partial(pattern, source, case_blind), needed):
             para = ctx.card.paragraphs[index]
             if index in found or para.section not in readable or (para.code and not matcher.code):
                 continue
@@ -204,31 +202,34 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
     return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
-def _hits(card: Card, body: str, pattern: re.Pattern[str], needed: tuple[str, ...] | None
+def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
           ) -> Iterator[tuple[int, re.Match[str]]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
-    paragraphs a substring search finds holding it; otherwise one scan of the whole card."""
+    paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
+    scan of the whole card."""
     if needed is None:
-        for hit in pattern.finditer(body):
+        for hit in compile_it().finditer(body):
             yield card.index_at(hit.start()), hit
         return
-    for index in card.holding(needed):
+    indices = card.holding(needed)
+    regex = compile_it() if indices else None
+    for index in indices:
         begin, end = card.spans[index]
-        for hit in pattern.finditer(body, begin, end):
+        for hit in regex.finditer(body, begin, end):
             yield index, hit
 
 
 def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> set[str]:
     """The card's sections this rule may read: not skipped, inside `sections` if given, and not headed
     by another model's name. Decided once per card for each combination of those settings."""
-    key = (compiled.skip_sections.pattern, matcher.sections, matcher.self_only)
+    key = (compiled.skip_sections, matcher.sections, matcher.self_only)
     if key in ctx.memo:
         return ctx.memo[key]
     readable = set()
     for section in ctx.card.sections:
-        if section and compiled.skip_sections.search(section):
+        if section and pattern(compiled.skip_sections).search(section):
             continue
-        if compiled.sections and not compiled.sections.search(section):
+        if compiled.sections and not pattern(compiled.sections).search(section):
             continue
         if _section_about_another(section.rsplit(" > ", 1)[-1], matcher, ctx):
             continue
@@ -240,7 +241,7 @@ def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context)
 def _counts(text: str, start: int, end: int, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
     """Is the hit text[start:end] evidence: not in an `unless` sentence, not negated, about this model."""
     sentence = sentence_at(text, start, end)
-    if any(p.search(sentence) for p in loaded.compiled.card_unless):
+    if any(pattern(p).search(sentence) for p in loaded.compiled.card_unless):
         return False
     if matcher.negation and _negated(text, sentence, start, end):
         return False
@@ -400,10 +401,10 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
     if not text:
         return []
     compiled = loaded.compiled
-    if any(p.search(text) for p in compiled.template_unless):
+    if any(pattern(p).search(text) for p in compiled.template_unless):
         return []
-    for pattern in compiled.template:
-        hit = pattern.search(text)
+    for source in compiled.template:
+        hit = pattern(source).search(text)
         if hit:
             line_start = text.rfind("\n", 0, hit.start()) + 1
             line_end = text.find("\n", hit.start())
