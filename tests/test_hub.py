@@ -282,7 +282,11 @@ def test_a_closed_port_is_unreachable_fast(hf_home: Path, monkeypatch: pytest.Mo
 
 def test_the_probe_is_bounded_even_when_connecting_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
     # Name resolution ignores socket timeouts; the probe must not wait on it.
-    monkeypatch.setattr(netprobe.socket, "create_connection", lambda *args, **kwargs: time.sleep(5))
+    class Hung:  # what the fake connect returns once it wakes, long after the probe gave up on it
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(netprobe.socket, "create_connection", lambda *args, **kwargs: time.sleep(5) or Hung())
     start = time.monotonic()
     reason = netprobe.probe("https://hub.invalid", 0.3)
     assert reason == "no connection to hub.invalid:443 within 0.3 s"
