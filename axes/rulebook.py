@@ -408,7 +408,7 @@ def _rule_lines(text: str) -> dict[int, int]:
     """Rule index -> line of its `- id:` entry, read from the YAML node marks."""
     lines: dict[int, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return lines
     if not isinstance(root, yaml.MappingNode):
