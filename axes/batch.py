@@ -16,7 +16,7 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -157,9 +157,19 @@ def inspect_safely(inspect: Callable[[str], Verdict], target: str) -> Outcome:
         return Outcome(target, error=f"internal error: {type(err).__name__}: {err}")
 
 
-def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int) -> Iterator[Outcome]:
-    """Outcomes in input order, each yielded as soon as it and every earlier one are done."""
-    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
+def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *, local: bool = False
+        ) -> Iterator[Outcome]:
+    """Outcomes in input order, each yielded as soon as it and every earlier one are done.
+
+    `local`: no target touches the network (offline), so the work is all CPU: it runs in one process per
+    core, since threads would share one core under the GIL. Otherwise threads overlap the Hub's waits.
+    """
+    pool: Executor
+    if local:
+        # Forked workers inherit the loaded rulebook; `inspect` and the outcomes travel by pickle.
+        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, os.cpu_count() or 1)))
+    else:
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
     pending: deque[Future[Outcome]] = deque()
     try:
         for target in targets:

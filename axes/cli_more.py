@@ -124,7 +124,8 @@ def batch(
             workflow.rewrite(resume)  # drops stale error lines and a half-written tail, then appends
         try:
             with _output(out, append=appending) as stream, _progress(left(done)) as tick:
-                failed = workflow.write_all(workflow.run(skip.rest(targets), inspect, jobs),
+                outcomes = workflow.run(skip.rest(targets), inspect, jobs, local=offline or hf_cache)
+                failed = workflow.write_all(outcomes,
                                             workflow.emitter(fmt, chosen, terminal_width(width)), stream, tick)
         except BrokenPipeError:
             _quiet_stdout()

@@ -8,6 +8,7 @@ import itertools
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,9 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(target, **kwargs)
 
     monkeypatch.setattr(engine, "inspect", inspect)
+    # The wrapper is a closure, which cannot travel to worker processes: these tests are about what gets
+    # inspected, so the offline batch runs on threads here (the other tests use its process pool).
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", ThreadPoolExecutor)
     return seen
 
 
