@@ -47,13 +47,6 @@ class Paragraph:
             line = number
         return line
 
-    def line_text(self, offset: int) -> str:
-        """The original line holding `offset`, for citing evidence."""
-        bounds = [start for start, _ in self.starts] + [len(self.text) + 1]
-        for i, start in enumerate(bounds[:-1]):
-            if start <= offset < bounds[i + 1]:
-                return self.text[start:bounds[i + 1] - 1]
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -112,10 +105,6 @@ class Card:
                 at = body.find(text, self._offsets[index] + len(self.paragraphs[index].text) + 1)
         return sorted(hit)
 
-
-    @property
-    def body_words(self) -> int:
-        return sum(len(line.text.split()) for line in self.lines if not line.code)
 
 
 def parse_card(text: str | None) -> Card:

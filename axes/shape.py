@@ -105,7 +105,6 @@ class Shape:
     mamba_heads: int | None = None
     mamba_groups: int | None = None
     mamba_inner: int | None = None  # Mamba width when declared outright (Falcon-H1's mamba_d_ssm)
-    conv_kernel: int | None = None
     dtype_bytes: int | None = None
     keys: dict[str, str] = field(default_factory=dict)  # shape field -> the config key it was read from
 

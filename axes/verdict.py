@@ -19,7 +19,6 @@ NEEDED = {"backbone": 3.0, "post_training": 2.0, "inference": 1.0, "product": 1.
 MARKETING_WEIGHT = 0.15
 TIE_ORDER = ("post_training", "backbone", "product", "inference")
 REASONING_TAGS = {"thinking", "thinking-toggle", "reasoning-effort"}
-STRUCTURE_TAGS = {"dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"}
 METHOD_TAGS = {"sft", "rlhf", "ppo", "dpo", "grpo", "rlvr", "rl", "distillation", "merge", "preference-tuning",
                "safety-tuning", "continued-pretraining"}
 
