@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .i18n import Lang, t
 from .models import Tag, Verdict
-from .render import cite, lenses_line, md_cell, row_cells
+from .render import cite, lenses_line, md_cell, murk_sentence, row_cells
 from .verdict import METHOD_TAGS, REASONING_TAGS
 
 MAX_QUESTIONS = 3
@@ -87,19 +87,6 @@ def questions(verdict: Verdict, axis: str, lang: Lang) -> list[str]:
     picked = [key for key, is_open in QUESTIONS[axis] if is_open(verdict)][:MAX_QUESTIONS]
     picked += GENERAL[axis][: max(0, MIN_QUESTIONS - len(picked))]
     return [t(key, lang).format(phrase=phrase) for key in picked]
-
-
-def murk_sentence(verdict: Verdict, lang: Lang) -> str:
-    """Why the murkiest axis is murky. English keeps the verdict's own sentence; other languages get the
-    same counts in their words."""
-    if lang == "en":
-        return verdict.murkiest.why
-    row = verdict.rows[verdict.murkiest.axis]
-    strengths = [tag.strength.value for tag in row.tags]
-    counts = {s: strengths.count(s) for s in ("verified", "declared", "hinted")}
-    evidence = ", ".join(f"{s} {n}" for s, n in counts.items() if n) or t("no_evidence", lang)
-    return t("murk_counts", lang).format(evidence=evidence, expected=row.expected,
-                                         marketing=len(row.marketing))
 
 
 def four_axes(verdict: Verdict, lang: Lang = "en") -> str:

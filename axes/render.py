@@ -93,6 +93,19 @@ def row_cells(verdict: Verdict, axis: str, lang: Lang) -> tuple[str, str]:
     return (", ".join(found) or t("nothing", lang)), ", ".join(where[:6])
 
 
+def murk_sentence(verdict: Verdict, lang: Lang) -> str:
+    """Why the murkiest axis is murky. English keeps the verdict's own sentence; other languages get the
+    same counts in their words."""
+    if lang == "en":
+        return verdict.murkiest.why
+    row = verdict.rows[verdict.murkiest.axis]
+    strengths = [tag.strength.value for tag in row.tags]
+    counts = {s: strengths.count(s) for s in ("verified", "declared", "hinted")}
+    evidence = ", ".join(f"{s} {n}" for s, n in counts.items() if n) or t("no_evidence", lang)
+    return t("murk_counts", lang).format(evidence=evidence, expected=row.expected,
+                                         marketing=len(row.marketing))
+
+
 def lenses_line(verdict: Verdict, lang: Lang) -> str:
     lens = verdict.lenses
     return f"{lens.summary} — {lesson(lens.summary, lens.lesson, lang)}"
@@ -121,7 +134,7 @@ def markdown(verdict: Verdict, lang: Lang, explain: bool = False) -> str:
         mark = " **▲**" if axis == verdict.murkiest.axis else ""
         murk = verdict.rows[axis].murk
         lines.append(f"| {t(axis, lang)}{mark} | {md_cell(found)} | {md_cell(where)} | {murk:.2f} |")
-    lines += ["", f"**{t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)}** — {verdict.murkiest.why}"]
+    lines += ["", f"**{t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)}** — {murk_sentence(verdict, lang)}"]
     if explain:
         lines += ["", *explain_lines(verdict)]
     return "\n".join(lines) + "\n"
@@ -151,16 +164,20 @@ def table(verdict: Verdict, lang: Lang, explain: bool, width: int | None) -> str
     # Cells are Text, never markup: card text is full of [brackets].
     grid = Table(title=Text(f"{verdict.target}  ({verdict.source})"), title_justify="left", show_lines=True,
                  expand=True)
-    grid.add_column(t("axis", lang), no_wrap=True, ratio=2)
+    from rich.cells import cell_len
+
+    # Wide enough for the longest axis label (Korean labels are twice as wide per character) and its ▲.
+    label_width = max(cell_len(t(axis, lang)) for axis in AXES) + 2
+    grid.add_column(t("axis", lang), no_wrap=True, min_width=label_width)
     grid.add_column(t("facts", lang), ratio=6)
     grid.add_column(t("where", lang), ratio=3)
-    grid.add_column(t("murk", lang), justify="right", ratio=1)
+    grid.add_column(t("murk", lang), justify="right", min_width=cell_len(t("murk", lang)))
     for axis in AXES:
         found, where = row_cells(verdict, axis, lang)
         name = t(axis, lang) + (" ▲" if axis == verdict.murkiest.axis else "")
         grid.add_row(Text(name), Text(found), Text(where), Text(f"{verdict.rows[axis].murk:.2f}"))
     lines = [f"{t('lenses', lang)}: {lenses_line(verdict, lang)}",
-             f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {verdict.murkiest.why}",
+             f"▲ {t('murkiest', lang)}: {t(verdict.murkiest.axis, lang)} — {murk_sentence(verdict, lang)}",
              *(f"· {n}" for n in (verdict.backbone.facts.kv_cache_note, *verdict.backbone.notes) if n),
              *(explain_lines(verdict) if explain else [])]
     return export(grid, *(Text(line) for line in lines), width=width or 110)
