@@ -44,7 +44,7 @@ def read_backbone(snapshot: Snapshot, card: Card) -> Backbone:
                                     params_source="safetensors" if hub_params else None, base_model=base),
                         notes=("no config.json: the backbone is not established by any machine-readable file",))
     shape = read_shape(config)
-    text, prefix = language_config(config)
+    text, _ = language_config(config)
     found: dict[str, str] = {}  # fact -> config key
 
     def cite(fact: str, key: str | None) -> None:
@@ -69,7 +69,7 @@ def read_backbone(snapshot: Snapshot, card: Card) -> Backbone:
     cite("quantization", quant_key)
     cite("architecture", "architectures")
     cite("model_type", "model_type")
-    cite("structure", _structure_key(shape, text, prefix))
+    cite("structure", _structure_key(shape, text))
     cite("sliding_window", "sliding_window" if shape.sliding_window else None)
     cite("rope_theta", "rope_theta" if "rope_theta" in text else None)
     if counts:
@@ -134,7 +134,7 @@ def _structure(shape: Shape, text: dict[str, Any]) -> str | None:
     return "moe" if shape.is_moe else "dense"
 
 
-def _structure_key(shape: Shape, text: dict[str, Any], prefix: str) -> str | None:
+def _structure_key(shape: Shape, text: dict[str, Any]) -> str | None:
     for key in ("layer_types", "full_attn_idxs", "attn_layer_period", "attn_type_list", "layers_block_type"):
         if key in text:
             return key

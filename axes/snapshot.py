@@ -113,9 +113,9 @@ def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]
         path = next((raw[n] for n in names if n in raw), None)
         if path is None:
             continue
-        if canonical in JSON_FILES and path.stat().st_size > CONFIG_CAP:
-            size = path.stat().st_size / 1e6
-            raise AxesError(f"{size:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
+        size = path.stat().st_size
+        if canonical in JSON_FILES and size > CONFIG_CAP:
+            raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
         text, more = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
         files[canonical] = text
         notices += more

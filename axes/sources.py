@@ -50,7 +50,7 @@ def _local(path: Path, target: str) -> Snapshot:
         if "config.json" not in snap.files and "README.md" not in snap.files:
             raise AxesError("folder holds neither config.json nor README.md", where=target)
         return snap
-    if path.name == "config.json" or path.name.endswith(".json"):
+    if path.suffix.lower() == ".json":  # a lone config.json, whatever its name
         return snapshot.from_files({"config.json": path}, target, "local")
     if path.suffix.lower() in catalog.CARD_SUFFIXES:
         return snapshot.from_card_file(path, target)
