@@ -34,3 +34,15 @@ class TargetNotFound(AxesError):
 
 class RuleError(AxesError):
     """A rule file is malformed or a rule is invalid."""
+
+
+class HubUnreachable(AxesError):
+    """Network down, a timeout, or the Hub still busy after one retry: the caller falls back to the cache."""
+
+
+class NotOnHub(TargetNotFound):
+    """A definitive answer: no such repo, or no such revision of it."""
+
+
+class GatedRepo(AxesError):
+    """The repo exists but its files need a token with access (gated or private)."""

@@ -8,12 +8,26 @@ Murk (documented in README "How murk is scored"):
     murk      = clamp(1 - coverage * certainty + 0.15 * marketing phrases, 0, 1)
 So an axis known only from the card's words stays at least 0.3 murky. An axis with nothing to establish
 (needed 0: a base model has no product surface) scores only its marketing. The murkiest axis is the
-highest murk; ties go to the axis listed first in TIE_ORDER.
+highest murk; ties go to the axis listed first in TIE_ORDER. Why it is murky is data (MurkReason): the
+words for it, in each language, are output.i18n's.
 """
 
 from __future__ import annotations
 
-from .models import AXES, AxisRow, Backbone, Evidence, Lenses, Lineage, Murkiest, Snapshot, Tag, Verdict
+from .types import (
+    AXES,
+    Axis,
+    AxisRow,
+    Backbone,
+    Evidence,
+    Lenses,
+    Lineage,
+    Murkiest,
+    MurkReason,
+    Snapshot,
+    Tag,
+    Verdict,
+)
 
 NEEDED = {"backbone": 3.0, "post_training": 2.0, "inference": 1.0, "product": 1.0}
 MARKETING_WEIGHT = 0.15
@@ -21,14 +35,6 @@ TIE_ORDER = ("post_training", "backbone", "product", "inference")
 REASONING_TAGS = {"thinking", "thinking-toggle", "reasoning-effort"}
 METHOD_TAGS = {"sft", "rlhf", "ppo", "dpo", "grpo", "rlvr", "rl", "distillation", "merge", "preference-tuning",
                "safety-tuning", "continued-pretraining"}
-
-LESSON_04 = {
-    ("dense", False): "Dense + standard: predictable, fast, cheap; the conversational baseline.",
-    ("dense", True): "Dense + reasoning: same checkpoint, higher latency, much better on hard tasks.",
-    ("moe", False): "MoE + standard: frontier-scale knowledge at a fraction of the inference cost.",
-    ("moe", True): "MoE + reasoning: the current frontier paradigm; capacity plus careful thinking.",
-}
-
 
 def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
     facts = backbone.facts
@@ -39,10 +45,7 @@ def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
     prefix = {"hybrid": "hybrid ", "ssm": "SSM ", "encoder": "encoder ", "encoder-decoder": "encoder-decoder "}
     shape = prefix.get(structure or "", "") + lens if structure not in ("dense", "moe") else lens
     summary = f"{shape} + {'reasoning' if reasoning else 'standard'}"
-    lesson = LESSON_04.get(("moe" if moe else "dense", reasoning), "") if moe is not None else (
-        "Backbone unknown: no config.json says how the network is wired; look it up next."
-    )
-    return Lenses(structure=structure, moe=moe, reasoning=reasoning, summary=summary, lesson=lesson)
+    return Lenses(structure=structure, moe=moe, reasoning=reasoning, summary=summary)
 
 
 def needed(axis: str, tags: dict[str, list[Tag]]) -> float:
@@ -64,14 +67,14 @@ def murk(tags: list[Tag], need: float, marketing: int) -> float:
 
 def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
           marketing: dict[str, list[Evidence]]) -> Verdict:
-    rows = {}
+    rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
         need = needed(axis, tags)
         rows[axis] = AxisRow(axis=axis, tags=tuple(_ordered(axis_tags)),
                              murk=murk(axis_tags, need, len(marketing.get(axis, []))),
                              marketing=tuple(marketing.get(axis, [])), expected=int(need))
-    worst = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
+    worst: Axis = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
     lineage = _lineage(backbone, tags)
     return Verdict(
         target=snapshot.target,
@@ -79,7 +82,7 @@ def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
         lenses=lenses(backbone, tags.get("inference", [])),
         backbone=backbone,
         rows=rows,
-        murkiest=Murkiest(axis=worst, why=why(worst, rows[worst], backbone)),
+        murkiest=Murkiest(axis=worst, reason=reason(worst, rows[worst], backbone)),
         lineage=lineage,
         notices=snapshot.notices + backbone.notes,
     )
@@ -89,24 +92,24 @@ def _ordered(tags: list[Tag]) -> list[Tag]:
     return sorted(tags, key=lambda t: (-t.strength.weight, t.name))
 
 
-def why(axis: str, row: AxisRow, backbone: Backbone) -> str:
-    """One sentence with counts: what established the axis, what did not, how much marketing."""
+def reason(axis: Axis, row: AxisRow, backbone: Backbone) -> MurkReason:
+    """What established the axis, what did not, how much marketing: counts and names, no sentence."""
     counts = {s: sum(1 for t in row.tags if t.strength.value == s) for s in ("verified", "declared", "hinted")}
-    found = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no"
-    names = ", ".join(t.name for t in row.tags[:4])
-    phrases = len(row.marketing)
-    tail = f" and {phrases} marketing phrase{'s' if phrases != 1 else ''}" if phrases else ""
+    missing: tuple[str, ...] = ()
     if axis == "backbone" and backbone.facts.structure is None:
-        return (f"no config.json: {found} backbone tag{'s' if sum(counts.values()) != 1 else ''}"
-                f"{' (' + names + ')' if names else ''}{tail}; structure, attention and parameters are undisclosed")
-    if axis == "post_training":
-        methods = [t.name for t in row.tags if t.name in METHOD_TAGS]
-        method_text = (f"{len(methods)} named method{'s' if len(methods) != 1 else ''} ({', '.join(methods)})"
-                       if methods else "no named training method")
-        source = "only the card's words" if not counts["verified"] else "partly machine-readable"
-        return f"{method_text}; {found} evidence, {source}{tail}; no dataset, recipe or reward can be checked"
-    return (f"{found} tag{'s' if sum(counts.values()) != 1 else ''}{' (' + names + ')' if names else ''}{tail} "
-            f"against {row.expected} expected fact{'s' if row.expected != 1 else ''}")
+        missing = ("structure", "attention", "parameters")
+    elif axis == "post_training":
+        missing = ("dataset", "recipe", "reward")
+    return MurkReason(
+        strengths=counts,
+        tags=tuple(t.name for t in row.tags),
+        methods=tuple(t.name for t in row.tags if t.name in METHOD_TAGS) if axis == "post_training" else (),
+        marketing=len(row.marketing),
+        expected=row.expected,
+        no_config=axis == "backbone" and backbone.facts.structure is None,
+        machine_readable=counts["verified"] > 0,
+        missing=missing,
+    )
 
 
 def _lineage(backbone: Backbone, tags: dict[str, list[Tag]]) -> Lineage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import io
 import itertools
@@ -15,8 +16,11 @@ import pytest
 from modelfiles import LLAMA_1B, OLMOE, QWEN_05B, isolate, model_folder
 from typer.testing import CliRunner
 
-from axes import batch, engine
+from axes import pipeline as engine
 from axes.cli import app
+from axes.output import batch as batch_output
+from axes.output.formats import BatchFormat
+from axes.workflows import batch
 
 runner = CliRunner()
 CONFIGS = (LLAMA_1B, QWEN_05B, OLMOE)
@@ -55,7 +59,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(engine, "inspect", inspect)
     # The wrapper is a closure, which cannot travel to worker processes: these tests are about what gets
     # inspected, so the offline batch runs on threads here (the other tests use its process pool).
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", ThreadPoolExecutor)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", ThreadPoolExecutor)
     return seen
 
 
@@ -182,7 +186,7 @@ def test_csv(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", "-", "--offline", "-f", "csv"], input="\n".join(targets))
     assert result.exit_code == 1
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == list(batch.COLUMNS)
+    assert list(rows[0]) == list(batch_output.COLUMNS)
     assert [row["target"] for row in rows] == targets
     assert rows[0]["source"] == "local" and rows[0]["structure"] == "dense" and rows[0]["moe"] == "false"
     assert int(rows[0]["total_params"]) > 1_000_000_000
@@ -195,8 +199,8 @@ def test_markdown(tmp_path: Path, lang: str, header: str) -> None:
     result = runner.invoke(app, ["batch", "-", "--offline", "-f", "markdown", "--lang", lang],
                            input="\n".join(targets))
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"| {header} |") and lines[0].count("|") == len(batch.COLUMNS) + 1
-    assert lines[1] == "|" + "---|" * len(batch.COLUMNS)
+    assert lines[0].startswith(f"| {header} |") and lines[0].count("|") == len(batch_output.COLUMNS) + 1
+    assert lines[1] == "|" + "---|" * len(batch_output.COLUMNS)
     assert [line.split(" | ")[0].lstrip("| ") for line in lines[2:]] == targets
 
 
@@ -210,7 +214,7 @@ def test_table(tmp_path: Path) -> None:
 
 
 def test_every_format_has_a_test() -> None:
-    assert {f.value for f in batch.BatchFormat} == {"jsonl", "csv", "markdown", "table"}
+    assert {f.value for f in BatchFormat} == {"jsonl", "csv", "markdown", "table"}
 
 
 def test_missing_list_is_bad_input() -> None:

@@ -9,8 +9,8 @@ import pytest
 from modelfiles import CLOSED_CARD, LLAMA_1B, isolate, model_folder
 from typer.testing import CliRunner
 
-from axes import catalog
 from axes.cli import app
+from axes.sources import catalog
 
 runner = CliRunner()
 YAML_CARD = """name: acme/tiny-yaml

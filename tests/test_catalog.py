@@ -7,11 +7,12 @@ from dataclasses import asdict
 
 import pytest
 
-from axes import catalog
-from axes.card import parse_card
-from axes.engine import analyse, inspect, rulebook
-from axes.sources import resolve
+from axes.pipeline import analyse, inspect, rulebook
+from axes.reading.card import parse_card
+from axes.sources import catalog, resolve
+from axes.types import InspectOptions
 
+OFFLINE = InspectOptions(offline=True)
 ENTRIES = [e for e in catalog.entries() if e.bundled]
 REQUIRED = ["deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.1-8B-Instruct",
             "meta-llama/Llama-3.3-70B-Instruct", "Qwen/Qwen3-30B-A3B", "mistralai/Mixtral-8x7B-Instruct-v0.1",
@@ -29,7 +30,7 @@ def test_catalog_has_the_required_entries():
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.id for e in ENTRIES])
 def test_entry_reads_and_matches_its_published_totals(entry):
-    snap = resolve(entry.id, offline=True)
+    snap = resolve(entry.id, OFFLINE)
     assert snap.source == "catalog"
     record = parse_card(snap.files.get("README.md")).front_matter.get("catalog") or {}
     assert record.get("source") and record.get("date"), "every card names its source and date"
@@ -48,7 +49,7 @@ def test_entry_reads_and_matches_its_published_totals(entry):
 
 
 def backbone_facts(repo_id: str) -> dict:
-    facts = asdict(inspect(repo_id, offline=True).backbone.facts)
+    facts = asdict(inspect(repo_id, OFFLINE).backbone.facts)
     return {k: v for k, v in facts.items() if k != "base_model"}
 
 
@@ -57,7 +58,7 @@ def tag_names(verdict, axis: str) -> set[str]:
 
 
 def test_deepseek_v3_and_r1_differ_only_after_pretraining():
-    v3, r1 = inspect("deepseek-ai/DeepSeek-V3", offline=True), inspect("deepseek-ai/DeepSeek-R1", offline=True)
+    v3, r1 = inspect("deepseek-ai/DeepSeek-V3", OFFLINE), inspect("deepseek-ai/DeepSeek-R1", OFFLINE)
     assert backbone_facts("deepseek-ai/DeepSeek-V3") == backbone_facts("deepseek-ai/DeepSeek-R1")
     assert tag_names(v3, "post_training") != tag_names(r1, "post_training")
     assert tag_names(v3, "inference") != tag_names(r1, "inference")
@@ -66,7 +67,7 @@ def test_deepseek_v3_and_r1_differ_only_after_pretraining():
 
 
 def test_deepseek_r1_published_facts():
-    facts = inspect("deepseek-ai/DeepSeek-R1", offline=True).backbone.facts
+    facts = inspect("deepseek-ai/DeepSeek-R1", OFFLINE).backbone.facts
     assert facts.structure == "moe" and facts.attention == "MLA"
     assert abs(facts.total_params - 671e9) <= 0.02 * 671e9
     assert abs(facts.active_params - 37e9) <= 0.02 * 37e9 * 1.5
@@ -74,19 +75,19 @@ def test_deepseek_r1_published_facts():
 
 
 def test_llama_31_8b_instruct_is_dense_gqa_8b():
-    facts = inspect("meta-llama/Llama-3.1-8B-Instruct", offline=True).backbone.facts
+    facts = inspect("meta-llama/Llama-3.1-8B-Instruct", OFFLINE).backbone.facts
     assert (facts.structure, facts.attention) == ("dense", "GQA")
     assert round(facts.total_params / 1e9, 2) == 8.03
 
 
 def test_base_repo_does_not_inherit_its_chat_siblings_recipe():
-    base = inspect("meta-llama/Llama-3.1-8B", offline=True)
+    base = inspect("meta-llama/Llama-3.1-8B", OFFLINE)
     names = tag_names(base, "post_training")
     assert "base-only" in names and not names & {"rlhf", "dpo", "sft", "instruction-tuned"}
     assert base.murkiest.axis == "post_training"
 
 
 def test_teacher_is_not_tagged_distilled_but_student_is():
-    assert "distillation" not in tag_names(inspect("deepseek-ai/DeepSeek-R1", offline=True), "post_training")
-    student = inspect("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", offline=True)
+    assert "distillation" not in tag_names(inspect("deepseek-ai/DeepSeek-R1", OFFLINE), "post_training")
+    student = inspect("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", OFFLINE)
     assert "distillation" in tag_names(student, "post_training") and student.lenses.reasoning is True

@@ -10,7 +10,7 @@ from contract import assert_contract
 from typer.testing import CliRunner
 
 from axes.cli import app
-from axes.render import Format
+from axes.output.formats import Format
 
 CONFIG = {
     "architectures": ["Qwen3ForCausalLM"], "model_type": "qwen3", "hidden_size": 4096, "intermediate_size": 12288,

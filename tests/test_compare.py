@@ -9,8 +9,8 @@ import pytest
 from modelfiles import CLOSED_CARD, GPTQ, LLAMA_1B, QWEN_05B, isolate, model_folder, with_quantization
 from typer.testing import CliRunner
 
-from axes import catalog
 from axes.cli import app
+from axes.sources import catalog
 
 runner = CliRunner()
 V3, R1 = "deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1"

@@ -10,9 +10,12 @@ import pytest
 from modelfiles import CLOSED_CARD, LLAMA_1B, OLMOE, QWEN_05B, isolate, model_folder
 from typer.testing import CliRunner
 
-from axes import catalog, engine, exercise
+from axes import pipeline as engine
 from axes.cli import app
-from axes.models import Snapshot
+from axes.output import exercise
+from axes.output.i18n import Lang
+from axes.sources import catalog
+from axes.types import Snapshot
 
 runner = CliRunner()
 THINKING_TEMPLATE = "{% for m in messages %}{{ m.content }}{% endfor %}<think>\n"
@@ -87,13 +90,13 @@ def test_questions_follow_what_is_missing() -> None:
     rules = engine.rulebook()
     blind = engine.analyse(Snapshot(target="x", source="card", files={"README.md": "# X\nA chat model.\n"}),
                            rules)
-    asked = exercise.questions(blind, "backbone", "en")
+    asked = exercise.asked(blind, "backbone", Lang.en)
     assert asked[0] == "Is it dense or MoE? How many parameters are active per token?"
     assert 2 <= len(asked) <= 3
 
     known = engine.analyse(Snapshot(target="y", source="local", files={"config.json": json.dumps(LLAMA_1B)}),
                            rules)
-    asked = exercise.questions(known, "backbone", "en")
+    asked = exercise.asked(known, "backbone", Lang.en)
     assert "Is it dense or MoE? How many parameters are active per token?" not in asked
     assert len(asked) >= 2
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from hubserver import GOOD_TOKEN, HubServer, Repo, commit_sha
 
-from axes import backbone, hub, netprobe, sources
+from axes import errors, reading, sources
 from axes.errors import AxesError, TargetNotFound
+from axes.sources import hfcache, hub
+from axes.sources import probe as netprobe
 
 REPO_ID = "axes-test/tiny"
 CONFIG = {
@@ -94,13 +96,13 @@ def test_a_revision_is_fetched_and_cached_under_its_name(hub_server: HubServer) 
     assert snap.hub.sha == commit_sha(v1)
     assert snap.files["README.md"] == "# v1\n"
     assert hub_server.requests(contains=f"/api/models/{REPO_ID}/revision/v1")
-    cached = hub.from_cache(f"{REPO_ID}@v1", REPO_ID, "v1")
+    cached = hfcache.from_cache(f"{REPO_ID}@v1", REPO_ID, "v1")
     assert cached is not None and cached.files == snap.files
-    assert hub.from_cache(REPO_ID, REPO_ID, None) is None  # main was never fetched
+    assert hfcache.from_cache(REPO_ID, REPO_ID, None) is None  # main was never fetched
 
 
 def test_a_missing_repo_is_not_on_hub(hub_server: HubServer) -> None:
-    with pytest.raises(hub.NotOnHub) as caught:
+    with pytest.raises(errors.NotOnHub) as caught:
         fetch()
     assert isinstance(caught.value, TargetNotFound)
     assert REPO_ID in caught.value.message and "\n" not in caught.value.message
@@ -108,7 +110,7 @@ def test_a_missing_repo_is_not_on_hub(hub_server: HubServer) -> None:
 
 def test_a_missing_revision_is_not_on_hub(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny()
-    with pytest.raises(hub.NotOnHub, match="no revision 'nope'"):
+    with pytest.raises(errors.NotOnHub, match="no revision 'nope'"):
         fetch("nope")
 
 
@@ -133,11 +135,11 @@ def test_a_repo_without_card_says_so(hub_server: HubServer) -> None:
 
 def test_a_gated_repo_without_token_names_the_repo_and_hf_token(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny(gated="manual")
-    with pytest.raises(hub.GatedRepo) as caught:
+    with pytest.raises(errors.GatedRepo) as caught:
         fetch()
     message = caught.value.message
     assert REPO_ID in message and "HF_TOKEN" in message and "\n" not in message
-    assert not isinstance(caught.value, hub.HubUnreachable)  # no silent fallback for a gated repo
+    assert not isinstance(caught.value, errors.HubUnreachable)  # no silent fallback for a gated repo
 
 
 @pytest.mark.parametrize("how", ["argument", "HF_TOKEN"])
@@ -155,7 +157,7 @@ def test_a_gated_repo_with_token_is_read(
 
 def test_a_wrong_token_is_refused(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny(gated="auto")
-    with pytest.raises(hub.GatedRepo, match="HF_TOKEN"):
+    with pytest.raises(errors.GatedRepo, match="HF_TOKEN"):
         fetch(token="bad-token")
 
 
@@ -171,7 +173,7 @@ def test_a_hub_that_keeps_failing_is_unreachable_after_one_retry(
 ) -> None:
     hub_server.repos[REPO_ID] = tiny(fail_first=100, trouble_on=trouble_on)
     start = time.monotonic()
-    with pytest.raises(hub.HubUnreachable, match="503"):
+    with pytest.raises(errors.HubUnreachable, match="503"):
         fetch()
     # huggingface_hub alone would back off for 1+2+4+8+8 s on a file; one quick retry here.
     assert time.monotonic() - start < 2
@@ -182,7 +184,7 @@ def test_a_hub_that_keeps_failing_is_unreachable_after_one_retry(
 def test_a_slow_hub_is_unreachable_within_bounds(hub_server: HubServer, trouble_on: str) -> None:
     hub_server.repos[REPO_ID] = tiny(delay=5.0, trouble_on=trouble_on)
     start = time.monotonic()
-    with pytest.raises(hub.HubUnreachable, match="no answer in time"):
+    with pytest.raises(errors.HubUnreachable, match="no answer in time"):
         fetch()
     elapsed = time.monotonic() - start
     assert elapsed < 12
@@ -197,7 +199,7 @@ def test_the_budget_bounds_a_hub_that_is_slow_but_in_time(
     monkeypatch.setattr(hub, "PARALLEL", 1)
     hub_server.repos[REPO_ID] = tiny(delay=0.4)
     start = time.monotonic()
-    with pytest.raises(hub.HubUnreachable):
+    with pytest.raises(errors.HubUnreachable):
         fetch()
     assert time.monotonic() - start < 1.6
 
@@ -208,7 +210,7 @@ def test_a_malformed_config_is_fetched_then_named_with_its_line(hub_server: HubS
     hub_server.repos[REPO_ID] = repo
     snap = fetch()
     with pytest.raises(AxesError) as caught:
-        backbone.load_config(snap)
+        reading.read(snap)
     assert caught.value.where == "config.json" and caught.value.line == 3
 
 
@@ -229,9 +231,9 @@ def test_a_second_run_is_answered_from_the_cache_when_the_hub_is_gone(hub_server
     hub_server.repos[REPO_ID] = tiny()
     online = fetch()
     hub_server.stop()
-    with pytest.raises(hub.HubUnreachable):
+    with pytest.raises(errors.HubUnreachable):
         fetch()
-    cached = hub.from_cache(REPO_ID, REPO_ID, None, ("earlier notice",))
+    cached = hfcache.from_cache(REPO_ID, REPO_ID, None, ("earlier notice",))
     assert cached is not None and cached.source == "cache"
     assert cached.files == online.files
     assert online.hub is not None and online.hub.sha is not None
@@ -244,7 +246,7 @@ def test_a_second_run_is_answered_from_the_cache_when_the_hub_is_gone(hub_server
 def test_a_cached_copy_says_what_it_lacks(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = Repo(files={"README.md": b"# Tiny GGUF\n"}, listed_only=("tiny.Q4_K_M.gguf",))
     fetch()
-    cached = hub.from_cache(REPO_ID, REPO_ID, None)
+    cached = hfcache.from_cache(REPO_ID, REPO_ID, None)
     assert cached is not None and set(cached.files) == {"README.md"}
     assert cached.notices[-1] == "not in the cached copy: config.json"
 
@@ -253,20 +255,20 @@ def test_the_cache_is_found_by_commit_hash_too(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny()
     sha = commit_sha(hub_server.repos[REPO_ID].files)
     fetch()
-    cached = hub.from_cache(REPO_ID, REPO_ID, sha)
+    cached = hfcache.from_cache(REPO_ID, REPO_ID, sha)
     assert cached is not None and "config.json" in cached.files
-    assert hub.from_cache(REPO_ID, REPO_ID, "0" * 40) is None
-    assert hub.from_cache(REPO_ID, REPO_ID, "../../etc") is None
-    assert hub.from_cache("axes-test/other", "axes-test/other", None) is None
+    assert hfcache.from_cache(REPO_ID, REPO_ID, "0" * 40) is None
+    assert hfcache.from_cache(REPO_ID, REPO_ID, "../../etc") is None
+    assert hfcache.from_cache("axes-test/other", "axes-test/other", None) is None
 
 
 def test_scan_cache_lists_cached_model_repos(hub_server: HubServer, hf_home: Path) -> None:
-    assert hub.scan_cache() == []
+    assert hfcache.scan_cache() == []
     hub_server.repos[REPO_ID] = tiny()
     fetch()
     (hf_home / "datasets--someone--data" / "snapshots" / "abc").mkdir(parents=True)
     (hf_home / "models--someone--empty").mkdir()
-    assert hub.scan_cache() == [REPO_ID]
+    assert hfcache.scan_cache() == [REPO_ID]
 
 
 def test_a_closed_port_is_unreachable_fast(hf_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,7 +277,7 @@ def test_a_closed_port_is_unreachable_fast(hf_home: Path, monkeypatch: pytest.Mo
         port = sock.getsockname()[1]
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
     start = time.monotonic()
-    with pytest.raises(hub.HubUnreachable, match=REPO_ID):
+    with pytest.raises(errors.HubUnreachable, match=REPO_ID):
         fetch()
     assert time.monotonic() - start < 3
 
@@ -323,9 +325,9 @@ def test_reading_the_cache_does_not_import_huggingface_hub(hub_server: HubServer
     hub_server.repos[REPO_ID] = tiny()
     fetch()
     code = (
-        "import sys; from axes import hub; "
-        f"snap = hub.from_cache({REPO_ID!r}, {REPO_ID!r}, None); assert snap is not None; "
-        f"assert hub.scan_cache() == [{REPO_ID!r}]; "
+        "import sys; from axes.sources import hfcache; "
+        f"snap = hfcache.from_cache({REPO_ID!r}, {REPO_ID!r}, None); assert snap is not None; "
+        f"assert hfcache.scan_cache() == [{REPO_ID!r}]; "
         "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ), timeout=30)

@@ -7,15 +7,14 @@ import json
 
 import pytest
 
-from axes.backbone import read_backbone
-from axes.card import Card
 from axes.errors import AxesError
-from axes.models import Snapshot
+from axes.reading import read
+from axes.types import Snapshot
 
 
 def facts(config: dict, **files: str):
     snap = Snapshot(target="t", source="local", files={"config.json": json.dumps(config), **files})
-    return read_backbone(snap, Card()).facts
+    return read(snap).backbone.facts
 
 
 LLAMA_31_8B = {

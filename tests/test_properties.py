@@ -9,9 +9,10 @@ from contract import assert_contract
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from axes.engine import analyse, rulebook
 from axes.errors import AxesError
-from axes.models import Snapshot
+from axes.output.contract import contract
+from axes.pipeline import analyse, rulebook
+from axes.types import Snapshot
 
 KEYS = ["hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "intermediate_size",
         "vocab_size", "max_position_embeddings", "num_local_experts", "num_experts_per_tok", "n_shared_experts",
@@ -39,7 +40,7 @@ def run(files: dict[str, str]) -> None:
     except AxesError as err:
         assert err.render() and "\n" not in err.render()
         return
-    assert_contract(json.loads(json.dumps(verdict.to_contract())))
+    assert_contract(json.loads(json.dumps(contract(verdict))))
 
 
 @SETTINGS

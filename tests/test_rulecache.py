@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from axes import rulecache
-from axes.paths import RULES_DIR
-from axes.rulebook import pattern
+from axes.rules import RULES_DIR
+from axes.rules import cache as rulecache
+from axes.rules.regex import pattern
 
 RULE = """axis: product
 rules:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from axes.engine import rulebook
 from axes.errors import RuleError
-from axes.examples import example_snapshot, fired
-from axes.paths import RULES_DIR
-from axes.rulebook import check_regex, load_rulebook, pattern, required_literals
+from axes.rules import RULES_DIR, rulebook
+from axes.rules.load import load_rulebook
+from axes.rules.regex import check_regex, pattern, required_literals
+from axes.rules.selftest import judge
 
 BOOK = rulebook()
 CASES = [
@@ -27,8 +27,8 @@ CASES = [
 
 @pytest.mark.parametrize("rule,kind,example", CASES)
 def test_rule_example(rule, kind, example):
-    got = fired(rule, example_snapshot(rule, example), BOOK)
-    assert got == (kind != "no_match"), f"{rule.file.name}:{rule.line} {rule.full_id} {kind}: {example!r}"
+    result = judge(rule, kind, 0, example, BOOK)
+    assert result.ok, f"{result.describe()}: {example!r}"
 
 
 def test_every_rule_has_examples_both_ways():
@@ -156,7 +156,7 @@ def test_prefilter_never_hides_a_match():
     for rule in BOOK.rules:
         if rule.rule.card is None:
             continue
-        texts = [e if isinstance(e, str) else e.get("card", "") for e in
+        texts = [e if isinstance(e, str) else e.card or "" for e in
                  (*rule.rule.examples.match, *rule.rule.examples.no_match, *rule.rule.examples.todo)]
         for source, needed in zip(rule.compiled.card, rule.compiled.card_literals, strict=True):
             for text in texts:

@@ -8,9 +8,11 @@ import json
 import pytest
 
 from axes import sources
-from axes.engine import inspect
 from axes.errors import AxesError
+from axes.pipeline import inspect
+from axes.types import InspectOptions
 
+OFFLINE = InspectOptions(offline=True)
 CONFIG = {"model_type": "llama", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
           "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 100}
 
@@ -63,8 +65,8 @@ def test_learner_cards_override_and_extend_the_catalog(tmp_path, monkeypatch):
     folder = mine / "folder-model"
     folder.mkdir()
     (folder / "config.json").write_text(json.dumps(CONFIG))
-    assert sources.resolve("acme/tiny", offline=True, cards=(tmp_path / "cards",)).source == "catalog"
+    assert sources.resolve("acme/tiny", InspectOptions(offline=True, cards=(tmp_path / "cards",))).source == "catalog"
     monkeypatch.setenv("AXES_CARDS", str(tmp_path / "cards"))
-    assert inspect("acme/folder-model", offline=True).backbone.facts.layers == 2
+    assert inspect("acme/folder-model", OFFLINE).backbone.facts.layers == 2
     with pytest.raises(AxesError, match="not in the local HF cache or the catalog"):
-        sources.resolve("acme/absent", offline=True)
+        sources.resolve("acme/absent", OFFLINE)

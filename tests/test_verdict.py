@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from axes.engine import analyse, rulebook
-from axes.models import Snapshot
+from axes.output.i18n import Lang, lesson, why
+from axes.pipeline import analyse, rulebook
+from axes.types import Snapshot
 from axes.verdict import murk
 
 DENSE = {"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,
@@ -22,7 +23,7 @@ def test_closed_model_text_card_has_backbone_murkiest():
     v = verdict("frontier-chat", **{"README.md": card})
     assert v.murkiest.axis == "backbone" and v.rows["backbone"].murk == 1.0
     assert v.lenses.moe is None and v.lenses.structure is None
-    assert "undisclosed" in v.murkiest.why
+    assert v.murkiest.reason.no_config and "undisclosed" in why(v.murkiest, Lang.en)
     assert v.rows["product"].marketing, "marketing phrases are counted"
 
 
@@ -34,7 +35,7 @@ def test_base_model_with_one_paragraph_card_has_post_training_murkiest():
 
 
 def test_murk_formula():
-    from axes.models import Strength, Tag
+    from axes.types import Strength, Tag
 
     declared = Tag(name="rl", strength=Strength.declared, rule="post_training.rl")
     verified = Tag(name="mtp", strength=Strength.verified, rule="inference.mtp")
@@ -48,7 +49,7 @@ def test_murk_formula():
 def test_lenses_sentence_and_reasoning_from_a_thinking_template():
     template = "{% if enable_thinking is false %}<think>\n\n</think>{% endif %}"
     v = verdict("qwen-like", **{"config.json": json.dumps(DENSE), "chat_template": template})
-    assert v.lenses.summary == "dense + reasoning" and "same checkpoint" in v.lenses.lesson
+    assert v.lenses.summary == "dense + reasoning" and "same checkpoint" in lesson(v.lenses, Lang.en)
 
 
 def test_korean_card_text_is_read():

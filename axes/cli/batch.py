@@ -1,0 +1,136 @@
+"""`axes batch`: many targets, one result each, in input order, written as each one finishes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from ..errors import AxesError
+from ..output.formats import BatchFormat
+from ..output.i18n import Lang
+from ..workflows.batch import default_jobs
+from .console import handles_errors, terminal_width, write_notices
+from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+
+
+@handles_errors
+def batch(
+    targets_file: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE|-]", help="A list of targets, one a line (# comments); - reads stdin."),
+    ] = None,
+    format: Annotated[
+        BatchFormat | None,
+        typer.Option("--format", "-f", help="Output format (default: table on a terminal, jsonl otherwise)."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Targets inspected at once (Hub fetches overlap).")
+    ] = default_jobs(),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write results to this file instead of stdout.")
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option("--resume", help="Skip targets with a result in this earlier JSONL output (errors are "
+                                      "retried); with --out on the same file, append to it."),
+    ] = None,
+    hf_cache: Annotated[
+        bool, typer.Option("--hf-cache", help="Inspect every model repo in the local HF cache (no network).")
+    ] = False,
+    rules: RulesOpt = None,
+    offline: OfflineOpt = False,
+    token: TokenOpt = None,
+    lang: LangOpt = Lang.en,
+    cards: CardsOpt = None,
+    width: WidthOpt = None,
+) -> None:
+    """Inspect many targets: one result per target, in input order, written as each one finishes.
+
+    A failed target becomes {"target": ..., "error": ...}; the others go on; exit code 1 if any failed.
+
+    Stop it at any time: what finished is already written, and --resume picks up the rest.
+
+    Examples:
+
+        axes batch models.txt --format csv --out models.csv
+
+        ls -d ./models/*/* | axes batch - --offline > verdicts.jsonl
+
+        axes batch models.txt --out runs.jsonl --resume runs.jsonl
+
+        axes batch --hf-cache --format table
+    """
+    from .. import pipeline
+    from ..output.batch import write_all
+    from ..output.formats import Style
+    from ..output.render import batch_emitter
+    from ..rules import rulebook
+    from ..workflows import batch as workflow
+
+    options = inspect_options(rules, offline or hf_cache, token, cards)
+    rulebook(options.rules)  # a bad rule file fails here, before any target
+    fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
+    plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)
+    skip = workflow.Skip(set(plan.done))
+    emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
+    with workflow.target_list(targets_file, hf_cache) as (targets, left):
+        plan.start()
+        try:
+            with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+                outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
+                                        local=options.offline)
+                failed = write_all(outcomes, emitter, stream, tick)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(1) from None
+    if skip.skipped:
+        n = skip.skipped
+        write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
+    if failed:
+        typer.echo(f"axes: {failed} target{'s' if failed != 1 else ''} failed (error lines in the output)",
+                   err=True)
+        raise typer.Exit(1)
+
+
+def _quiet_stdout() -> None:
+    """The reader closed the pipe (`axes batch list.txt | head`): it has whole lines, so stop without a
+    traceback; stdout goes to devnull so Python's final flush does not complain either."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
+
+
+@contextmanager
+def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        stream = path.open("a" if append else "w", encoding="utf-8")
+    except OSError as err:
+        raise AxesError(f"cannot write: {err.strerror or err}", where=str(path)) from None
+    with stream:
+        yield stream
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
+    """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("batch", total=total)
+        yield lambda _: bar.advance(task)

@@ -1,0 +1,79 @@
+"""What the CLI writes besides results: one-line errors and the exit codes (CONTRACT.md), notices on stderr,
+results to stdout or to --out. Only the cli package prints or exits.
+
+Exit codes: 0 success; 1 some targets of a batch failed; 2 bad input; 130 interrupted.
+Set AXES_DEBUG=1 to see tracebacks instead of one-line errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from ..errors import AxesError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handles_errors(func: F) -> F:
+    """AxesError -> one line on stderr and exit 2; anything else too, unless AXES_DEBUG is set."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AxesError as err:
+            typer.echo(f"axes: {err.render()}", err=True)
+            raise typer.Exit(err.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("axes: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a clean line
+            if os.environ.get("AXES_DEBUG"):
+                raise
+            typer.echo(f"axes: internal error: {type(err).__name__}: {err} (AXES_DEBUG=1 for details)", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def terminal_width(width: int | None) -> int | None:
+    if width:
+        return width
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+    except OSError:
+        return None
+
+
+def write_notices(notices: tuple[str, ...] | list[str]) -> None:
+    for notice in notices:
+        typer.echo(f"axes: note: {notice}", err=True)
+
+
+def check_out(out: Path | None) -> None:
+    """Fail before any slow work if --out could not be written."""
+    from ..storage import check_folder
+
+    if out is not None:
+        check_folder(out)
+
+
+def deliver(text: str, out: Path | None, *, say_written: bool = False) -> None:
+    """The result to stdout, or atomically to --out."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    from ..storage import write_atomic
+
+    write_atomic(out, text)
+    if say_written:
+        typer.echo(f"axes: wrote {out}", err=True)

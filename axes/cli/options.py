@@ -1,0 +1,34 @@
+"""The options commands share, declared once as Annotated aliases, and the InspectOptions they make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..output.i18n import Lang
+from ..types import InspectOptions
+
+ExplainOpt = Annotated[bool, typer.Option("--explain", help="Print every tag with its rule id and evidence lines.")]
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="A directory of extra rule files (*.yaml); may be repeated."),
+]
+CardsOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--cards", help="A directory of your own cards (see README); may be repeated. Env: AXES_CARDS."),
+]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the network (also HF_HUB_OFFLINE=1).")]
+TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and sentences.")]
+WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
+MarkdownOutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Write the Markdown to this file (atomically) instead of stdout."),
+]
+
+
+def inspect_options(rules: list[Path] | None, offline: bool, token: str | None,
+                    cards: list[Path] | None) -> InspectOptions:
+    return InspectOptions(offline=offline, token=token, rules=tuple(rules or ()), cards=tuple(cards or ()))

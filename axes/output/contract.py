@@ -1,0 +1,34 @@
+"""Verdict -> the JSON object of CONTRACT.md: what scripts, batch lines and the accuracy checks read.
+
+The contract may only grow: keys are added, never renamed or dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from ..types import Tag, Verdict
+from .i18n import Lang, lesson, why
+
+
+def tag_record(tag: Tag) -> dict[str, Any]:
+    return {"name": tag.name, "strength": tag.strength.value, "rule": tag.rule,
+            "evidence": [asdict(ev) for ev in tag.evidence]}
+
+
+def contract(verdict: Verdict) -> dict[str, Any]:
+    """The JSON shape of CONTRACT.md; the murkiest axis's why in English, as the contract's examples are."""
+    return {
+        "target": verdict.target,
+        "source": verdict.source,
+        "lenses": {**asdict(verdict.lenses), "lesson": lesson(verdict.lenses, Lang.en)},
+        "facts": asdict(verdict.backbone.facts),
+        "axes": {
+            name: {"tags": [tag_record(tag) for tag in row.tags], "murk": row.murk}
+            for name, row in verdict.rows.items()
+        },
+        "murkiest": {"axis": verdict.murkiest.axis, "why": why(verdict.murkiest, Lang.en)},
+        "lineage": {"base_model": list(verdict.lineage.base_model), "relation": verdict.lineage.relation},
+        "notices": list(verdict.notices),
+    }

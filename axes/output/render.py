@@ -1,0 +1,56 @@
+"""One map from format to renderer per kind of result (one model, a batch, a comparison); the exercises are
+Markdown only (output.exercise). Renderers return strings and never print: only the CLI writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..types import Verdict
+from ..workflows.compare import Comparison
+from . import batch, compare, inspect
+from .contract import contract
+from .formats import BatchFormat, CompareFormat, Format, Style
+
+
+def as_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def as_yaml(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+INSPECT: dict[Format, Callable[[Verdict, Style], str]] = {
+    Format.table: lambda v, s: inspect.table(v, s.lang, s.explain, s.width),
+    Format.json: lambda v, s: as_json(contract(v)),
+    Format.yaml: lambda v, s: as_yaml(contract(v)),
+    Format.markdown: lambda v, s: inspect.markdown(v, s.lang, s.explain),
+}
+COMPARE: dict[CompareFormat, Callable[[Comparison, Style], str]] = {
+    CompareFormat.table: lambda c, s: compare.table(c, s.lang, s.width),
+    CompareFormat.markdown: lambda c, s: compare.markdown(c, s.lang),
+    CompareFormat.json: lambda c, s: as_json(compare.record(c)),
+}
+BATCH: dict[BatchFormat, Callable[[Style], batch.Emitter]] = {
+    BatchFormat.jsonl: lambda s: batch.Jsonl(),
+    BatchFormat.csv: lambda s: batch.Csv(),
+    BatchFormat.markdown: lambda s: batch.Markdown(s.lang),
+    BatchFormat.table: lambda s: batch.Table(s.lang, s.width),
+}
+
+
+def render(verdict: Verdict, fmt: Format, style: Style = Style()) -> str:
+    return INSPECT[fmt](verdict, style)
+
+
+def render_comparison(comparison: Comparison, fmt: CompareFormat, style: Style = Style()) -> str:
+    return COMPARE[fmt](comparison, style)
+
+
+def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> batch.Emitter:
+    return BATCH[fmt](style)

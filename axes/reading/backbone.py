@@ -1,0 +1,249 @@
+"""Snapshot -> Backbone: the facts config.json establishes, each with the key (and line) it came from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..types import Attention, Backbone, Facts, FactSource, Position, RopeScaling, Snapshot, Structure
+from . import params
+from .card import Card
+from .shape import ENCODER_TYPES, SSM_TYPES, Shape, language_config, read_shape
+
+ROPE_SCALING: dict[str, RopeScaling] = {
+    "yarn": "yarn", "linear": "linear", "dynamic": "dynamic", "llama3": "llama3", "longrope": "longrope",
+    "su": "longrope", "ntk": "dynamic",
+}
+QUANT_NAMES = {"bitsandbytes": "bnb", "bitsandbytes_4bit": "bnb", "bitsandbytes_8bit": "bnb"}
+ABSOLUTE_POSITION = {"gpt2", "opt", "gpt_bigcode", "gpt_neo", "bert", "roberta", "xlm-roberta", "distilbert",
+                     "electra", "whisper", "bart", "mbart", "biogpt", "albert"}
+ALIBI = {"bloom", "mpt", "baichuan_13b"}
+
+
+def key_line(text: str | None, key: str) -> int | None:
+    """The line of `"key":` in a JSON text (the last part of a dotted path), for citing evidence."""
+    if not text:
+        return None
+    needle = '"' + key.rsplit(".", 1)[-1] + '"'
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return None
+
+
+def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None) -> Backbone:
+    """The backbone facts of the parsed config.json (None: the repo has none)."""
+    hub_params = snapshot.hub.safetensors_total if snapshot.hub else None
+    base = _base_model(snapshot, card)
+    if config is None:
+        return Backbone(facts=Facts(hub_params=hub_params, total_params=hub_params,
+                                    params_source="safetensors" if hub_params else None, base_model=base),
+                        notes=("no config.json: the backbone is not established by any machine-readable file",))
+    shape = read_shape(config)
+    text, _ = language_config(config)
+    found: dict[str, str] = {}  # fact -> config key
+
+    def cite(fact: str, key: str | None) -> None:
+        if key:
+            found[fact] = key
+
+    counts = params.count(shape, config)
+    kv_bytes, kv_note = params.kv_cache_bytes(shape)
+    structure = _structure(shape, text)
+    attention = _attention(shape)
+    position, position_key = _position(shape, text)
+    scaling, scaling_key = _rope_scaling(text)
+    quant, quant_key = _quantization(config, snapshot)
+    for fact, field in (("hidden_size", "hidden"), ("layers", "layers"), ("heads", "heads"),
+                        ("kv_heads", "kv_heads"), ("context_length", "context"), ("vocab_size", "vocab"),
+                        ("experts", "experts"), ("experts_per_token", "experts_per_token"),
+                        ("shared_experts", "shared_experts"), ("mtp_layers", "mtp_layers")):
+        cite(fact, shape.keys.get(field))
+    cite("attention", "kv_lora_rank" if shape.is_mla else shape.keys.get("kv_heads"))
+    cite("position", position_key)
+    cite("rope_scaling", scaling_key)
+    cite("quantization", quant_key)
+    cite("architecture", "architectures")
+    cite("model_type", "model_type")
+    cite("structure", _structure_key(shape, text))
+    cite("sliding_window", "sliding_window" if shape.sliding_window else None)
+    cite("rope_theta", "rope_theta" if "rope_theta" in text else None)
+    if counts:
+        cite("total_params", shape.keys.get("layers"))
+    facts = Facts(
+        architecture=shape.architecture,
+        model_type=shape.model_type,
+        total_params=counts.total if counts else hub_params,
+        active_params=counts.active if counts else None,
+        params_source="computed" if counts else ("safetensors" if hub_params else None),
+        layers=shape.layers,
+        hidden_size=shape.hidden,
+        heads=shape.heads,
+        kv_heads=shape.kv_heads if not shape.is_mla else shape.heads,
+        attention=attention,
+        sliding_window=shape.sliding_window,
+        attention_pattern=_pattern(shape),
+        position=position,
+        rope_theta=_rope_theta(text),
+        rope_scaling=scaling,
+        context_length=shape.context,
+        experts=shape.experts if shape.is_moe else None,
+        experts_per_token=shape.experts_per_token if shape.is_moe else None,
+        shared_experts=(shape.shared_experts or (1 if shape.shared_intermediate else 0)) if shape.is_moe else None,
+        kv_cache_bytes_per_token=kv_bytes,
+        kv_cache_note=kv_note,
+        mtp_layers=shape.mtp_layers or None,
+        mtp_params=counts.mtp if counts else None,
+        hub_params=hub_params,
+        vocab_size=shape.vocab,
+        quantization=quant,
+        base_model=base,
+        structure=structure,
+        multimodal=any(isinstance(config.get(k), dict) for k in ("vision_config", "audio_config", "vision_tower")),
+    )
+    raw = snapshot.files["config.json"]
+    sources = {fact: FactSource(key=key, line=key_line(raw, key)) for fact, key in found.items()}
+    notes = []
+    if counts is None:
+        notes.append("parameter count not computed: a dimension the arithmetic needs is missing from config.json")
+    elif counts.vision:
+        notes.append(f"total includes a {counts.vision / 1e9:.2f}B vision tower")
+    if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
+        notes.append(f"Hub safetensors count {hub_params:,} differs from the computed {counts.total:,}")
+    return Backbone(facts=facts, sources=sources, notes=tuple(notes))
+
+
+def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:
+    if text.get("is_encoder_decoder"):
+        return "encoder-decoder"
+    if shape.model_type in ENCODER_TYPES or any(
+        (shape.architecture or "").endswith(s) for s in ("ForMaskedLM", "ForSequenceClassification")
+    ):
+        return "encoder"
+    kinds = set(shape.layer_kinds)
+    if shape.model_type in SSM_TYPES or kinds == {"mamba"}:
+        return "ssm"
+    if kinds & {"mamba", "conv", "linear", "attention+mamba"}:
+        return "hybrid"
+    if shape.hidden is None or shape.layers is None:
+        return None
+    return "moe" if shape.is_moe else "dense"
+
+
+def _structure_key(shape: Shape, text: dict[str, Any]) -> str | None:
+    for key in ("layer_types", "full_attn_idxs", "attn_layer_period", "attn_type_list", "layers_block_type"):
+        if key in text:
+            return key
+    if shape.is_moe:
+        return shape.keys.get("experts")
+    return "model_type" if shape.model_type else None
+
+
+def _attention(shape: Shape) -> Attention | None:
+    if shape.is_mla:
+        return "MLA"
+    if not shape.heads or not shape.kv_heads:
+        return None
+    if shape.kv_heads == shape.heads:
+        return "MHA"
+    if shape.kv_heads == 1:
+        return "MQA"
+    return "GQA"
+
+
+def _pattern(shape: Shape) -> str | None:
+    kinds = set(shape.layer_kinds)
+    if not kinds:
+        return None
+    if kinds & {"linear"}:
+        return "hybrid-linear"
+    if kinds & {"mamba", "attention+mamba"}:
+        return "hybrid-ssm"
+    if kinds & {"conv"}:
+        return "hybrid-conv"
+    if "sliding" in kinds:
+        return "global+sliding" if "attention" in kinds else "sliding"
+    return "sliding" if shape.sliding_window else "global"
+
+
+def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str | None]:
+    family = shape.model_type or ""
+    if text.get("alibi") is True or family in ALIBI or text.get("position_embedding_type") == "alibi":
+        return "alibi", "alibi" if "alibi" in text else "model_type"
+    if family in ABSOLUTE_POSITION or text.get("position_embedding_type") == "absolute":
+        return "absolute", "model_type"
+    if family in ("t5", "mt5", "umt5"):
+        return "relative", "model_type"
+    nope = text.get("no_rope_layers")
+    if isinstance(nope, list) and 0 in nope and 1 in nope:  # SmolLM3 / Llama 4: some layers without RoPE
+        return "rope+nope", "no_rope_layers"
+    if family == "exaone4" and "sliding" in shape.layer_kinds:
+        return "rope+nope", "layer_types"  # EXAONE 4.0: RoPE on the local layers only, none on the global ones
+    if text.get("use_pos_enc") is False or text.get("nope") is True:
+        return "nope", "use_pos_enc" if "use_pos_enc" in text else "nope"
+    for key in ("rope_theta", "rotary_emb_base", "rope_scaling", "rotary", "rotary_dim", "rope_ratio",
+                "original_rope", "partial_rotary_factor", "rope_parameters", "qk_rope_head_dim"):
+        if key in text and text[key] not in (False, None):
+            return "rope", key
+    if shape.model_type in SSM_TYPES:
+        return None, None
+    if "mamba" in shape.layer_kinds:
+        return "nope", "model_type"  # Jamba: the Mamba layers carry order; attention layers add no position
+    if family in ("falcon", "refinedweb", "refinedwebmodel", "gpt_neox", "gptj", "llama", "mistral", "qwen2",
+                  "chatglm", "internlm", "internlm2", "baichuan", "yi", "lfm2"):
+        return "rope", "model_type"  # these families always rotate queries and keys
+    return None, None
+
+
+def _rope_params(text: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    for key in ("rope_scaling", "rope_parameters"):
+        value = text.get(key)
+        if isinstance(value, dict):
+            return value, key
+    return None, None
+
+
+def _rope_scaling(text: dict[str, Any]) -> tuple[RopeScaling | None, str | None]:
+    value, key = _rope_params(text)
+    if value is None:
+        return None, None
+    kind = str(value.get("rope_type") or value.get("type") or "").lower()
+    return ROPE_SCALING.get(kind), key if kind in ROPE_SCALING else None
+
+
+def _rope_theta(text: dict[str, Any]) -> float | None:
+    value = text.get("rope_theta", text.get("rotary_emb_base"))
+    if value is None:
+        nested, _ = _rope_params(text)
+        value = nested.get("rope_theta") if nested else None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _quantization(config: dict[str, Any], snapshot: Snapshot) -> tuple[str | None, str | None]:
+    quant = config.get("quantization_config")
+    if isinstance(quant, dict):
+        method = str(quant.get("quant_method") or ("bnb" if quant.get("load_in_4bit") else "")).lower()
+        return QUANT_NAMES.get(method, method) or None, "quantization_config"
+    if "quantize_config.json" in snapshot.files:
+        text = snapshot.files["quantize_config.json"]
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = {}
+        method = str(data.get("quant_method") or "gptq").lower() if isinstance(data, dict) else "gptq"
+        return method, "quantize_config.json"
+    return None, None
+
+
+def _base_model(snapshot: Snapshot, card: Card) -> str | list[str] | None:
+    value = card.front_matter.get("base_model")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, list):
+        names = [str(v) for v in value if isinstance(v, str)]
+        return names[0] if len(names) == 1 else (names or None)
+    if snapshot.hub and snapshot.hub.base_models:
+        models = list(snapshot.hub.base_models)
+        return models[0] if len(models) == 1 else models
+    return None
+

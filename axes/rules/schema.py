@@ -1,0 +1,308 @@
+"""The rule file schema: what a rule may say, as frozen dataclasses that pydantic validates rule files into
+(unknown keys and bad values refused), and the compiled form the tagger matches with.
+
+A rule file is YAML: `axis: <axis>` and `rules: [...]`. Each rule sets one tag when any of its matchers
+(card, front_matter, template, config, generation, facts, hub, name, files) holds; see README "How to add a
+rule".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from ..types import Facts, HubInfo, Strength
+from .regex import check_regex, lower_literals, required_literals
+
+KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Headings whose text is never evidence about this model as released: citations, licences, contact
+# lines, and roadmaps (what a later version will do).
+DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
+                         r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
+
+
+# The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
+# files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
+FORBID = {"extra": "forbid"}  # pydantic's config for a stdlib dataclass: unknown keys are errors
+
+
+def _field_error(name: str, message: str) -> ValueError:
+    """A validation error that names the key at fault (the loader finds its line)."""
+    return ValueError(f"{name}: {message}")
+
+
+def _regexes(name: str, patterns: tuple[str, ...] | list[str]) -> None:
+    for pattern in patterns:
+        try:
+            check_regex(pattern)
+        except ValueError as err:
+            raise _field_error(name, str(err)) from None
+
+
+def _not_empty(name: str, items: tuple) -> None:
+    if not items:
+        raise _field_error(name, "needs at least one entry")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardMatch:
+    """Phrases in the card body, read in context."""
+
+    __pydantic_config__ = FORBID
+    patterns: tuple[str, ...]
+    sections: str | None = None  # only paragraphs under headings matching this regex
+    skip_sections: str | None = None  # also ignore these headings (citations etc. always are)
+    unless: tuple[str, ...] = ()  # a sentence that also matches one of these is not evidence
+    negation: bool = True  # "no RLHF", "does not support tools" are not evidence
+    code: bool = False  # read fenced code blocks too
+    self_only: bool = False  # ignore sentences about another model (the chat variant, distilled students)
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        _not_empty("patterns", self.patterns)
+        _regexes("patterns", self.patterns)
+        _regexes("unless", self.unless)
+        _regexes("sections", [p for p in (self.sections, self.skip_sections) if p is not None])
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextMatch:
+    """Regexes over a whole file's text (the chat template)."""
+
+    __pydantic_config__ = FORBID
+    patterns: tuple[str, ...]
+    unless: tuple[str, ...] = ()  # the file matching one of these cancels the match
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        _not_empty("patterns", self.patterns)
+        _regexes("patterns", self.patterns)
+        _regexes("unless", self.unless)
+
+
+Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Condition:
+    """A test on one key of a JSON file, front matter or the computed facts (dotted keys reach nested dicts)."""
+
+    __pydantic_config__ = FORBID
+    key: str
+    op: Op = "exists"
+    value: Any = None
+
+    def __post_init__(self) -> None:
+        if self.op in ("gt", "gte", "lt", "lte") and not isinstance(self.value, (int, float)):
+            raise _field_error("value", f"op {self.op!r} needs a number value")
+        if self.op == "in" and not isinstance(self.value, list):
+            raise _field_error("value", "op 'in' needs a list value")
+        if self.op == "regex":
+            if not isinstance(self.value, str):
+                raise _field_error("value", "op 'regex' needs a string value")
+            _regexes("value", [self.value])
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeysMatch:
+    __pydantic_config__ = FORBID
+    all: tuple[Condition, ...]
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        _not_empty("all", self.all)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NameMatch:
+    __pydantic_config__ = FORBID
+    pattern: str
+    unless: str | None = None
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        _regexes("pattern", [p for p in (self.pattern, self.unless) if p is not None])
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilesMatch:
+    __pydantic_config__ = FORBID
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    strength: Strength | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gate:
+    """Conditions that must all hold for a rule to fire; they gate, they are not evidence."""
+
+    __pydantic_config__ = FORBID
+    files: FilesMatch | None = None
+    facts: KeysMatch | None = None
+    name: NameMatch | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExampleHub:
+    """Hub metadata of an example model (types.HubInfo's fields)."""
+
+    __pydantic_config__ = FORBID
+    safetensors_total: int | None = None
+    gated: bool | str | None = None
+    pipeline_tag: str | None = None
+    tags: tuple[str, ...] = ()
+    base_models: tuple[str, ...] = ()
+    sha: str | None = None
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExampleModel:
+    """An example model made of parts; each becomes the file it names (card -> README.md ...)."""
+
+    __pydantic_config__ = FORBID
+    card: str | None = None
+    template: str | None = None
+    config: dict[str, Any] | None = None
+    generation: dict[str, Any] | None = None
+    front_matter: dict[str, Any] | None = None
+    name: str = "example-model"
+    files: tuple[str, ...] = ()  # present, with no content that matters
+    hub: ExampleHub | None = None
+    line: int | None = None  # a match must cite this line of its evidence's file
+
+
+# A bare string is card text, or template text for a rule that reads only the chat template.
+Example = str | ExampleModel
+
+
+@dataclass(frozen=True, kw_only=True)
+class Examples:
+    __pydantic_config__ = FORBID
+    match: tuple[Example, ...]
+    no_match: tuple[Example, ...]
+    todo: tuple[Example, ...] = ()  # known misses: recorded, not failed
+
+    def __post_init__(self) -> None:
+        _not_empty("match", self.match)
+        _not_empty("no_match", self.no_match)
+
+
+# What `facts` and `hub` conditions may name: the fields the pipeline fills in.
+FACT_KEYS = frozenset(f.name for f in fields(Facts))
+HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
+MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "hub", "name", "files")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    __pydantic_config__ = FORBID
+    id: str
+    tag: str
+    strength: Strength
+    message: str
+    examples: Examples
+    card: CardMatch | None = None
+    front_matter: KeysMatch | None = None
+    template: TextMatch | None = None
+    config: KeysMatch | None = None
+    generation: KeysMatch | None = None
+    facts: KeysMatch | None = None
+    hub: KeysMatch | None = None  # Hub metadata: pipeline_tag, tags, gated, base_models, safetensors_total
+    name: NameMatch | None = None
+    files: FilesMatch | None = None
+    requires: Gate | None = None
+    when_tags: tuple[str, ...] = ()  # every one of these tags must also be set
+    unless_tags: tuple[str, ...] = ()  # none of these may be set (checked after all rules ran)
+    # none of these tags may have matched at all, before any suppression: for weak fallbacks, so they
+    # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
+    unless_matched: tuple[str, ...] = ()
+    marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
+
+    def __post_init__(self) -> None:
+        for name in ("id", "tag"):
+            if not KEBAB.match(getattr(self, name)):
+                raise _field_error(name, f"{getattr(self, name)!r} is not kebab-case (lowercase words joined by -)")
+        if len(self.message.strip()) < 8:
+            raise _field_error("message", "say what matched and why (8 characters at least)")
+        if not any(getattr(self, m) is not None for m in MATCHERS):
+            raise _field_error("id", f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
+        for name, matcher, known in (("facts", self.facts, FACT_KEYS), ("hub", self.hub, HUB_KEYS),
+                                     ("requires", self.requires.facts if self.requires else None, FACT_KEYS)):
+            for cond in matcher.all if matcher else ():
+                if cond.key.split(".", 1)[0] not in known:
+                    raise _field_error(name, f"no such key {cond.key!r} (known: {', '.join(sorted(known))})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleFile:
+    __pydantic_config__ = FORBID
+    axis: Literal["backbone", "post_training", "inference", "product"]
+    rules: tuple[Rule, ...]
+
+    def __post_init__(self) -> None:
+        _not_empty("rules", self.rules)
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    rule: Rule
+    axis: str
+    file: Path
+    line: int | None
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.axis}.{self.rule.id}"
+
+    @cached_property
+    def compiled(self) -> CompiledRule:
+        return CompiledRule.build(self.rule)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """What matching needs of a rule, prepared once: pattern sources and their prefilters.
+
+    Sources, not compiled patterns: a pickled pattern is recompiled when the cache is read, and most card
+    patterns never run at all (their prefilter rules them out), so each is compiled on first use through
+    `re`'s own cache (`pattern()`), not at start-up.
+    """
+
+    # Card patterns with their literals lowercased, for scanning the lowercased card case-sensitively:
+    # twice as fast as IGNORECASE, and one pattern at a time keeps re's literal-prefix search.
+    card: tuple[str, ...]
+    card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
+    card_unless: tuple[str, ...]
+    sections: str | None
+    skip_sections: str
+    template: tuple[str, ...]
+    template_unless: tuple[str, ...]
+
+    @classmethod
+    def build(cls, rule: Rule) -> CompiledRule:
+        card, tpl = rule.card, rule.template
+        skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
+        return cls(
+            card=tuple(lower_literals(p) for p in card.patterns) if card else (),
+            card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
+            card_unless=card.unless if card else (),
+            sections=card.sections if card else None,
+            skip_sections=skip,
+            template=tpl.patterns if tpl else (),
+            template_unless=tpl.unless if tpl else (),
+        )
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    rules: tuple[LoadedRule, ...]
+    tag_order: tuple[str, ...]  # every tag after the tags its rules' when/unless name
+
+    def for_axis(self, axis: str) -> list[LoadedRule]:
+        return [r for r in self.rules if r.axis == axis]
+
+

@@ -1,0 +1,191 @@
+"""The Hugging Face Hub source: model_info and a few small files, fetched into the normal HF cache.
+
+Only this module imports huggingface_hub (~250 ms), and only after a TCP probe found the Hub reachable.
+Files are read as data: nothing is executed, no remote code is trusted, transformers is never imported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub
+from ..types import HubInfo, Snapshot
+from . import files, probe
+from .hfcache import WANTED, hub_cache_dir, record_ref
+
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import ModelInfo
+
+# Network bounds, module-level so tests can shrink them: no request starts after BUDGET, none waits
+# longer than TIMEOUT for a byte, so a fetch that fails costs about PROBE_TIMEOUT + BUDGET at worst.
+PROBE_TIMEOUT = 1.5  # seconds for the TCP probe that runs before any client call
+TIMEOUT = 5.0  # seconds per request, for connecting and for each read
+BUDGET = 10.0  # seconds for all the requests of one fetch
+RETRY_PAUSE = 0.5  # seconds before the single retry of a 5xx answer
+PARALLEL = 8  # files downloaded at once
+
+README_NAMES = frozenset(files.FILE_NAMES["README.md"])
+GGUF_NOTICE = (
+    "GGUF-only repo: the .gguf weights are not read, so the backbone facts (layers, heads, parameters) "
+    "are unavailable; the card and the Hub metadata are still read"
+)
+
+
+
+def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None = None) -> Snapshot:
+    """Ask the Hub for the repo's metadata and readable files; they land in the HF cache for offline runs.
+
+    `token` None lets huggingface_hub find one (HF_TOKEN, then the stored login).
+    """
+    url = endpoint()
+    at = f"{repo_id}@{revision}" if revision else repo_id
+    reason = probe.probe(url, PROBE_TIMEOUT)  # before importing huggingface_hub: no network, no import
+    if reason is not None:
+        raise HubUnreachable(f"Hub unreachable for {at}: {reason}")
+    # A one-shot read of a model's files: no telemetry side requests to the Hub.
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    from . import net
+
+    try:
+        with net.bounded(timeout=TIMEOUT, budget=BUDGET, retry_pause=RETRY_PAUSE):
+            hub = _hub_info(_model_info(url, repo_id, revision, token))
+            present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token)
+    except HubUnreachable as err:
+        raise HubUnreachable(f"Hub unreachable for {at}: {err.message}") from None
+    except Exception as err:
+        mapped = _translate(err, repo_id, revision, url)
+        if mapped is None:
+            raise
+        raise mapped from err
+    record_ref(repo_id, revision, hub.sha)
+    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing))
+
+
+def endpoint() -> str:
+    """The Hub's address: HF_ENDPOINT as it is now (huggingface_hub froze it at import), else the
+    library's own value when it is loaded, else the public Hub."""
+    loaded = sys.modules.get("huggingface_hub.constants")
+    default = loaded.ENDPOINT if loaded is not None else "https://huggingface.co"
+    return os.environ.get("HF_ENDPOINT", "").strip().rstrip("/") or default
+
+
+def _model_info(url: str, repo_id: str, revision: str | None, token: str | None) -> ModelInfo:
+    from huggingface_hub import HfApi
+
+    api = HfApi(endpoint=url, token=token, library_name="axes", library_version=__version__)
+    return api.model_info(repo_id, revision=revision, files_metadata=False)
+
+
+def _hub_info(info: ModelInfo) -> HubInfo:
+    card = info.card_data
+    return HubInfo(
+        safetensors_total=info.safetensors.total if info.safetensors else None,
+        gated=info.gated,
+        pipeline_tag=info.pipeline_tag,
+        tags=tuple(t for t in info.tags or () if isinstance(t, str)),
+        base_models=_ids(card.get("base_model") if card is not None else None),
+        sha=info.sha,
+        files=tuple(s.rfilename for s in info.siblings or ()),
+    )
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    """A card's base_model: one repo id or a list of them; anything else names nothing."""
+    items = value if isinstance(value, list) else [value]
+    return tuple(v.strip() for v in items if isinstance(v, str) and v.strip())
+
+
+def _download(
+    url: str, repo_id: str, revision: str | None, listed: tuple[str, ...], token: str | None
+) -> tuple[dict[str, Path], list[str]]:
+    """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for).
+
+    `revision` is the commit model_info resolved (the Hub always names one): every file comes from that one
+    version, and hf_hub_download answers a file it already holds for a commit without any request.
+    """
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import RemoteEntryNotFoundError
+    from huggingface_hub.utils import silent_tqdm
+
+    cache = hub_cache_dir()
+
+    def one(name: str) -> Path | None:
+        try:
+            path = hf_hub_download(
+                repo_id,
+                name,
+                revision=revision,
+                endpoint=url,
+                token=token,
+                cache_dir=cache,
+                library_name="axes",
+                library_version=__version__,
+                tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
+            )
+        except RemoteEntryNotFoundError:
+            return None  # listed, then gone: noted, not fatal
+        return Path(path)
+
+    names = [name for name in WANTED if name in listed]
+    # Each task runs in a copy of this context, so the network bounds set by hubnet.bounded() follow it.
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        futures = [(name, pool.submit(copy_context().run, one, name)) for name in names]
+    found = {name: future.result() for name, future in futures}
+    return {n: p for n, p in found.items() if p is not None}, [n for n, p in found.items() if p is None]
+
+
+def _notices(hub: HubInfo, present: dict[str, Path], missing: list[str]) -> tuple[str, ...]:
+    notices = [f"{name}: not in the repo (listed, but the Hub answered 404)" for name in missing]
+    if "config.json" not in present and "config.json" not in missing:
+        gguf = any(name.lower().endswith(".gguf") for name in hub.files)
+        notices.append(GGUF_NOTICE if gguf else "config.json: not in the repo, so no backbone facts")
+    if not README_NAMES & (present.keys() | set(missing)):
+        notices.append("README.md: not in the repo")
+    return tuple(notices)
+
+
+def _translate(err: Exception, repo_id: str, revision: str | None, url: str) -> AxesError | None:
+    """The one-line axes error for a huggingface_hub or httpx2 failure: first match wins, subclasses first.
+
+    A file's 404 (RemoteEntryNotFoundError) never gets here: _download notes it and goes on.
+    """
+    import httpx2
+    from huggingface_hub import errors as hf
+
+    at = f"{repo_id}@{revision}" if revision else repo_id
+    access = f"set HF_TOKEN to a token with access, or request access at {url}/{repo_id}"
+    table: tuple[tuple[type[BaseException], Callable[[Any], AxesError]], ...] = (
+        (hf.GatedRepoError, lambda e: GatedRepo(f"{repo_id} is gated: {access}")),
+        (hf.RepositoryNotFoundError, lambda e: NotOnHub(_not_found(repo_id, e.response.status_code))),
+        (hf.RevisionNotFoundError, lambda e: NotOnHub(f"{repo_id} has no revision {revision!r} on the Hub")),
+        (hf.DisabledRepoError, lambda e: NotOnHub(f"{repo_id} is disabled on the Hub")),
+        (hf.HfHubHTTPError, lambda e: _by_status(e.response.status_code, repo_id, access)),
+        (hf.OfflineModeIsEnabled, lambda e: HubUnreachable(f"HF_HUB_OFFLINE is set: Hub not asked for {at}")),
+        (hf.LocalEntryNotFoundError, lambda e: HubUnreachable(f"Hub unreachable for {at}: files not served")),
+        (httpx2.RequestError, lambda e: HubUnreachable(f"Hub unreachable for {at}: {type(e).__name__}")),
+        # A captive portal or a proxy's error page answers 200 with HTML.
+        (json.JSONDecodeError, lambda e: HubUnreachable(f"{url} did not answer with Hub JSON for {at}")),
+        (hf.HFValidationError, lambda e: NotOnHub(f"{repo_id!r} is not a valid Hub repo id")),
+    )
+    return next((make(err) for kind, make in table if isinstance(err, kind)), None)
+
+
+def _not_found(repo_id: str, status: int) -> str:
+    # Without a token the Hub answers 401 both for a missing repo and for a private one.
+    if status == 401:
+        return f"{repo_id} is not on the Hub, or is private (then set HF_TOKEN to a token with access)"
+    return f"{repo_id} is not on the Hub"
+
+
+def _by_status(status: int, repo_id: str, access: str) -> AxesError:
+    if status in (401, 403):
+        return GatedRepo(f"the Hub refused {repo_id} (HTTP {status}): {access}")
+    return AxesError(f"the Hub answered HTTP {status} for {repo_id}")

@@ -1,0 +1,103 @@
+"""Keeping huggingface_hub's network calls short: a TCP probe, capped timeouts, one retry, one deadline.
+
+Left alone, huggingface_hub 2.x retries a failed file lookup with a 60 s timeout and a 1+2+4+8+8 s backoff
+(file_download._ETAG_RETRY_TIMEOUT, utils/_http._http_backoff_base), and model_info has no timeout at all.
+Its documented hook, `set_client_factory`, lets us hand it an httpx2 client whose `send` caps every timeout,
+retries a 5xx answer once, stops at a deadline, and turns a network failure into HubUnreachable: an exception
+the library does not catch, so its own retry loops never start. Outside `bounded()` the client behaves as the
+library's default one.
+
+Imported only by hub.fetch: httpx2 and huggingface_hub cost ~250 ms to import.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+from huggingface_hub import get_session, set_client_factory
+
+from ..errors import HubUnreachable
+
+# Worth one retry: the Hub's "busy" answers. Anything else is an answer, and the caller maps it.
+TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
+PHASES = ("connect", "read", "write", "pool")  # httpx2's timeout dict; None in it means "wait forever"
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float  # per request: connect, read, write, pool
+    deadline: float  # time.monotonic() after which no request starts
+    retry_pause: float
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+_LIMITS: ContextVar[Limits | None] = ContextVar("axes_hub_limits", default=None)
+
+
+@contextmanager
+def bounded(*, timeout: float, budget: float, retry_pause: float) -> Iterator[None]:
+    """Bound every huggingface_hub call in this block, and in threads run with a copy of its context."""
+    _install()
+    token = _LIMITS.set(Limits(timeout, time.monotonic() + budget, retry_pause))
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
+
+
+_INSTALL_LOCK = threading.Lock()
+
+
+def _install() -> None:
+    # Once per process, under a lock: a second set_client_factory would close the client another thread uses.
+    with _INSTALL_LOCK:
+        if not isinstance(get_session(), BoundedClient):
+            # The library's default client carries its request hook (offline mode, request ids): keep it.
+            hooks = get_session().event_hooks
+            set_client_factory(lambda: BoundedClient(event_hooks=hooks, follow_redirects=True, timeout=None))
+
+
+class BoundedClient(httpx2.Client):
+    def send(self, request: httpx2.Request, **kwargs: Any) -> httpx2.Response:
+        limits = _LIMITS.get()
+        if limits is None:
+            return super().send(request, **kwargs)
+        # Inside bounded() only GETs and HEADs are sent: trying one twice is safe.
+        for attempt in (1, 2):
+            _cap_timeout(request, limits)
+            try:
+                response = super().send(request, **kwargs)
+            except httpx2.TransportError as err:
+                raise HubUnreachable(f"{_describe(err)} from {request.url.host}") from err
+            if response.status_code not in TRANSIENT:
+                return response
+            response.close()
+            if attempt == 1:
+                time.sleep(min(limits.retry_pause, max(limits.remaining(), 0)))
+        raise HubUnreachable(f"{request.url.host} answered HTTP {response.status_code}, twice")
+
+
+def _cap_timeout(request: httpx2.Request, limits: Limits) -> None:
+    remaining = limits.remaining()
+    if remaining <= 0:
+        raise HubUnreachable(f"{request.url.host} took too long (over the budget for one target)")
+    cap = min(limits.timeout, remaining)
+    now = request.extensions.get("timeout") or {}
+    request.extensions["timeout"] = {p: cap if now.get(p) is None else min(now[p], cap) for p in PHASES}
+
+
+def _describe(err: httpx2.TransportError) -> str:
+    if isinstance(err, httpx2.TimeoutException):
+        return "no answer in time"
+    if isinstance(err, httpx2.ConnectError):
+        return "cannot connect"
+    return f"connection failed ({type(err).__name__})"

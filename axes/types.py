@@ -1,0 +1,203 @@
+"""The typed objects passed between the pipeline's stages.
+
+target -> Snapshot (files as text) -> Facts + Evidence -> Tags -> Verdict -> rendering.
+Every object is a frozen dataclass: a stage never changes what an earlier stage produced. They are built
+by our own code from values it has already checked, so they carry no runtime validation; pydantic, which
+costs ~0.1 s to import, validates only what users write (rule files), off the start-up path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Literal
+
+Axis = Literal["backbone", "post_training", "inference", "product"]
+AXES: tuple[Axis, ...] = ("backbone", "post_training", "inference", "product")
+SourceKind = Literal["hub", "cache", "local", "catalog", "card"]
+# The file names evidence may cite (CONTRACT.md): card text and front matter both cite README.md.
+# Grown beyond the contract: "name" (the repo's own name) and "files" (a file's presence or absence).
+EvidenceFile = Literal["config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"]
+
+
+# Every stage object is @dataclass(frozen=True, kw_only=True): frozen so no stage changes what an earlier one
+# produced, keyword-only so fields keep the contract's order whatever their defaults.
+
+
+class Strength(str, Enum):
+    verified = "verified"  # read from a machine-readable file
+    declared = "declared"  # the card names it specifically
+    hinted = "hinted"  # vague or indirect wording
+
+    @property
+    def weight(self) -> float:
+        return {"verified": 1.0, "declared": 0.7, "hinted": 0.3}[self.value]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HubInfo:
+    """What the Hub's model_info says beside the files."""
+
+    safetensors_total: int | None = None
+    gated: bool | str | None = None
+    pipeline_tag: str | None = None
+    tags: tuple[str, ...] = ()
+    base_models: tuple[str, ...] = ()
+    sha: str | None = None
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Snapshot:
+    """The files of one model, as text, and where they came from.
+
+    `files` maps a canonical name (config.json, README.md, chat_template, generation_config.json,
+    tokenizer_config.json, quantize_config.json, mergekit_config.yml) to its text.
+    """
+
+    target: str
+    source: SourceKind
+    files: dict[str, str] = field(default_factory=dict)
+    hub: HubInfo | None = None
+    notices: tuple[str, ...] = ()
+    repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    file: EvidenceFile
+    line: int | None = None
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tag:
+    name: str
+    strength: Strength
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+
+Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"]
+Attention = Literal["MHA", "GQA", "MQA", "MLA"]
+Position = Literal["rope", "alibi", "absolute", "nope", "rope+nope", "relative"]
+RopeScaling = Literal["yarn", "linear", "dynamic", "llama3", "longrope"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts:
+    """Backbone facts computed from config.json (CONTRACT.md `facts`). None means "not established"."""
+
+    architecture: str | None = None
+    model_type: str | None = None
+    total_params: int | None = None
+    active_params: int | None = None
+    params_source: Literal["computed", "safetensors", "card"] | None = None
+    layers: int | None = None
+    hidden_size: int | None = None
+    heads: int | None = None
+    kv_heads: int | None = None
+    attention: Attention | None = None
+    sliding_window: int | None = None
+    attention_pattern: str | None = None
+    position: Position | None = None
+    rope_theta: float | None = None
+    rope_scaling: RopeScaling | None = None
+    context_length: int | None = None
+    experts: int | None = None
+    experts_per_token: int | None = None
+    shared_experts: int | None = None
+    kv_cache_bytes_per_token: int | None = None
+    mtp_layers: int | None = None
+    mtp_params: int | None = None
+    hub_params: int | None = None
+    vocab_size: int | None = None
+    quantization: str | None = None
+    base_model: str | list[str] | None = None
+    # Grows beyond the contract's minimum (allowed: the contract may only grow).
+    structure: Structure | None = None
+    multimodal: bool | None = None
+    kv_cache_note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactSource:
+    """Where a fact was read: the config key (and its line) that established it."""
+
+    key: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Backbone:
+    facts: Facts
+    sources: dict[str, FactSource] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AxisRow:
+    axis: Axis
+    tags: tuple[Tag, ...] = ()
+    murk: float
+    marketing: tuple[Evidence, ...] = ()
+    expected: int = 0  # how many kinds of fact this axis should establish
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lenses:
+    structure: str | None
+    moe: bool | None
+    reasoning: bool | None
+    summary: str
+
+
+
+@dataclass(frozen=True, kw_only=True)
+class MurkReason:
+    """Why an axis is as murky as it is, as data: output.i18n words it in each language."""
+
+    strengths: dict[str, int] = field(default_factory=dict)  # tags per strength (verified, declared, hinted)
+    tags: tuple[str, ...] = ()  # the axis's tag names, strongest first
+    methods: tuple[str, ...] = ()  # post-training: the named training methods among them
+    marketing: int = 0  # marketing phrases counted on the axis
+    expected: int = 0  # independent facts the axis should establish
+    no_config: bool = False  # backbone: no config.json establishes it
+    machine_readable: bool = False  # some evidence came from a machine-readable file
+    missing: tuple[str, ...] = ()  # what a reader cannot check: dataset, recipe, reward ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Murkiest:
+    axis: Axis
+    reason: MurkReason
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lineage:
+    base_model: tuple[str, ...] = ()
+    relation: str | None = None  # finetune | quantized | merge | adapter | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdict:
+    target: str
+    source: SourceKind
+    lenses: Lenses
+    backbone: Backbone
+    rows: dict[str, AxisRow]
+    murkiest: Murkiest
+    lineage: Lineage = field(default_factory=Lineage)
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class InspectOptions:
+    """How targets are found and read: what every inspecting command (and the Python API) shares."""
+
+    offline: bool = False  # never touch the network (HF_HUB_OFFLINE=1 also sets it)
+    token: str | None = None  # a Hugging Face token; None lets huggingface_hub find one
+    rules: tuple[Path, ...] = ()  # extra rule directories, after the bundled rules
+    cards: tuple[Path, ...] = ()  # the user's card directories, before the bundled catalog
