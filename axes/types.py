@@ -18,6 +18,9 @@ AXES: tuple[Axis, ...] = ("backbone", "post_training", "inference", "product")
 SourceKind = Literal["hub", "cache", "local", "catalog", "card"]
 # The file names evidence may cite (CONTRACT.md): card text and front matter both cite README.md.
 # Grown beyond the contract: "name" (the repo's own name) and "files" (a file's presence or absence).
+# What THIS repo is (CONTRACT.md facts.checkpoint), and whose claim a card sentence is (reading.attribution).
+Checkpoint = Literal["base", "instruct", "reasoning", "fine-tune", "merge", "quantized", "adapter"]
+Subject = Literal["self", "sibling", "family", "parent", "other", "reader"]
 EvidenceFile = Literal["config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"]
 
 
@@ -62,6 +65,7 @@ class Snapshot:
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+    listing: tuple[str, ...] = ()  # every file name the repo holds (read or not): what kind of checkpoint it is
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +120,7 @@ class Facts:
     vocab_size: int | None = None
     quantization: str | None = None
     base_model: str | list[str] | None = None
+    checkpoint: Checkpoint | None = None  # what this repo is (reading.identity), settled after the card is read
     # Grows beyond the contract's minimum (allowed: the contract may only grow).
     structure: Structure | None = None
     multimodal: bool | None = None
@@ -179,6 +184,9 @@ class Murkiest:
 class Lineage:
     base_model: tuple[str, ...] = ()
     relation: str | None = None  # finetune | quantized | merge | adapter | None
+    # On a base checkpoint: the post-training methods its card gives the family's tuned checkpoints.
+    family_methods: tuple[str, ...] = ()
+    checkpoint_evidence: tuple[Evidence, ...] = ()  # what decided facts.checkpoint
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,10 @@ words for it, in each language, are output.i18n's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from .reading.identity import Identity, settle
+from .rules.tagger import Tagging
 from .types import (
     AXES,
     Axis,
@@ -65,8 +69,10 @@ def murk(tags: list[Tag], need: float, marketing: int) -> float:
     return round(max(0.0, min(1.0, 1.0 - known + MARKETING_WEIGHT * marketing)), 2)
 
 
-def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
-          marketing: dict[str, list[Evidence]]) -> Verdict:
+def build(snapshot: Snapshot, backbone: Backbone, tagging: Tagging) -> Verdict:
+    tags, marketing = tagging.tags, tagging.marketing
+    identity = settle(tagging.identity, tags)
+    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.checkpoint))
     rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
@@ -75,7 +81,7 @@ def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
                              murk=murk(axis_tags, need, len(marketing.get(axis, []))),
                              marketing=tuple(marketing.get(axis, [])), expected=int(need))
     worst: Axis = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
-    lineage = _lineage(backbone, tags)
+    lineage = _lineage(backbone, tags, identity, tagging.lineage)
     return Verdict(
         target=snapshot.target,
         source=snapshot.source,
@@ -112,7 +118,7 @@ def reason(axis: Axis, row: AxisRow, backbone: Backbone) -> MurkReason:
     )
 
 
-def _lineage(backbone: Backbone, tags: dict[str, list[Tag]]) -> Lineage:
+def _lineage(backbone: Backbone, tags: dict[str, list[Tag]], identity: Identity, family: tuple[str, ...]) -> Lineage:
     base = backbone.facts.base_model
     bases = tuple([base] if isinstance(base, str) else (base or []))
     names = {t.name for t in tags.get("post_training", [])} | {t.name for t in tags.get("backbone", [])}
@@ -123,4 +129,4 @@ def _lineage(backbone: Backbone, tags: dict[str, list[Tag]]) -> Lineage:
         relation = "quantized"
     elif bases:
         relation = "merge" if "merge" in names else "finetune"
-    return Lineage(base_model=bases, relation=relation)
+    return Lineage(base_model=bases, relation=relation, family_methods=family, checkpoint_evidence=identity.evidence)

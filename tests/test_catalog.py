@@ -50,7 +50,7 @@ def test_entry_reads_and_matches_its_published_totals(entry):
 
 def backbone_facts(repo_id: str) -> dict:
     facts = asdict(inspect(repo_id, OFFLINE).backbone.facts)
-    return {k: v for k, v in facts.items() if k != "base_model"}
+    return {k: v for k, v in facts.items() if k not in ("base_model", "checkpoint")}  # lineage, not backbone
 
 
 def tag_names(verdict, axis: str) -> set[str]:

@@ -6,13 +6,14 @@ The rules read the Reading (rules.tagger); nothing here decides a tag.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..parsing import parse_json_object
 from ..types import Backbone, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
+from .identity import Identity, identify
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,6 +24,7 @@ class Reading:
     generation: dict[str, Any] | None  # generation_config.json, parsed (None: none, or not an object)
     template: str | None  # the chat template's source text
     backbone: Backbone
+    identity: Identity  # what this repo is, from its files, front matter, family table and name
 
 
 def read(snapshot: Snapshot) -> Reading:
@@ -31,9 +33,11 @@ def read(snapshot: Snapshot) -> Reading:
     card = parse_card(snapshot.files.get("README.md"))
     raw = snapshot.files.get("config.json")
     config = None if raw is None else parse_json_object(raw, "config.json")
+    identity = identify(snapshot, card, config)
+    backbone = read_backbone(snapshot, card, config)
+    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.checkpoint))
     return Reading(snapshot=snapshot, card=card, config=config, generation=_generation(snapshot),
-                   template=snapshot.files.get("chat_template"),
-                   backbone=read_backbone(snapshot, card, config))
+                   template=snapshot.files.get("chat_template"), backbone=backbone, identity=identity)
 
 
 def _generation(snapshot: Snapshot) -> dict[str, Any] | None:

@@ -1,5 +1,11 @@
-"""README.md -> Card: YAML front matter (with the line of each key and list item) and body lines that
-know their section heading and whether they sit in a code block.
+"""README.md -> Card: YAML front matter (with the line of each key and list item) and body blocks that know
+their section heading, their kind (prose, list item, table row with its header, heading ...) and the text a
+reader sees once the markdown is gone.
+
+What is stripped before any rule reads a line, so negation and scope see the words a person sees: emphasis,
+links (their text stays, the Hub ids they point to are kept apart), images, inline HTML tags, HTML comments,
+strikethrough. Code blocks stay verbatim (a prompt format is literal text). What is marked as not a claim:
+headings, tables of contents, model-card template placeholders.
 """
 
 from __future__ import annotations
@@ -8,25 +14,55 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import AxesError
 from ..parsing import safe_load
 
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.I)
+HTML_HEADING = re.compile(r"<h([1-6])[^>]{0,200}>(.*?)</h\1>", re.I)
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 TAGS = re.compile(r"<[^>]{1,200}>")
 MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
 
+# Markdown and HTML a reader never sees. Every pattern is bounded: one pass, no nested repeats.
+IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,600}\)")
+LINK = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,600})(?:\s+\"[^\"\n]{0,200}\")?\)")
+BARE_URL = re.compile(r"https?://[^\s)\]>|]{1,600}")
+HUB_ID = re.compile(r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|collections/|papers/)"
+                    r"([A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95})")
+# HTML elements by name, so prompt tokens that look like tags (<think>, <<SYS>>, <|im_start|>) survive.
+HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|kbd|li"
+    r"|mark|ol|p|picture|pre|q|small|source|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr"
+    r"|tt|u|ul|video)\b[^>]{0,500}>",
+    re.I,
+)
+STRUCK = re.compile(r"~~[^~\n]{1,400}~~|<(del|strike)>[^<\n]{0,400}</\1>", re.I)  # <s> is a BOS token too
+COMBINING_STRIKE = re.compile(r"(?:\S\u0336)+")  # t̶e̶x̶t̶ struck with a combining stroke: withdrawn words
+EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
+ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&emsp;": " "}
+ENTITY = re.compile("|".join(ENTITIES))
+SPACES = re.compile(r"[ \t]{2,}")
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+# A list item that only links to anchors of the same page: a table of contents, not a claim.
+TOC_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]\n]{0,200}\]\(#[^)\n]{0,200}\)\s*$")
+# The Hugging Face model-card template's unfilled slots.
+PLACEHOLDER = re.compile(r"more information needed|\[optional\]|provide a (quick|longer) summary", re.I)
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+Kind = Literal["prose", "item", "row", "header", "quote", "heading", "toc", "placeholder"]
+NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "placeholder"})
 
 
 @dataclass(frozen=True)
 class Line:
     number: int  # 1-based line in README.md
-    text: str
+    text: str  # what a reader sees: markdown stripped (code lines verbatim)
     section: str  # the heading path, " > "-joined, "" before the first heading
     code: bool  # inside a fenced code block
+    links: tuple[str, ...] = ()  # Hub repo ids the line links to
+    raw: str = ""  # the line as written (cut at MAX_LINE)
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,10 @@ class Paragraph:
     section: str
     code: bool
     starts: tuple[tuple[int, int], ...]
+    kind: Kind = "prose"
+    header: tuple[str, ...] = ()  # a table row: its table's header cells
+    cells: tuple[str, ...] = ()  # a table row: its own cells
+    links: tuple[str, ...] = ()  # Hub repo ids linked from the block
 
     def line_at(self, offset: int) -> int:
         line = self.starts[0][1]
@@ -47,6 +87,10 @@ class Paragraph:
             line = number
         return line
 
+    @property
+    def claims(self) -> bool:
+        """Can this block state something about a model? Headings, contents and empty template slots cannot."""
+        return self.kind not in NOT_CLAIMS
 
 
 @dataclass(frozen=True)
@@ -89,6 +133,11 @@ class Card:
         """(start, end) body offsets of every paragraph."""
         return [(at, at + len(p.text)) for at, p in zip(self._offsets, self.paragraphs, strict=True)]
 
+    @cached_property
+    def links(self) -> tuple[str, ...]:
+        """Every Hub repo id the card links to, in order of first appearance."""
+        return tuple(dict.fromkeys(link for p in self.paragraphs for link in p.links))
+
     def index_at(self, offset: int) -> int:
         """The index of the paragraph holding a body offset."""
         return bisect_right(self._offsets, offset) - 1
@@ -104,7 +153,6 @@ class Card:
                 hit.add(index)
                 at = body.find(text, self._offsets[index] + len(self.paragraphs[index].text) + 1)
         return sorted(hit)
-
 
 
 def parse_card(text: str | None) -> Card:
@@ -155,30 +203,105 @@ def _front_matter_lines(lines: list[str]) -> dict[str, int]:
     return found
 
 
+def plain(text: str) -> tuple[str, tuple[str, ...]]:
+    """A line as a reader sees it, and the Hub repo ids it links to.
+
+    `it was **not** instruction-tuned, nor [trained](x) with RLHF` -> `it was not instruction-tuned, nor
+    trained with RLHF`. Link text stays; images, HTML tags and struck-out words go.
+    """
+    links = tuple(m.group(1).rstrip(".") for m in HUB_ID.finditer(text)) if "huggingface.co/" in text else ()
+    if "!" in text:
+        text = IMAGE.sub("", text)
+    if "](" in text:
+        text = LINK.sub(lambda m: m.group(1) or "", text)
+    if "~~" in text or "<" in text:
+        text = STRUCK.sub("", text)
+    if "<" in text:
+        text = HTML_TAG.sub(" ", text)
+    if "\u0336" in text:
+        text = COMBINING_STRIKE.sub("", text)
+    if "*" in text or "_" in text:
+        text = EMPHASIS.sub("", text)
+    if "`" in text:
+        text = text.replace("`", "")
+    if "&" in text:
+        text = ENTITY.sub(lambda m: ENTITIES[m.group(0)], text)
+    return SPACES.sub(" ", text).strip(), links
+
+
+def _strip_comments(raw: str, in_comment: bool) -> tuple[str, bool]:
+    """The line without the parts inside HTML comments, and whether a comment is still open after it."""
+    out, at = [], 0
+    while at < len(raw):
+        if in_comment:
+            close = raw.find(COMMENT_CLOSE, at)
+            if close < 0:
+                return "".join(out), True
+            at, in_comment = close + len(COMMENT_CLOSE), False
+        else:
+            opening = raw.find(COMMENT_OPEN, at)
+            if opening < 0:
+                out.append(raw[at:])
+                break
+            out.append(raw[at:opening])
+            at, in_comment = opening + len(COMMENT_OPEN), True
+    return "".join(out), in_comment
+
+
 def _body(lines: list[str], start: int) -> list[Line]:
     out: list[Line] = []
     stack: list[tuple[int, str]] = []
-    in_code = False
+    in_code = in_comment = False
     for index in range(start, len(lines)):
-        raw = lines[index]
+        raw = lines[index][:MAX_LINE]
+        if not in_code and (in_comment or COMMENT_OPEN in raw):
+            raw, in_comment = _strip_comments(raw, in_comment)
         if FENCE.match(raw):
             in_code = not in_code
             continue
         heading = None if in_code else HEADING.match(raw) or HTML_HEADING.search(raw)
         if heading:
             level = len(heading.group(1)) if heading.re is HEADING else int(heading.group(1))
-            title = TAGS.sub("", heading.group(2)).strip(" *_`")
+            title = plain(TAGS.sub("", heading.group(2)))[0].strip(" *_`")
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
-        text = raw[:MAX_LINE]
+        if in_code:
+            text, links = raw, ()
+        else:
+            text, links = plain(raw)
+            # keep the block markers plain() would not know about (list bullets, quote marks, pipes)
         if not text.strip():
             continue
-        out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code))
+        out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code, links, raw))
     return out
 
 
 BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
+ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+
+
+def _kind(line: Line) -> Kind:
+    raw = line.raw
+    if HEADING.match(raw) or HTML_HEADING.search(raw):
+        return "heading"
+    if TOC_ITEM.match(raw):
+        return "toc"
+    if PLACEHOLDER.search(line.text):
+        return "placeholder"
+    if ITEM.match(raw):
+        return "item"
+    if raw.lstrip().startswith(">"):
+        return "quote"
+    return "prose"
+
+
+def _cells(text: str) -> tuple[str, ...]:
+    return tuple(cell.strip() for cell in text.strip().strip("|").split("|"))
+
+
+def _is_row(line: Line) -> bool:
+    return not line.code and line.text.lstrip().startswith("|")
 
 
 def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
@@ -187,42 +310,84 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
 
     def flush() -> None:
         if current:
-            starts, parts, offset = [], [], 0
+            starts, parts, links, offset = [], [], [], 0
             for line in current:
                 text = line.text.strip()
                 starts.append((offset, line.number))
                 parts.append(text)
+                links += line.links
                 offset += len(text) + 1
-            out.append(Paragraph(" ".join(parts), current[0].section, current[0].code, tuple(starts)))
+            first = current[0]
+            kind = "prose" if first.code else _kind(first)
+            if any(PLACEHOLDER.search(p) for p in parts) and not first.code:
+                kind = "placeholder"
+            out.append(Paragraph(" ".join(parts), first.section, first.code, tuple(starts), kind,
+                                 links=tuple(dict.fromkeys(links))))
             current.clear()
 
-    for line in lines:
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _is_row(line):
+            flush()
+            index = _table(lines, index, out)
+            continue
         joins = (
             current
             and not line.code
             and not current[-1].code
             and line.number == current[-1].number + 1
             and line.section == current[-1].section
-            and not BLOCK_START.match(line.text)
-            and not HEADING.match(line.text)
+            and not BLOCK_START.match(line.raw)
+            and not HEADING.match(line.raw)
+            and _kind(current[0]) not in ("heading", "toc")
         )
         if not joins:
             flush()
         current.append(line)
-        if line.code or HEADING.match(line.text):
+        if line.code or HEADING.match(line.raw):
             flush()
+        index += 1
     flush()
     return tuple(out)
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")
+def _table(lines: tuple[Line, ...], index: int, out: list[Paragraph]) -> int:
+    """Read the table starting at lines[index]: each data row becomes a paragraph carrying its header.
+    Returns the index of the first line after the table."""
+    rows: list[Line] = []
+    while index < len(lines) and _is_row(lines[index]) and (not rows or lines[index].number == rows[-1].number + 1):
+        rows.append(lines[index])
+        index += 1
+    header: tuple[str, ...] = ()
+    if len(rows) >= 2 and TABLE_SEPARATOR.match(rows[1].text):
+        header = _cells(rows[0].text)
+        out.append(Paragraph(" | ".join(header), rows[0].section, False, ((0, rows[0].number),), "header",
+                             cells=header, links=rows[0].links))
+        rows = rows[2:]
+    for row in rows:
+        if TABLE_SEPARATOR.match(row.text):
+            continue
+        cells = _cells(row.text)
+        out.append(Paragraph(" | ".join(cells), row.section, False, ((0, row.number),), "row",
+                             header=header, cells=cells, links=row.links))
+    return index
 
 
-def sentence_at(text: str, start: int, end: int) -> str:
-    """The sentence (or table cell) of `text` holding the span [start, end)."""
+SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(left, right) offsets of the sentence (or table cell) of `text` holding the span [start, end)."""
     left = 0
     for match in SENTENCE_END.finditer(text, 0, start):
         left = match.end()
     right_match = SENTENCE_END.search(text, end)
     right = right_match.start() if right_match else len(text)
+    return left, max(right, end)
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence (or table cell) of `text` holding the span [start, end)."""
+    left, right = sentence_bounds(text, start, end)
     return text[left:right]

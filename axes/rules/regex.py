@@ -94,6 +94,8 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
             best = run = ""
             i += 1
             continue
+        elif char == "{" and (counted := re.match(r"\{\d*(?:,\d*)?\}", pattern[i:])):
+            step = len(counted.group(0))  # a {m,n} quantifier: its digits are not text a match holds
         else:
             step = 1
             if PLAIN.match(char):

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..types import Facts, HubInfo, Strength
+from ..types import Checkpoint, Facts, HubInfo, Strength, Subject
 from .regex import check_regex, lower_literals, required_literals
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -58,8 +58,19 @@ class CardMatch:
     unless: tuple[str, ...] = ()  # a sentence that also matches one of these is not evidence
     negation: bool = True  # "no RLHF", "does not support tools" are not evidence
     code: bool = False  # read fenced code blocks too
-    self_only: bool = False  # ignore sentences about another model (the chat variant, distilled students)
+    # Whose claims count (reading.attribution): `self_only` is short for `about: [self]`, this repo's own
+    # claims (not the chat sibling's, the base model's, a baseline's, nor advice to the reader).
+    self_only: bool = False
+    about: tuple[Subject, ...] | None = None
+    in_names: bool = False  # also match inside a model's name ("Tiamat-7b-DPO" names a model, not a method)
     strength: Strength | None = None
+
+    @property
+    def subjects(self) -> frozenset[str] | None:
+        """The subjects whose claims this matcher reads; None: anyone's."""
+        if self.about is not None:
+            return frozenset(self.about)
+        return frozenset({"self"}) if self.self_only else None
 
     def __post_init__(self) -> None:
         _not_empty("patterns", self.patterns)
@@ -83,7 +94,7 @@ class TextMatch:
         _regexes("unless", self.unless)
 
 
-Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
+Op = Literal["exists", "absent", "equals", "in", "not_in", "gt", "gte", "lt", "lte", "regex", "truthy"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,8 +109,8 @@ class Condition:
     def __post_init__(self) -> None:
         if self.op in ("gt", "gte", "lt", "lte") and not isinstance(self.value, (int, float)):
             raise _field_error("value", f"op {self.op!r} needs a number value")
-        if self.op == "in" and not isinstance(self.value, list):
-            raise _field_error("value", "op 'in' needs a list value")
+        if self.op in ("in", "not_in") and not isinstance(self.value, list):
+            raise _field_error("value", f"op {self.op!r} needs a list value")
         if self.op == "regex":
             if not isinstance(self.value, str):
                 raise _field_error("value", "op 'regex' needs a string value")
@@ -221,6 +232,9 @@ class Rule:
     # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
     unless_matched: tuple[str, ...] = ()
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
+    # A match also says what this repo is (reading.identity): "This is the raw pretrained model" -> base.
+    # Such rules are judged first, and their checkpoint decides whose the card's other sentences are.
+    checkpoint: Checkpoint | None = None
 
     def __post_init__(self) -> None:
         for name in ("id", "tag"):

@@ -12,7 +12,7 @@ import yaml
 from ..reading import read
 from ..types import HubInfo, Snapshot
 from .schema import Example, ExampleModel, LoadedRule, Rulebook
-from .tagger import Match, build_context, kept_matches
+from .tagger import Match, context, kept_matches
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def example_snapshot(rule: LoadedRule, example: Example) -> Snapshot:
 
 def match_of(rule: LoadedRule, snapshot: Snapshot, book: Rulebook) -> Match | None:
     """This rule's match on the example, if it matched and kept its tag after when_tags/unless_tags."""
-    return next((m for m in kept_matches(book, build_context(read(snapshot))) if m.rule is rule), None)
+    return next((m for m in kept_matches(book, context(book, read(snapshot))) if m.rule is rule), None)
 
 
 def judge(rule: LoadedRule, kind: str, index: int, example: Example, book: Rulebook) -> ExampleResult:

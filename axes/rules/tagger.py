@@ -14,43 +14,52 @@ from functools import partial
 from typing import Any
 
 from ..reading import Reading
+from ..reading.attribution import Attribution, describes_another, inside_name
 from ..reading.backbone import key_line
-from ..reading.card import Card, sentence_at
+from ..reading.card import Card, sentence_bounds
+from ..reading.identity import RANK, Identity
 from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
 from .regex import pattern
 from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
 
 MAX_EVIDENCE = 3  # lines cited per tag
+# A negation cue before the hit in its clause ("not", "nor", "without", "except", 没有/未, 않/없), unless the
+# clause turns ("not only ... but", "not just"). Markdown is already gone, so "**not**" reads as "not".
 NEGATION_BEFORE = re.compile(
-    r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|"
-    r"(?:does|do|did|is|are|was|were|has|have|had)(?:n['’]t| not))\b|않|없)(?![^.]*\bonly\b)[^.;:]{0,60}$",
+    r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|except|"
+    r"excluding|apart from|other than|no longer|yet to|absence of|(?:does|do|did|is|are|was|were|has|have|had|"
+    r"could|would|will)(?:n['’]t| not))\b|않|없|没有|沒有|未经|未經|未进行|未進行|未使用|未采用|并未|並未|不支持|不包含|"
+    r"不使用|不具备|无需|無需)(?![^.;:]*\b(?:only|just|merely|but)\b)[^.;:。]{0,90}$",
     re.IGNORECASE,
 )
 NEGATION_AFTER = re.compile(
-    r"^[^.;]{0,40}?(?:\b(?:is|are|was|were)\s+not\b|\bnot\s+(?:supported|available|included|used|applied)|"
-    r"\bunsupported\b)"
-    r"|^[^.;,]{0,80}?(?:않|없|아니)",  # Korean puts the negation at the end of the clause
+    r"^[^.;]{0,40}?(?:\b(?:is|are|was|were|has|have)(?:n['’]t|\s+not)(?:\s+been)?\s+(?:used|applied|performed|"
+    r"done|supported|included|available|trained|conducted)?\b|\bnot\s+(?:supported|available|included|used|"
+    r"applied)|\bunsupported\b)"
+    r"|^[^.;,]{0,80}?(?:않|없|아니)"  # Korean puts the negation at the end of the clause
+    r"|^[^。.]{0,40}?(?:ていない|ていません|しない|しません|されていない|されていません|なし|無し|ではない|ではありません)",
     re.IGNORECASE,
 )
-# Tokens that name a model: letters, digits and dots joined by hyphens ("DeepSeek-R1-Distill-Qwen-7B").
-MODEL_NAME = re.compile(r"\b[A-Za-z][\w.]*(?:-[\w.]+)+\b")
-# "the tuned versions", "chat models", "the instruct model": a base repo's card describing its siblings.
-OTHER_VARIANT = re.compile(
-    r"\b(?:the|its|our|their)\s+(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|dialogue)\s+"
-    r"(?:\w+\s+)?(?:models?|versions?|variants?)\b"
-    r"|\b(?:tuned|chat|instruct|instruction[- ]tuned|fine[- ]?tuned|aligned|distilled|student|smaller|dialogue)\s+"
-    r"(?:\w+\s+)?(?:models|versions|variants|checkpoints)\b",
+# What is planned is not what was done: "its instruction-tuned version is coming soon".
+FUTURE = re.compile(
+    r"\bcoming soon\b|\bwill be (?:released|added|available|supported|published|open-?sourced|trained|updated)\b"
+    r"|\bto be released\b|\b(?:plan|plans|planning|intend|intends) to\b|\bin (?:the )?future\b|\bupcoming\b"
+    r"|\bnot yet (?:available|released|supported|trained)\b|\bstay tuned\b|\bwork in progress\b|\bTODO\b"
+    r"|即将|敬请期待|将会发布|予定|近日公開|예정",
     re.IGNORECASE,
 )
-TUNED_NAME = re.compile(r"chat|instruct|(?:^|[-_])it(?:$|[-_])|sft|dpo|rlhf|assistant|tuned|distill", re.IGNORECASE)
+# A quoted title or sample of three words or more ("Open Foundation and Fine-tuned Chat Models").
+QUOTED = re.compile(r"[\"“][^\"“”]{0,200}\s[^\"“”]{0,200}\s[^\"“”]{0,200}[\"”]")
 
 
 @dataclass(frozen=True)
 class Context:
-    """One model's Reading as the matchers see it."""
+    """One model's Reading as the matchers see it, under one identity of the repo."""
 
     reading: Reading
     facts: dict[str, Any]
+    identity: Identity
+    attribution: Attribution
     # Derived once per target and shared by the rules that ask the same question (a cache, not state
     # any rule's outcome depends on): readable sections per section settings.
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -89,10 +98,40 @@ class Match:
     rule: LoadedRule
     strength: Strength
     evidence: tuple[Evidence, ...]
+    # Card lines where the rule's claim was made about the family's other checkpoints on a base checkpoint:
+    # lineage, not a tag (a Match with lineage only sets nothing).
+    lineage: tuple[Evidence, ...] = ()
 
 
-def build_context(reading: Reading) -> Context:
-    return Context(reading, asdict(reading.backbone.facts))
+@dataclass(frozen=True)
+class Tagging:
+    """What the rules found: tags and marketing per axis, the repo's identity, the family's methods."""
+
+    tags: dict[str, list[Tag]]
+    marketing: dict[str, list[Evidence]]
+    identity: Identity
+    lineage: tuple[str, ...] = ()  # on a base checkpoint: the tags the card gives the family's tuned models
+
+
+def build_context(reading: Reading, identity: Identity | None = None) -> Context:
+    identity = identity or reading.identity
+    facts = asdict(reading.backbone.facts)
+    facts["checkpoint"] = identity.checkpoint
+    return Context(reading, facts, identity, Attribution(reading.card, identity))
+
+
+def context(rulebook: Rulebook, reading: Reading) -> Context:
+    """The context the rules are judged in: the reading, under the identity the card's own statements of what
+    the repo is settle (rules with `checkpoint:`, judged first: whose the other sentences are depends on it)."""
+    ctx = build_context(reading)
+    for loaded in rulebook.rules:
+        kind = loaded.rule.checkpoint
+        if kind is None or ctx.identity.rank > RANK["card"]:  # a sentence does not overrule files or front matter
+            continue
+        m = match_rule(loaded, ctx)
+        if m is not None and m.evidence:
+            return build_context(reading, ctx.identity.declared(kind, m.evidence[:2]))
+    return ctx
 
 
 def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
@@ -103,7 +142,7 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     """
     by_tag: dict[str, list[Match]] = {}
     for m in (match_rule(rule, ctx) for rule in rulebook.rules):
-        if m is not None:
+        if m is not None and m.evidence:
             by_tag.setdefault(m.rule.rule.tag, []).append(m)
     present: set[str] = set()
     kept: list[Match] = []
@@ -121,9 +160,10 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     return kept
 
 
-def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
-    """(tags per axis, marketing evidence per axis)."""
-    kept = kept_matches(rulebook, build_context(reading))
+def tag(rulebook: Rulebook, reading: Reading) -> Tagging:
+    """Tags and marketing evidence per axis, the identity the card settled, the family's methods."""
+    ctx = context(rulebook, reading)
+    kept = kept_matches(rulebook, ctx)
     tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
     for m in kept:
@@ -131,7 +171,23 @@ def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dic
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
     for axis in {m.rule.axis for m in kept}:
         tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return tags, marketing
+    return Tagging(tags=tags, marketing=marketing, identity=ctx.identity, lineage=_lineage(rulebook, ctx, tags))
+
+
+def _lineage(rulebook: Rulebook, ctx: Context, tags: dict[str, list[Tag]]) -> tuple[str, ...]:
+    """On a base checkpoint, the post-training methods the card names for the family's tuned checkpoints."""
+    if not ctx.identity.is_base:
+        return ()
+    own = {t.name for t in tags.get("post_training", [])}
+    found: list[str] = []
+    for loaded in rulebook.for_axis("post_training"):
+        rule = loaded.rule
+        if rule.card is None or rule.marketing or rule.tag in own or rule.tag in found or rule.checkpoint:
+            continue
+        _, family = _card_hits(loaded, rule.card, ctx)
+        if family:
+            found.append(rule.tag)
+    return tuple(found)
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -188,8 +244,13 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
 # --- card text --------------------------------------------------------------------------------------
 
 def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
-    """Each pattern scans the paragraphs that can hold it; a hit is judged in its paragraph, section and
-    sentence. The earliest paragraphs that hold evidence are cited, one citation per paragraph."""
+    return _card_hits(loaded, matcher, ctx)[0]
+
+
+def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[list[Evidence], list[Evidence]]:
+    """(evidence, lineage): each pattern scans the paragraphs that can hold it; a hit is judged in its paragraph,
+    section, clause and subject. The earliest paragraphs that hold evidence are cited, one citation per paragraph.
+    Lineage: hits that are the family's claims on a base checkpoint."""
     compiled = loaded.compiled
     body = ctx.card.lowered
     sources, literals, case_blind = compiled.card, compiled.card_literals, False
@@ -197,20 +258,28 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
         body, sources, literals, case_blind = ctx.card.body, matcher.patterns, (None,) * len(sources), True
     readable = _readable_sections(matcher, compiled, ctx)
     found: dict[int, Evidence] = {}
+    family: dict[int, Evidence] = {}
     for source, needed in zip(sources, literals, strict=True):
         accepted = 0
         for index, hit in _hits(ctx.card, body, partial(pattern, source, case_blind), needed):
             para = ctx.card.paragraphs[index]
-            if index in found or para.section not in readable or (para.code and not matcher.code):
+            if index in found or para.section not in readable or (para.code and not matcher.code) or not para.claims:
                 continue
             start = hit.start() - ctx.card.spans[index][0]
             stop = start + len(hit.group(0))
-            if stop <= len(para.text) and _counts(para.text, start, stop, matcher, loaded, ctx):
-                found[index] = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
+            if stop > len(para.text):
+                continue
+            verdict = _counts(para.text, index, start, stop, matcher, loaded, ctx)
+            evidence = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
+            if verdict == "yes":
+                found[index] = evidence
                 accepted += 1
                 if accepted >= MAX_EVIDENCE:
                     break
-    return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
+            elif verdict == "family":
+                family.setdefault(index, evidence)
+    return (sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE],
+            sorted(family.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE])
 
 
 def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
@@ -233,9 +302,9 @@ def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], need
 
 
 def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> set[str]:
-    """The card's sections this rule may read: not skipped, inside `sections` if given, and not headed
-    by another model's name. Decided once per card for each combination of those settings."""
-    key = (compiled.skip_sections, matcher.sections, matcher.self_only)
+    """The card's sections this rule may read: not skipped, and inside `sections` if given. Decided once per
+    card for each combination of those settings."""
+    key = (compiled.skip_sections, matcher.sections)
     if key in ctx.memo:
         return ctx.memo[key]
     readable = set()
@@ -244,53 +313,43 @@ def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context)
             continue
         if compiled.sections and not pattern(compiled.sections).search(section):
             continue
-        if _section_about_another(section.rsplit(" > ", 1)[-1], matcher, ctx):
-            continue
         readable.add(section)
     ctx.memo[key] = readable
     return readable
 
 
-def _counts(text: str, start: int, end: int, matcher: CardMatch, loaded: LoadedRule, ctx: Context) -> bool:
-    """Is the hit text[start:end] evidence: not in an `unless` sentence, not negated, about this model."""
-    sentence = sentence_at(text, start, end)
+def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loaded: LoadedRule,
+            ctx: Context) -> str:
+    """Is the hit text[start:end] evidence? "yes"; "family" when it would be but is the family's claim on a base
+    checkpoint (lineage); "no" when it is in an `unless` sentence, negated, part of a model's name, or someone
+    else's claim."""
+    left, right = sentence_bounds(text, start, end)
+    sentence = text[left:right]
     if any(pattern(p).search(sentence) for p in loaded.compiled.card_unless):
-        return False
-    if matcher.negation and _negated(text, sentence, start, end):
-        return False
-    return not (matcher.self_only and about_another_model(sentence, ctx.name))
+        return "no"
+    if not matcher.in_names and inside_name(text, start, end):
+        return "no"
+    if FUTURE.search(sentence) or any(q.start() <= start - left and end - left <= q.end()
+                                      for q in QUOTED.finditer(sentence)):
+        return "no"
+    if matcher.negation and _negated(text, left, start, end):
+        return "no"
+    wanted = matcher.subjects
+    if wanted is None:
+        return "yes"
+    if describes_another(text, start, end):
+        return "no"
+    subject = ctx.attribution.subject(index, start)
+    if subject in wanted:
+        return "yes"
+    return "family" if ctx.identity.is_base and subject in ("sibling", "family") else "no"
 
 
-def _section_about_another(line_section: str, matcher: CardMatch, ctx: Context) -> bool:
-    return matcher.self_only and bool(line_section) and about_another_model(line_section, ctx.name)
-
-
-def _negated(text: str, sentence: str, start: int, end: int) -> bool:
-    """A negation cue before the hit in its sentence ("not", "without", 않), or just after it
-    ("is not supported", Korean's clause-final negation)."""
-    sentence_start = max(text.find(sentence), 0) if sentence else 0
-    before = text[max(sentence_start, start - 80):start]
+def _negated(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """A negation cue before the hit in its sentence ("not", "nor", "without", 않), or just after it
+    ("is not supported", Korean's and Japanese's clause-final negation)."""
+    before = text[max(sentence_start, start - 110):start]
     return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[end:end + 100]))
-
-
-def about_another_model(sentence: str, own_name: str) -> bool:
-    """Is this sentence about a sibling model rather than this repo's own?
-
-    A base repo's card often describes its chat variant ("the tuned versions use SFT and RLHF"), and a
-    teacher's card its students ("DeepSeek-R1-Distill models are fine-tuned from ..."). A model name
-    whose parts are all in this repo's name ("Llama-2-Chat" in Llama-2-13B-chat-GPTQ) is this model.
-    """
-    own_parts = set(_parts(own_name))
-    family = _parts(own_name)[0] if own_parts else ""
-    for token in MODEL_NAME.findall(sentence):
-        parts = _parts(token)
-        if parts and parts[0] == family and not set(parts) <= own_parts:
-            return True
-    return not TUNED_NAME.search(own_name) and bool(OTHER_VARIANT.search(sentence))
-
-
-def _parts(name: str) -> list[str]:
-    return [p for p in re.split(r"[-_.\s]+", name.lower()) if p]
 
 
 def _excerpt(text: str, at: int, width: int = 160) -> str:
@@ -316,6 +375,9 @@ def holds(cond: Condition, data: Any) -> bool:
     present, value = lookup(data, cond.key)
     if cond.op == "absent":
         return not present
+    if cond.op == "not_in":  # absent, unknown (None) or none of the listed values
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return not any(_norm(v) in {_norm(w) for w in cond.value} for v in values if v is not None)
     if not present:
         return False
     values = value if isinstance(value, (list, tuple)) else [value]
@@ -393,8 +455,11 @@ def _generation(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidenc
 def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     if not _keys(matcher, ctx.facts):
         return []
-    out = []
+    out: list[Evidence] = []
     for cond in matcher.all:
+        if cond.key == "checkpoint":  # what the repo is: cite what decided it, not a config key
+            out += ctx.identity.evidence or [Evidence(file="files", text=_describe(cond, ctx.facts))]
+            continue
         source = ctx.backbone.sources.get(cond.key)
         where = f" (config {source.key})" if source else ""
         out.append(Evidence(file="config.json", line=source.line if source else None,

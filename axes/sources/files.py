@@ -135,7 +135,7 @@ def from_directory(
     folder: Path, target: str, source: SourceKind, hub: HubInfo | None = None, notices: tuple[str, ...] = ()
 ) -> Snapshot:
     present = {p.name: p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
-    return from_files(present, target, source, hub=hub, notices=notices)
+    return from_files(present, target, source, hub=hub, notices=notices, listing=tuple(sorted(present)))
 
 
 def from_files(
@@ -144,8 +144,11 @@ def from_files(
     source: SourceKind,
     hub: HubInfo | None = None,
     notices: tuple[str, ...] = (),
+    listing: tuple[str, ...] | None = None,
 ) -> Snapshot:
-    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download)."""
+    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download).
+
+    `listing` names every file the repo holds, read or not (default: the ones in `present`)."""
     files, more = collect(present, target)
     return Snapshot(
         target=target,
@@ -154,6 +157,7 @@ def from_files(
         hub=hub,
         notices=tuple(notices) + tuple(more),
         repo_name=repo_name(target),
+        listing=tuple(sorted(present)) if listing is None else listing,
     )
 
 

@@ -1,0 +1,421 @@
+"""Whose claim is it? Every sentence, list item and table row of a card gets a subject.
+
+Subjects: `self` (this repo, and for a fine-tune its own training step), `sibling` (another checkpoint of the
+same family: the chat version of a base model), `family` (the family in general, on a base checkpoint),
+`parent` (the model this one was made from: base model, merge parent), `other` (any other named model:
+teacher, baseline, competitor), `reader` (instructions, recipes and advice for the person using the card).
+
+How a clause's subject is found, as a reader finds it:
+- advice to the reader ("you can fine-tune it with DPO", "users should add safety layers") is the reader's;
+- otherwise the first model the clause names outside a prepositional phrase is its subject: in "fine-tuned
+  from Mistral-7B with DPO" Mistral-7B is governed by "from", so the DPO stays this repo's;
+- "we" is the author: the clause is about what the author made (this repo), unless it names the family's
+  other variants ("we then trained the chat models with RLHF");
+- "it", "the model" and clauses naming nobody continue the previous subject; a paragraph starts from its
+  table row's model, its lead-in sentence (a list under "Our chat models were trained as follows:"), the
+  model its section heading names, or this repo.
+A table row is about the model its first cell (or the hit's column header) names.
+The identity (reading.identity) decides what "the chat version" or "the base model" refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .card import Card, Paragraph, SENTENCE_END
+from .identity import Identity
+from ..types import Subject
+from .names import NOT_NAMES, ModelName, is_size
+
+SUBJECTS: tuple[Subject, ...] = ("self", "sibling", "family", "parent", "other", "reader")
+
+# A model's name: letters, digits and dots joined by - _ / ("Mistral-7B-v0.1", "org/name"), or a capitalised
+# word and a number ("Llama 2", "Mistral 7B"). Filtered afterwards: a name has a digit, a slash or is known.
+NAME_TOKEN = re.compile(r"\b[A-Za-z][\w.]{0,60}(?:[-_/][\w.]{1,60}){1,8}|\b[A-Z][A-Za-z]{2,30}[ -]\d{1,3}(?:\.\d)?[BbMm]?\b")
+# Phrases that name a variant without naming the model.
+VARIANT_PHRASE = re.compile(
+    r"\b(?:the|its|our|their|these|those|this|all|both|other|a|an)?\s*"
+    r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo"
+    r"|base|pre-?trained|foundation(?:al)?|reward|teacher|student|reasoning|thinking|distilled|judge|baseline|"
+    r"reference|quantized|original)"
+    r"(?:\s+(?:and\s+)?(?:fine[- ]?tuned|chat|instruct|language|LLM|[A-Z][\w.-]{1,30}))?\s+"
+    r"(?P<noun>models?|versions?|variants?|checkpoints?|LLMs?|series|siblings?)\b",
+    re.I,
+)
+# The same in Chinese, Japanese and Korean: "Chat 版本", "基座模型", "チャットモデル", "베이스 모델".
+CJK_VARIANT = re.compile(
+    r"(?P<kind>chat|instruct|base|对话|對話|聊天|指令|基础|基座|基礎|预训练|預訓練|チャット|指示|インストラクト|ベース|"
+    r"事前学習|채팅|대화|지시|인스트럭트|베이스|기본|사전 ?학습)\s?(?:版本|模型|版|モデル|版|모델|버전)", re.I)
+CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "instruct", "基础": "base", "基座": "base",
+            "基礎": "base", "预训练": "base", "預訓練": "base", "チャット": "chat", "指示": "instruct",
+            "インストラクト": "instruct", "ベース": "base", "事前学習": "base", "채팅": "chat", "대화": "chat",
+            "지시": "instruct", "인스트럭트": "instruct", "베이스": "base", "기본": "base", "사전학습": "base",
+            "사전 학습": "base"}
+# "A model belonging to a suite of SFT and DPO models": the family.
+FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
+SELF_PHRASE = re.compile(r"\b(?:this|the present|the current|our|my)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
+                         r"|checkpoint|release|merge|fine-?tune|finetune))\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
+                         r"이 모델|본 모델|このモデル|本モデル", re.I)
+AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
+PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
+# Words that put the model after them in a prepositional or comparative phrase: not the clause's subject.
+GOVERNED = re.compile(
+    r"(?:\b(?:of|from|on|upon|onto|than|like|with|to|into|by|vs\.?|versus|over|against|including|such as|e\.g\.,?|"
+    r"i\.e\.,?|based on|built on|derived from|atop|beyond|outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|"
+    r"exceed(?:s|ed|ing)?|rival(?:s|ing)?|match(?:es|ing)?|unlike|and|or|as|for|in|at|top of|using|via|base|"
+    r"fine-?tuned|finetuned|trained|tuned|merged|merging|built|created|made|distilled|quantized|converted|"
+    r"fine-?tuning|finetuning|tuning|training|continued|extended|adapted|initiali[sz]ed)"
+    r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*$)", re.I)
+# Advice and instructions for the person reading the card.
+READER = re.compile(
+    r"\byou(?:'ll| will)?\s+(?:can|could|may|might|should|must|need|want|have to|are (?:advised|encouraged|"
+    r"responsible)|are free)\b|\bif you\b|\bfeel free\b|\bplease\b|\bone (?:can|could|may|should)\b"
+    r"|\busers?\s+(?:can|could|may|should|must|need|are (?:advised|encouraged|responsible|expected))\b"
+    r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b"
+    r"|\bwe\s+(?:strongly\s+)?(?:recommend|suggest|encourage|advise|urge)\b|\b(?:is|are)\s+(?:strongly\s+)?"
+    r"(?:recommended|advised|encouraged)\b|\bcan be (?:further |easily )?(?:fine-?tuned|trained|aligned|"
+    r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed)\b|\bconsider (?:using|adding|"
+    r"applying|implementing)\b|\bit is (?:important|advisable|best) to\b"
+    r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
+    r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください",
+    re.I,
+)
+# A finite verb before a model's name: the name is the object or predicate ("X is a Llama 13B model fine-tuned
+# on ...", "it uses Mistral-7B"), and the clause's subject came before it, named or not.
+VERB_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|uses|used|using|underwent|undergoes|"
+                         r"became|becomes|employs|employed|leverages|adopts|applies|applied|follows|followed|"
+                         r"contains|includes|combines|combined|outperforms|beats|surpasses)\b", re.I)
+# "the base model was (then) fine-tuned on ...": a parent made into this repo.
+MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got)\s+(?:then |further |subsequently |"
+                       r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
+                       r"optimi[sz]ed|adapted)\b", re.I)
+VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
+# "For the chat versions, ..." opens with its topic.
+TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
+# "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
+INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:fine-?tuned|finetuned|further (?:pre-?)?trained|"
+                         r"re-?trained|tuned|merged)\s+(?:on|with|using|for|by|to|via|in)\b", re.I)
+CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|\s+—\s+|;\s*|\s\(|\)\s|[，；]|，其中",
+                          re.I)
+LEAD_IN = re.compile(r"[:：]\s*$")
+KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
+                         "instruction tuned", "instruction-following", "instruction following", "aligned", "dialog",
+                         "dialogue", "rlhf", "dpo", "reasoning", "thinking", "distilled"})
+KINDS_BASE = frozenset({"base", "pretrained", "pre-trained", "foundation", "foundational", "original"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    at: int  # offset in the paragraph
+    subject: Subject | Literal["agent", "inherit"]
+    governed: bool  # inside a prepositional or comparative phrase
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The subjects of one card's sentences under one identity; computed per paragraph on first use."""
+
+    card: Card
+    identity: Identity
+    memo: dict[int | str, Any] = field(default_factory=dict)  # a cache per paragraph, not state
+
+    def subject(self, index: int, start: int) -> Subject:
+        """The subject of the clause of paragraph `index` holding offset `start`."""
+        found = None
+        for left, _right, subject in self._clauses(index):
+            if left > start:
+                break
+            found = subject
+        return found or self._start(index)
+
+    def _clauses(self, index: int) -> list[tuple[int, int, Subject]]:
+        if index in self.memo:
+            return self.memo[index]
+        para = self.card.paragraphs[index]
+        out: list[tuple[int, int, Subject]] = []
+        if para.kind == "row":
+            row = self._row_subject(para)
+            out = [(0, len(para.text), row)]
+        else:
+            current = self._start(index)
+            for left, right in _sentences(para.text):
+                sentence = para.text[left:right]
+                if READER.search(sentence):
+                    out.append((left, right, "reader"))
+                    continue
+                for c_left, c_right in _clauses(sentence):
+                    current = self._clause_subject(para, left + c_left, left + c_right, current)
+                    out.append((left + c_left, left + c_right, current))
+        self.memo[index] = out
+        return out
+
+    def _start(self, index: int) -> Subject:
+        """What a paragraph is about before it names anyone: its lead-in, its section heading, this repo."""
+        para = self.card.paragraphs[index]
+        if para.kind == "item":
+            for back in range(index - 1, max(-1, index - 30), -1):
+                prev = self.card.paragraphs[back]
+                if prev.section != para.section or prev.kind in ("heading", "row", "header"):
+                    break
+                if prev.kind != "item":
+                    if LEAD_IN.search(prev.text):
+                        clauses = self._clauses(back)
+                        if clauses:
+                            return clauses[-1][2]
+                    break
+        heading = para.section.rsplit(" > ", 1)[-1]
+        if heading:
+            mentions = [m for m in self._mentions(heading) if m.subject not in ("agent", "inherit")]
+            if mentions and not mentions[0].governed and mentions[0].subject in ("sibling", "other", "parent"):
+                return mentions[0].subject  # type: ignore[return-value]
+        return "self"
+
+    def _clause_subject(self, para: Paragraph, left: int, right: int, previous: Subject) -> Subject:
+        clause = para.text[left:right]
+        mentions = self._mentions(clause)
+        topic = TOPIC.match(clause)
+        if topic and mentions and mentions[0].at <= topic.end() + 6 and mentions[0].subject not in ("agent", "inherit"):
+            return mentions[0].subject  # type: ignore[return-value]
+        free = [m for m in mentions if not m.governed]
+        if not free:
+            return previous
+        first = free[0]
+        if first.subject == "agent":
+            later = [m for m in mentions if m.at > first.at and m.subject in ("sibling", "family", "self")]
+            return later[0].subject if later else "self"  # type: ignore[return-value]
+        if first.subject == "inherit":
+            return previous
+        if first.subject == "parent" and MADE_FROM.match(clause, self._mention_end(clause, first)):
+            return "self"  # "the base model was fine-tuned on ...": how this repo was made from it
+        return first.subject
+
+    def _mention_end(self, clause: str, mention: Mention) -> int:
+        hit = re.compile(r"[\w.\-/]*").match(clause, mention.at)
+        end = hit.end() if hit else mention.at
+        return VARIANT_TAIL.match(clause, end).end()
+
+    def _row_subject(self, para: Paragraph) -> Subject:
+        """A table row is about the model its first cell names; a row naming no model is about the table's topic,
+        and in a table whose header names several models (a comparison), about those models."""
+        named = [m for h in para.header for m in self._mentions(h)[:1] if m.subject not in ("agent", "inherit")]
+        if len(named) >= 2:
+            return "other"
+        for cell in para.cells[:2]:
+            mentions = [m for m in self._mentions(cell) if m.subject not in ("agent", "inherit")]
+            if mentions:
+                return mentions[0].subject  # type: ignore[return-value]
+            if para.links and cell.strip() and any(cell.strip().lower() in link.lower() for link in para.links):
+                return self._name_subject(ModelName(cell))
+        return "self"
+
+    def _mentions(self, text: str) -> list[Mention]:
+        found: dict[int, Mention] = {}
+        taken: list[tuple[int, int]] = []
+
+        def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False) -> None:
+            if any(a <= start < b or start <= a < end for a, b in taken):
+                return
+            taken.append((start, end))
+            governed = not explicit and bool(GOVERNED.search(text[max(0, start - 40):start])
+                                             or INPUT_AFTER.match(text, end)
+                                             or (subject not in ("agent", "inherit") and VERB_BEFORE.search(text, 0, start)))
+            found[start] = Mention(start, subject, governed)
+
+        own = self._own()
+        if own is not None:
+            for hit in own.finditer(text):
+                add(hit.start(), hit.end(), "self")
+        for hit in SELF_PHRASE.finditer(text):
+            add(hit.start(), hit.end(), "self", explicit=True)  # "this model" is the subject wherever it stands
+        for hit in NAME_TOKEN.finditer(text):
+            token = hit.group(0)
+            if _looks_like_name(token):
+                add(hit.start(), hit.end(), self._name_subject(ModelName(token)))
+        for hit in VARIANT_PHRASE.finditer(text):
+            subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower())
+            if subject is not None:
+                add(hit.start() + len(hit.group(0)) - len(hit.group(0).lstrip()), hit.end(), subject)
+        if not text.isascii():
+            for hit in CJK_VARIANT.finditer(text):
+                kind = hit.group("kind").lower()
+                subject = self._variant_subject(CJK_KIND.get(kind, kind), hit.group(0).lower())
+                if subject is not None:
+                    add(hit.start(), hit.end(), subject)
+        for hit in FAMILY_OF.finditer(text):
+            add(hit.start(), hit.end(), "family" if self.identity.is_base else self._family(), explicit=True)
+        for stem, subject in self._stems():
+            for hit in stem.finditer(text):
+                add(hit.start(), hit.end(), subject)
+        for hit in AGENT.finditer(text):
+            add(hit.start(), hit.end(), "agent")
+        for hit in PRONOUN.finditer(text):
+            add(hit.start(), hit.end(), "inherit")
+        return [found[k] for k in sorted(found)]
+
+    def _own(self) -> re.Pattern[str] | None:
+        pattern = self.identity.own_pattern
+        return re.compile(pattern, re.I) if pattern else None
+
+    def _stems(self) -> list[tuple[re.Pattern[str], Subject]]:
+        """The family's bare name ("Zephyr is a series of ...") and the parents' ("Mistral was trained ...")."""
+        out: list[tuple[re.Pattern[str], Subject]] = []
+        own_stem = " ".join(self.identity.name.stem)
+        if len(own_stem) >= 4:
+            out.append((_word(self.identity.name.stem), self._family()))
+        for parent in self.identity.parents:
+            stem = ModelName(parent).stem
+            if stem and len("".join(stem)) >= 4 and stem != self.identity.name.stem:
+                out.append((_word(stem), self._parent_subject()))
+        return out
+
+    def _parent_subject(self) -> Subject:
+        # A quantized repack holds its parent's very weights: what is said of the parent is said of it.
+        return "self" if self.identity.checkpoint == "quantized" else "parent"
+
+    def _name_subject(self, name: ModelName) -> Subject:
+        mine = self.identity.name
+        if mine.core and mine.names_same_model(name):
+            return "self"
+        for parent in self.identity.parents:
+            theirs = ModelName(parent)
+            if theirs.names_same_model(name) or name.names_same_model(theirs):
+                return self._parent_subject()
+        if mine.core and name.same_family(mine):
+            return self._relative(name, mine)
+        return "other"
+
+    def _relative(self, name: ModelName, mine: ModelName) -> Subject:
+        """A name of this family: another variant or size is a sibling; a fuller name of this repo (`SAM-7B` for
+        `SAM`) is this repo; a name leaving out this repo's size (`Llama 2` for `Llama-2-7b`) is the family. A
+        shorter line name (`DeepSeek-R1` for `DeepSeek-R1-Distill-Qwen-7B`) is the model this one is named after."""
+        if len(name.stem) < len(mine.stem) and mine.stem[:len(name.stem)] == name.stem:
+            return "other"
+        if len(name.stem) > len(mine.stem):
+            return "sibling"
+        if set(name.kinds) ^ set(mine.kinds):
+            return "sibling"
+        sizes, my_sizes = {p for p in name.core if is_size(p)}, {p for p in mine.core if is_size(p)}
+        if sizes and my_sizes and not sizes & my_sizes:
+            return "sibling"
+        if sizes and not my_sizes:
+            return "self"
+        return self._family()
+
+    def _family(self) -> Subject:
+        """What the family in general is said to do counts for this repo, unless this is a base checkpoint or the
+        card names siblings that differ (then "a suite of SFT and DPO models" says nothing of this one)."""
+        if self.identity.is_base:
+            return "family"
+        if "siblings" not in self.memo:
+            self.memo["siblings"] = self._names_siblings()  # type: ignore[assignment]
+        return "family" if self.memo["siblings"] else "self"
+
+    def _names_siblings(self) -> bool:
+        mine = self.identity.name
+        if not mine.core:
+            return False
+        for para in self.card.paragraphs:
+            for hit in NAME_TOKEN.finditer(para.text):
+                name = ModelName(hit.group(0))
+                if _looks_like_name(hit.group(0)) and name.same_family(mine) and set(name.kinds) ^ set(mine.kinds):
+                    return True
+        return False
+
+    def _variant_subject(self, kind: str, phrase: str) -> Subject | Literal["agent"] | None:
+        if kind in ("reward", "teacher", "judge"):
+            return "agent"  # the reward model scored, the teacher wrote: still how this repo was made
+        if kind in ("student", "baseline", "reference"):
+            return "other"
+        if kind in KINDS_BASE:
+            if self.identity.is_base:
+                return "self"
+            return None if phrase.startswith(("a ", "an ")) else "parent"
+        if kind in KINDS_TUNED:
+            if self.identity.is_base:
+                return "sibling" if not phrase.startswith(("all ", "both ")) else "family"
+            return "self" if not phrase.startswith(("all ", "both ")) else self._family()
+        return None
+
+
+def _word(stem: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.-])" + r"[\s_-]?".join(re.escape(p) for p in stem) + r"(?![\w-])", re.I)
+
+
+def _looks_like_name(token: str) -> bool:
+    """A name has a digit or an org/ prefix, and is not a number with a unit or a common capitalised word."""
+    if "/" in token:
+        return not token.lower().startswith(("http", "www", "and/", "or/"))
+    if not any(c.isdigit() for c in token):
+        return False
+    first = re.split(r"[-_ ]", token, maxsplit=1)[0].lower()
+    return first not in NOT_NAMES
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, left = [], 0
+    for match in SENTENCE_END.finditer(text):
+        if match.start() > left:
+            out.append((left, match.start()))
+        left = match.end()
+    if left < len(text):
+        out.append((left, len(text)))
+    return out or [(0, len(text))]
+
+
+def _clauses(sentence: str) -> list[tuple[int, int]]:
+    """A sentence cut where a new clause may bring its own subject ("..., while X uses RLHF")."""
+    out, left = [], 0
+    for match in CLAUSE_BREAK.finditer(sentence):
+        if match.start() > left:
+            out.append((left, match.start()))
+            left = match.start()
+    out.append((left, len(sentence)))
+    return out
+
+
+# Hyphenated compounds that are a method with a plain modifier ("DPO-tuned", "SFT-only"), not a name.
+MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", "stage", "phase", "like", "tuning",
+                       "training", "finetuned", "finetuning", "fine", "data", "dataset", "datasets", "step",
+                       "version", "loss", "objective", "free", "ready", "enabled", "optimized", "optimised",
+                       "generated", "augmented", "format", "formatted", "trainer", "lora"})
+
+
+def inside_name(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] part of a longer model or dataset name ("Noromaid-13B-DPO", "xDAN-L1-Chat-RL-v1",
+    "HH-RLHF")? Names are not methods: the tagger does not read them as claims."""
+    left = max(0, start - 64)
+    for hit in NAME_TOKEN.finditer(text, left, min(len(text), end + 64)):
+        if hit.start() <= start and end <= hit.end() and (hit.start(), hit.end()) != (start, end):
+            token = hit.group(0)
+            if _looks_like_name(token) or _compound_name(token):
+                return True
+        if hit.start() > end:
+            break
+    return False
+
+
+def _compound_name(token: str) -> bool:
+    """`HH-RLHF`, `Orca-DPO`: capitalised parts joined by hyphens, one of which is no method and no modifier."""
+    pieces = [p for p in re.split(r"[-_]", token) if p]
+    if len(pieces) < 2 or not all(p[0].isupper() or p[0].isdigit() for p in pieces):
+        return False
+    return any(p.lower() not in MODIFIERS and not (p.isupper() and len(p) <= 6 and p.lower() in METHOD_WORDS)
+               for p in pieces)
+
+
+METHOD_WORDS = frozenset({"sft", "dpo", "rlhf", "ppo", "grpo", "rlvr", "rl", "kto", "orpo", "ipo", "simpo", "rlaif",
+                          "rag", "moe", "lora", "qlora"})
+
+
+# "distilled from a long chain-of-thought model", "than reasoning models": the words describe the model after
+# the preposition, not this one.
+OTHER_BEFORE = re.compile(r"\b(?:from|than|like|of|versus|vs\.?|unlike|to)\s+(?:a|an|the|other|such)?\s*(?:[\w-]+\s+){0,2}$",
+                          re.I)
+OTHER_AFTER = re.compile(r"^[\s-]{0,2}(?:\w+[\s-]){0,2}?(?:models?|LLMs?|teachers?|systems?)\b", re.I)
+
+
+def describes_another(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] part of a phrase naming another model by its kind ("a long chain-of-thought model")?"""
+    return bool(OTHER_BEFORE.search(text[max(0, start - 40):start]) and OTHER_AFTER.match(text[end:end + 40]))
