@@ -33,11 +33,12 @@ SUBJECTS: tuple[Subject, ...] = ("self", "sibling", "family", "parent", "other",
 
 # A model's name: letters, digits and dots joined by - _ / ("Mistral-7B-v0.1", "org/name"), or a capitalised
 # word and a number ("Llama 2", "Mistral 7B"). Filtered afterwards: a name has a digit, a slash or is known.
-NAME_TOKEN = re.compile(r"\b[A-Za-z][\w.]{0,60}(?:[-_/][\w.]{1,60}){1,8}|\b[A-Z][A-Za-z]{2,30}[ -]\d{1,3}(?:\.\d)?[BbMm]?\b")
+NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_.α-ω]{0,60}(?:[-_/][A-Za-z0-9_.α-ω]{1,60}){1,8}"
+                        r"|(?<![A-Za-z0-9_.])[A-Z][A-Za-z]{2,30}[ -]\d{1,3}(?:\.\d)?[BbMm]?(?![A-Za-z0-9])")
 # Phrases that name a variant without naming the model.
 VARIANT_PHRASE = re.compile(
     r"\b(?:the|its|our|their|these|those|this|all|both|other|a|an)?\s*"
-    r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo"
+    r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo|sft"
     r"|base|pre-?trained|foundation(?:al)?|reward|teacher|student|reasoning|thinking|distilled|judge|baseline|"
     r"reference|quantized|original)"
     r"(?:\s+(?:and\s+)?(?:fine[- ]?tuned|chat|instruct|language|LLM|[A-Z][\w.-]{1,30}))?\s+"
@@ -62,12 +63,13 @@ AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우�
 PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
 # Words that put the model after them in a prepositional or comparative phrase: not the clause's subject.
 GOVERNED = re.compile(
-    r"(?:\b(?:of|from|on|upon|onto|than|like|with|to|into|by|vs\.?|versus|over|against|including|such as|e\.g\.,?|"
+    r"\b(?:of|from|on|upon|onto|than|like|with|to|into|by|vs\.?|versus|over|against|including|such as|e\.g\.,?|"
     r"i\.e\.,?|based on|built on|derived from|atop|beyond|outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|"
     r"exceed(?:s|ed|ing)?|rival(?:s|ing)?|match(?:es|ing)?|unlike|and|or|as|for|in|at|top of|using|via|base|"
     r"fine-?tuned|finetuned|trained|tuned|merged|merging|built|created|made|distilled|quantized|converted|"
     r"fine-?tuning|finetuning|tuning|training|continued|extended|adapted|initiali[sz]ed)"
-    r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*$)", re.I)
+    r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*$"
+    r"|(?:基于|基於|以|从|從|由|对|對|在|用|使用|采用|比|和|与|與|及)\s*$", re.I)
 # Advice and instructions for the person reading the card.
 READER = re.compile(
     r"\byou(?:'ll| will)?\s+(?:can|could|may|might|should|must|need|want|have to|are (?:advised|encouraged|"
@@ -92,17 +94,23 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
                        r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
                        r"optimi[sz]ed|adapted)\b", re.I)
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
+# "the ... conversation dataset ehartford/wizard_vicuna_70k": a dataset's id, not a model's.
+DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)\W{0,3}$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
 # "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
-INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:fine-?tuned|finetuned|further (?:pre-?)?trained|"
-                         r"re-?trained|tuned|merged)\s+(?:on|with|using|for|by|to|via|in)\b", re.I)
-CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|\s+—\s+|;\s*|\s\(|\)\s|[，；]|，其中",
+INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine-?tuned|finetuned|further (?:pre-?)?trained|"
+                         r"re-?trained|tuned|merged)\s+(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
+                         r"(?:을|를)? ?기반으로)", re.I)
+CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)|\s+—\s+|;\s*|\s\(|\)\s|[，；]|，其中",
                           re.I)
 LEAD_IN = re.compile(r"[:：]\s*$")
 KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
                          "instruction tuned", "instruction-following", "instruction following", "aligned", "dialog",
-                         "dialogue", "rlhf", "dpo", "reasoning", "thinking", "distilled"})
+                         "dialogue", "rlhf", "dpo", "sft", "reasoning", "thinking", "distilled"})
+# Kinds a repo name can carry too: a phrase naming another one than this repo's ("an SFT+DPO version" beside
+# `-SFT`) is a sibling.
+NAMED_KINDS = frozenset({"chat", "instruct", "rlhf", "dpo", "sft", "reasoning", "thinking"})
 KINDS_BASE = frozenset({"base", "pretrained", "pre-trained", "foundation", "foundational", "original"})
 
 
@@ -231,7 +239,7 @@ class Attribution:
             add(hit.start(), hit.end(), "self", explicit=True)  # "this model" is the subject wherever it stands
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
-            if _looks_like_name(token):
+            if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
                 add(hit.start(), hit.end(), self._name_subject(ModelName(token)))
         for hit in VARIANT_PHRASE.finditer(text):
             subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower())
@@ -335,6 +343,10 @@ class Attribution:
         if kind in KINDS_TUNED:
             if self.identity.is_base:
                 return "sibling" if not phrase.startswith(("all ", "both ")) else "family"
+            own = set(self.identity.name.core)
+            if phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant") or (
+                    kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
+                return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
             return "self" if not phrase.startswith(("all ", "both ")) else self._family()
         return None
 
@@ -346,7 +358,9 @@ def _word(stem: tuple[str, ...]) -> re.Pattern[str]:
 def _looks_like_name(token: str) -> bool:
     """A name has a digit or an org/ prefix, and is not a number with a unit or a common capitalised word."""
     if "/" in token:
-        return not token.lower().startswith(("http", "www", "and/", "or/"))
+        right = token.rsplit("/", 1)[-1]
+        return not token.lower().startswith(("http", "www")) and (
+            any(c.isdigit() for c in right) or any(c.isupper() for c in right) or "-" in right)
     if not any(c.isdigit() for c in token):
         return False
     first = re.split(r"[-_ ]", token, maxsplit=1)[0].lower()

@@ -39,9 +39,13 @@ NOT_NAMES = frozenset({"stage", "step", "phase", "version", "table", "figure", "
                        "turns", "shot", "shots", "example", "examples", "output", "input", "mode", "type"})
 
 
+GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta"}
+
+
 def normal_part(part: str) -> str:
-    """One name part, compared loosely: `V2` and `2` are the same version."""
+    """One name part, compared loosely: `V2` and `2` are the same version, `α` and `alpha` the same letter."""
     part = part.lower().strip(".")
+    part = GREEK.get(part, part)
     return part[1:] if len(part) > 1 and part[0] == "v" and part[1].isdigit() else part
 
 

@@ -40,6 +40,9 @@ NEGATION_AFTER = re.compile(
     r"|^[^。.]{0,40}?(?:ていない|ていません|しない|しません|されていない|されていません|なし|無し|ではない|ではありません)",
     re.IGNORECASE,
 )
+NOT_YET_BEFORE = re.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+|any\s+)?$", re.I)
+NOT_YET_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?(?:applied|done|run|performed)\b",
+                           re.I)
 # What is planned is not what was done: "its instruction-tuned version is coming soon".
 FUTURE = re.compile(
     r"\bcoming soon\b|\bwill be (?:released|added|available|supported|published|open-?sourced|trained|updated)\b"
@@ -347,9 +350,12 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
 
 def _negated(text: str, sentence_start: int, start: int, end: int) -> bool:
     """A negation cue before the hit in its sentence ("not", "nor", "without", 않), or just after it
-    ("is not supported", Korean's and Japanese's clause-final negation)."""
+    ("is not supported", Korean's and Japanese's clause-final negation), or a step not reached yet ("before DPO
+    has been applied")."""
     before = text[max(sentence_start, start - 110):start]
-    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(text[end:end + 100]))
+    after = text[end:end + 100]
+    return bool(NEGATION_BEFORE.search(before) or NEGATION_AFTER.search(after)
+                or (NOT_YET_BEFORE.search(before) and NOT_YET_AFTER.match(after)))
 
 
 def _excerpt(text: str, at: int, width: int = 160) -> str:
