@@ -121,6 +121,8 @@ class Facts:
     quantization: str | None = None
     base_model: str | list[str] | None = None
     checkpoint: Checkpoint | None = None  # what this repo is (reading.identity), settled after the card is read
+    # What decided it: files | front_matter | card | name | derived (a base_model) | hub | siblings | tags
+    checkpoint_source: str | None = None
     # Grows beyond the contract's minimum (allowed: the contract may only grow).
     structure: Structure | None = None
     multimodal: bool | None = None

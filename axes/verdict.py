@@ -72,7 +72,8 @@ def murk(tags: list[Tag], need: float, marketing: int) -> float:
 def build(snapshot: Snapshot, backbone: Backbone, tagging: Tagging) -> Verdict:
     tags, marketing = tagging.tags, tagging.marketing
     identity = settle(tagging.identity, tags)
-    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.checkpoint))
+    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.checkpoint,
+                                               checkpoint_source=identity.source or None))
     rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])

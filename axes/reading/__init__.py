@@ -35,7 +35,8 @@ def read(snapshot: Snapshot) -> Reading:
     config = None if raw is None else parse_json_object(raw, "config.json")
     identity = identify(snapshot, card, config)
     backbone = read_backbone(snapshot, card, config)
-    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.checkpoint))
+    backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.settled,
+                                               checkpoint_source=identity.source or None))
     return Reading(snapshot=snapshot, card=card, config=config, generation=_generation(snapshot),
                    template=snapshot.files.get("chat_template"), backbone=backbone, identity=identity)
 

@@ -54,6 +54,10 @@ CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "ins
             "インストラクト": "instruct", "ベース": "base", "事前学習": "base", "채팅": "chat", "대화": "chat",
             "지시": "instruct", "인스트럭트": "instruct", "베이스": "base", "기본": "base", "사전학습": "base",
             "사전 학습": "base"}
+# A clause opening with a proper name in capitals ("LLaMA is a base model", "MythoMax was trained ..."): a
+# model's name even without a digit.
+PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*)"
+                            r"(?=\s+(?:is|are|was|were|has|have|uses|used|comes|consists|models?)\b)")
 # "A model belonging to a suite of SFT and DPO models": the family.
 FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current|our|my)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
@@ -111,14 +115,17 @@ KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat
 # Kinds a repo name can carry too: a phrase naming another one than this repo's ("an SFT+DPO version" beside
 # `-SFT`) is a sibling.
 NAMED_KINDS = frozenset({"chat", "instruct", "rlhf", "dpo", "sft", "reasoning", "thinking"})
+DISTILLED = frozenset({"distill", "distilled", "distil"})
 KINDS_BASE = frozenset({"base", "pretrained", "pre-trained", "foundation", "foundational", "original"})
 
 
 @dataclass(frozen=True)
 class Mention:
-    at: int  # offset in the paragraph
+    at: int  # offset in the text searched
     subject: Subject | Literal["agent", "inherit"]
     governed: bool  # inside a prepositional or comparative phrase
+    length: int = 0
+    named: bool = False  # a model's name (not a phrase like "the chat version")
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,16 @@ class Attribution:
     identity: Identity
     memo: dict[int | str, Any] = field(default_factory=dict)  # a cache per paragraph, not state
 
-    def subject(self, index: int, start: int) -> Subject:
-        """The subject of the clause of paragraph `index` holding offset `start`."""
+    def subject(self, index: int, start: int, end: int | None = None) -> Subject:
+        """The subject of the claim at paragraph `index`, offsets [start, end): the model whose name the words are
+        part of ("Skywork-13B-Chat model"), else the subject of the clause holding them."""
+        if end is not None:
+            text = self.card.paragraphs[index].text
+            left = max(0, start - 80)
+            for mention in self._mentions(text[left:min(len(text), end + 2)]):
+                at = left + mention.at
+                if mention.named and at <= start <= at + mention.length:
+                    return mention.subject  # type: ignore[return-value]
         found = None
         for left, _right, subject in self._clauses(index):
             if left > start:
@@ -222,14 +237,15 @@ class Attribution:
         found: dict[int, Mention] = {}
         taken: list[tuple[int, int]] = []
 
-        def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False) -> None:
+        def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False,
+                named: bool = False) -> None:
             if any(a <= start < b or start <= a < end for a, b in taken):
                 return
             taken.append((start, end))
             governed = not explicit and bool(GOVERNED.search(text[max(0, start - 40):start])
                                              or INPUT_AFTER.match(text, end)
                                              or (subject not in ("agent", "inherit") and VERB_BEFORE.search(text, 0, start)))
-            found[start] = Mention(start, subject, governed)
+            found[start] = Mention(start, subject, governed, end - start, named)
 
         own = self._own()
         if own is not None:
@@ -240,7 +256,7 @@ class Attribution:
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
             if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
-                add(hit.start(), hit.end(), self._name_subject(ModelName(token)))
+                add(hit.start(), hit.end(), self._name_subject(ModelName(token)), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
             subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower())
             if subject is not None:
@@ -256,6 +272,10 @@ class Attribution:
         for stem, subject in self._stems():
             for hit in stem.finditer(text):
                 add(hit.start(), hit.end(), subject)
+        proper = PROPER_SUBJECT.match(text)
+        word = proper.group("name") if proper else ""
+        if proper and word.lower() not in NOT_NAMES | METHOD_WORDS and not (word.isupper() and len(word) < 4):
+            add(proper.start("name"), proper.end("name"), self._name_subject(ModelName(proper.group("name"))))
         for hit in AGENT.finditer(text):
             add(hit.start(), hit.end(), "agent")
         for hit in PRONOUN.finditer(text):
@@ -298,8 +318,8 @@ class Attribution:
         """A name of this family: another variant or size is a sibling; a fuller name of this repo (`SAM-7B` for
         `SAM`) is this repo; a name leaving out this repo's size (`Llama 2` for `Llama-2-7b`) is the family. A
         shorter line name (`DeepSeek-R1` for `DeepSeek-R1-Distill-Qwen-7B`) is the model this one is named after."""
-        if len(name.stem) < len(mine.stem) and mine.stem[:len(name.stem)] == name.stem:
-            return "other"
+        if len(name.stem) < len(mine.stem) and mine.stem[:len(name.stem)] == name.stem and DISTILLED & set(mine.core):
+            return "other"  # the teacher a distilled model is named after
         if len(name.stem) > len(mine.stem):
             return "sibling"
         if set(name.kinds) ^ set(mine.kinds):
@@ -347,6 +367,9 @@ class Attribution:
             if phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant") or (
                     kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
+            plural = phrase.split()[-1] in ("models", "versions", "variants", "checkpoints", "llms", "siblings")
+            if plural and self.identity.weights not in ("instruct", "fine-tune", "reasoning") and kind not in own:
+                return self._family()  # "the chat models", on a card that has not said what this repo is
             return "self" if not phrase.startswith(("all ", "both ")) else self._family()
         return None
 

@@ -24,7 +24,7 @@ from .names import MARKERS, ModelName, is_packaging, mention_pattern, variant_ki
 CHECKPOINTS: tuple[Checkpoint, ...] = ("base", "instruct", "reasoning", "fine-tune", "merge", "quantized", "adapter")
 
 # How strong each kind of evidence is: the strongest decides.
-RANK = {"files": 6, "front_matter": 5, "card": 4, "name": 3, "derived": 2, "hub": 1, "siblings": 1}
+RANK = {"files": 6, "front_matter": 5, "card": 4, "name": 3, "derived": 2, "hub": 1, "siblings": 1, "tags": 0}
 
 RELATIONS: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
                                     "finetune": "fine-tune", "fine-tune": "fine-tune"}
@@ -44,9 +44,9 @@ CELL_KIND: dict[str, Checkpoint] = {
 # A definite reference to the family's tuned variants: "the chat version", "our tuned models", "Chat版本".
 TUNED_SIBLINGS = re.compile(
     r"\b(?:the|our|its|their)\s+(?:fine[- ]?tuned|tuned|chat|instruct|instruction[- ]tuned|aligned|dialogue)\s+"
-    r"(?:versions?|variants?)\b|\b(?:the|our|its|their) (?:fine[- ]?tuned|tuned|chat|aligned) models\b"
-    r"|\btuned (?:models|versions)\b|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
+    r"(?:versions?|variants?)\b|\btuned versions\b|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
 UNQUANTIZED = frozenset({"hf", "fixed", "fp16", "bf16", "fp32", "safetensors"})  # packaging that keeps full weights
+PLANNED = re.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
 NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "reasoning": "reasoning",
                                           "instruct": "instruct", "fine-tune": "fine-tune", "base": "base"}
 
@@ -57,7 +57,7 @@ class Identity:
 
     checkpoint: Checkpoint | None = None
     evidence: tuple[Evidence, ...] = ()
-    rank: int = 0  # RANK of the deciding evidence (0: nothing decided it)
+    source: str = ""  # the kind of evidence that decided it (a RANK key; "" nothing did)
     # What the weights are apart from their packaging: a GPTQ repack of a chat model holds a chat model.
     weights: Checkpoint | None = None
     name: ModelName = field(default_factory=lambda: ModelName(""))
@@ -65,22 +65,34 @@ class Identity:
     own_pattern: str | None = None  # regex finding this repo's name in prose
 
     @property
+    def rank(self) -> int:
+        return RANK.get(self.source, 0)
+
+    @property
     def is_base(self) -> bool:
         return self.weights == "base"
 
-    def declared(self, checkpoint: Checkpoint, evidence: tuple[Evidence, ...]) -> Identity:
-        """The identity after a card sentence declared the checkpoint (rank "card")."""
-        if self.rank > RANK["card"]:
+    @property
+    def settled(self) -> Checkpoint | None:
+        """The checkpoint as a fact rules may read: a guess from the siblings a card names only attributes
+        sentences (rule base-only-siblings reads it through `checkpoint_source`)."""
+        return None if self.source == "siblings" else self.checkpoint
+
+    def declared(self, checkpoint: Checkpoint, evidence: tuple[Evidence, ...], firm: bool) -> Identity:
+        """The identity after a card sentence declared the checkpoint. A firm statement ("This is the raw
+        pretrained model") outranks the name; a passing one ("fine-tuned on ...") only fills what the name and
+        weaker evidence left open. "Fine-tuned" never overwrites a more specific tuned kind (instruct, merge)."""
+        if self.rank >= RANK["card"] or (not firm and self.rank >= RANK["name"]):
             return self
-        weights = self.weights if self.checkpoint in ("quantized", "adapter") and self.rank > RANK["card"] else checkpoint
-        return Identity(checkpoint=checkpoint, evidence=evidence, rank=RANK["card"], weights=weights,
-                        name=self.name, parents=self.parents, own_pattern=self.own_pattern)
+        if checkpoint == "fine-tune" and self.checkpoint not in (None, "base"):
+            return self
+        return replace(self, checkpoint=checkpoint, evidence=evidence, source="card", weights=checkpoint)
 
 
 @dataclass
 class _Candidate:
     checkpoint: Checkpoint
-    rank: int
+    source: str  # a RANK key
     evidence: list[Evidence]
 
 
@@ -94,18 +106,18 @@ def identify(snapshot: Snapshot, card: Card, config: dict[str, Any] | None) -> I
     found += _from_family_table(card, name, snapshot)
     found += _from_name(name)
     if parents and not found:
-        found.append(_Candidate("fine-tune", RANK["derived"], [_fm_evidence(card, "base_model", parents)]))
+        found.append(_Candidate("fine-tune", "derived", [_fm_evidence(card, "base_model", parents)]))
     found += _from_hub(snapshot.hub)
     if not found:
         found += _from_siblings(card, name)
     if not found:
         return Identity(name=name, parents=parents, own_pattern=mention_pattern(name))
-    found.sort(key=lambda c: -c.rank)
+    found.sort(key=lambda c: -RANK[c.source])
     best = found[0]
     # The weights' own kind: what the best evidence below the packaging says (a quantized chat model is a chat model).
     unpacked = next((c for c in found if c.checkpoint not in ("quantized",)), None)
     weights = unpacked.checkpoint if unpacked else None
-    return Identity(checkpoint=best.checkpoint, evidence=tuple(best.evidence[:2]), rank=best.rank,
+    return Identity(checkpoint=best.checkpoint, evidence=tuple(best.evidence[:2]), source=best.source,
                     weights=weights if best.checkpoint == "quantized" else best.checkpoint, name=name,
                     parents=parents, own_pattern=mention_pattern(name))
 
@@ -115,21 +127,21 @@ def _from_files(snapshot: Snapshot, config: dict[str, Any] | None, name: ModelNa
     listing = {n.rsplit("/", 1)[-1].lower() for n in snapshot.listing} | {n.lower() for n in snapshot.files}
     out = []
     if "adapter_config.json" in listing:
-        out.append(_Candidate("adapter", RANK["files"], [Evidence(file="files", text="adapter_config.json present")]))
+        out.append(_Candidate("adapter", "files", [Evidence(file="files", text="adapter_config.json present")]))
     quant = config.get("quantization_config") if isinstance(config, dict) else None
     # A quantization_config alone may be the release's own format (FP8, MXFP4 weights trained that way): a
     # quantized copy of another model also says so in its name or names the model it was made from.
     repack = bool(parents) or any(is_packaging(p) and p not in UNQUANTIZED for p in name.parts)
     if isinstance(quant, dict) and repack:
         method = quant.get("quant_method") or "quantization_config"
-        out.append(_Candidate("quantized", RANK["files"],
+        out.append(_Candidate("quantized", "files",
                               [Evidence(file="config.json", text=f"quantization_config: {str(method)[:40]}")]))
     elif listing & {"quantize_config.json", "quant_config.json"}:
-        out.append(_Candidate("quantized", RANK["files"], [Evidence(file="files", text="quantize_config.json present")]))
+        out.append(_Candidate("quantized", "files", [Evidence(file="files", text="quantize_config.json present")]))
     elif any(n.endswith(".gguf") for n in listing):
-        out.append(_Candidate("quantized", RANK["files"], [Evidence(file="files", text=".gguf weights in the repo")]))
+        out.append(_Candidate("quantized", "files", [Evidence(file="files", text=".gguf weights in the repo")]))
     if listing & {"mergekit_config.yml", "mergekit_config.yaml"}:
-        out.append(_Candidate("merge", RANK["files"], [Evidence(file="files", text="mergekit_config.yml present")]))
+        out.append(_Candidate("merge", "files", [Evidence(file="files", text="mergekit_config.yml present")]))
     return out
 
 
@@ -138,7 +150,7 @@ def _from_front_matter(card: Card) -> list[_Candidate]:
     out = []
     relation = fm.get("base_model_relation")
     if isinstance(relation, str) and relation.strip().lower() in RELATIONS:
-        out.append(_Candidate(RELATIONS[relation.strip().lower()], RANK["front_matter"],
+        out.append(_Candidate(RELATIONS[relation.strip().lower()], "front_matter",
                               [_fm_evidence(card, "base_model_relation", (relation,))]))
     tags = {str(t).strip().lower() for t in fm.get("tags") or () if isinstance(t, (str, int))} if isinstance(
         fm.get("tags"), list) else set()
@@ -146,10 +158,10 @@ def _from_front_matter(card: Card) -> list[_Candidate]:
         hit = sorted(tags & wanted)
         if hit:
             line = card.fm_lines.get(f"tags={hit[0]}") or card.fm_lines.get("tags")
-            out.append(_Candidate(kind, RANK["front_matter"], [Evidence(file="README.md", line=line,
+            out.append(_Candidate(kind, "front_matter", [Evidence(file="README.md", line=line,
                                                                         text=f"tags: {hit[0]}")]))  # type: ignore[arg-type]
     if str(fm.get("library_name", "")).lower() == "peft":
-        out.append(_Candidate("adapter", RANK["front_matter"], [_fm_evidence(card, "library_name", ("peft",))]))
+        out.append(_Candidate("adapter", "front_matter", [_fm_evidence(card, "library_name", ("peft",))]))
     return out
 
 
@@ -169,7 +181,7 @@ def _from_family_table(card: Card, name: ModelName, snapshot: Snapshot) -> list[
         else:
             kind = _row_kind(para, own, own_name)
         if kind:
-            return [_Candidate(kind, RANK["card"], [Evidence(file="README.md", line=para.line_at(0),
+            return [_Candidate(kind, "card", [Evidence(file="README.md", line=para.line_at(0),
                                                              text=para.text[:160])])]
     return []
 
@@ -245,7 +257,7 @@ def _cell_links(para: Paragraph) -> list[tuple[str, ...]]:
 def _from_name(name: ModelName) -> list[_Candidate]:
     for kind in MARKERS:  # adapter, merge, reasoning, instruct, fine-tune, base: the first marked wins
         if kind in name.kinds:
-            return [_Candidate(NAME_CHECKPOINT[kind], RANK["name"], [Evidence(file="name",
+            return [_Candidate(NAME_CHECKPOINT[kind], "name", [Evidence(file="name",
                                                                               text=f"repo name: {name.text}")])]
     return []
 
@@ -255,11 +267,11 @@ def _from_hub(hub: HubInfo | None) -> list[_Candidate]:
         return []
     tags = {t.lower() for t in hub.tags}
     if tags & MERGE_TAGS:
-        return [_Candidate("merge", RANK["hub"], [Evidence(file="hub", text="tags: merge")])]
+        return [_Candidate("merge", "hub", [Evidence(file="hub", text="tags: merge")])]
     if tags & QUANT_TAGS:
-        return [_Candidate("quantized", RANK["hub"], [Evidence(file="hub", text="tags: " + sorted(tags & QUANT_TAGS)[0])])]
+        return [_Candidate("quantized", "hub", [Evidence(file="hub", text="tags: " + sorted(tags & QUANT_TAGS)[0])])]
     if hub.base_models:
-        return [_Candidate("fine-tune", RANK["hub"], [Evidence(file="hub", text=f"base_model: {hub.base_models[0]}")])]
+        return [_Candidate("fine-tune", "hub", [Evidence(file="hub", text=f"base_model: {hub.base_models[0]}")])]
     return []
 
 
@@ -272,10 +284,12 @@ def _from_siblings(card: Card, name: ModelName) -> list[_Candidate]:
             continue
         sibling = next((link for link in para.links if _tuned_sibling(ModelName(link), name)), None)
         hit = None if sibling else TUNED_SIBLINGS.search(para.text)
+        if hit and PLANNED.search(para.text):
+            continue  # "its instruction-tuned version is coming soon": no sibling yet
         if sibling or hit:
             at = hit.start() if hit else 0
             text = sibling or para.text[max(0, at - 40):at + 80]
-            return [_Candidate("base", RANK["siblings"], [Evidence(
+            return [_Candidate("base", "siblings", [Evidence(
                 file="README.md", line=para.line_at(at), text=f"the card names tuned siblings: {text}")])]
     return []
 
@@ -360,4 +374,4 @@ def settle(identity: Identity, tags: dict[str, list[Tag]]) -> Identity:
 
 
 def _settled(identity: Identity, checkpoint: Checkpoint, tag: Tag) -> Identity:
-    return replace(identity, checkpoint=checkpoint, evidence=tag.evidence[:2], weights=checkpoint)
+    return replace(identity, checkpoint=checkpoint, evidence=tag.evidence[:2], weights=checkpoint, source="tags")

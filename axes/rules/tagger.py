@@ -119,22 +119,48 @@ class Tagging:
 def build_context(reading: Reading, identity: Identity | None = None) -> Context:
     identity = identity or reading.identity
     facts = asdict(reading.backbone.facts)
-    facts["checkpoint"] = identity.checkpoint
+    facts["checkpoint"] = identity.settled
+    facts["checkpoint_source"] = identity.source or None
     return Context(reading, facts, identity, Attribution(reading.card, identity))
 
 
 def context(rulebook: Rulebook, reading: Reading) -> Context:
     """The context the rules are judged in: the reading, under the identity the card's own statements of what
-    the repo is settle (rules with `checkpoint:`, judged first: whose the other sentences are depends on it)."""
+    the repo is settle (rules with `checkpoint:`, judged first: whose the other sentences are depends on it).
+
+    When the card seems to say two things ("This is the pretrained model. The chat models are optimized for
+    dialogue"), the identity that explains it is the one under which only its own statements still hold (read
+    as base, "the chat models" are the siblings); failing that, the strongest statement, then the earliest."""
     ctx = build_context(reading)
+    if ctx.identity.rank >= RANK["card"]:  # files, front matter or the card's family table decided it
+        return ctx
+    found = _declarations(rulebook, ctx)
+    if not found:
+        return ctx
+    found.sort(key=lambda m: (-m.strength.weight, min(ev.line or 0 for ev in m.evidence)))
+    if len({m.rule.rule.checkpoint for m in found}) > 1:
+        for m in found:
+            trial = _declared(reading, ctx, m)
+            if {d.rule.rule.checkpoint for d in _declarations(rulebook, trial)} == {m.rule.rule.checkpoint}:
+                return trial
+    return _declared(reading, ctx, found[0])
+
+
+def _declarations(rulebook: Rulebook, ctx: Context) -> list[Match]:
+    out = []
     for loaded in rulebook.rules:
-        kind = loaded.rule.checkpoint
-        if kind is None or ctx.identity.rank > RANK["card"]:  # a sentence does not overrule files or front matter
-            continue
-        m = match_rule(loaded, ctx)
-        if m is not None and m.evidence:
-            return build_context(reading, ctx.identity.declared(kind, m.evidence[:2]))
-    return ctx
+        if loaded.rule.checkpoint is not None:
+            m = match_rule(loaded, ctx)
+            if m is not None and m.evidence:
+                out.append(m)
+    return out
+
+
+def _declared(reading: Reading, ctx: Context, m: Match) -> Context:
+    kind = m.rule.rule.checkpoint
+    assert kind is not None
+    firm = m.strength.weight >= Strength.declared.weight
+    return build_context(reading, ctx.identity.declared(kind, m.evidence[:2], firm))
 
 
 def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
@@ -342,7 +368,7 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
         return "yes"
     if describes_another(text, start, end):
         return "no"
-    subject = ctx.attribution.subject(index, start)
+    subject = ctx.attribution.subject(index, start, end)
     if subject in wanted:
         return "yes"
     return "family" if ctx.identity.is_base and subject in ("sibling", "family") else "no"
