@@ -61,7 +61,7 @@ PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-
 # "A model belonging to a suite of SFT and DPO models": the family.
 FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current|our|my)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
-                         r"|checkpoint|release|merge|fine-?tune|finetune))\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
+                         r"|checkpoint|merge|fine-?tune|finetune))\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
                          r"이 모델|본 모델|このモデル|本モデル", re.I)
 AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
 PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
@@ -137,14 +137,14 @@ class Attribution:
     memo: dict[int | str, Any] = field(default_factory=dict)  # a cache per paragraph, not state
 
     def subject(self, index: int, start: int, end: int | None = None) -> Subject:
-        """The subject of the claim at paragraph `index`, offsets [start, end): the model whose name the words are
-        part of ("Skywork-13B-Chat model"), else the subject of the clause holding them."""
+        """The subject of the claim at paragraph `index`, offsets [start, end): the model the words name or are
+        part of the name of ("Skywork-13B-Chat model", "two chat models"), else the subject of their clause."""
         if end is not None:
             text = self.card.paragraphs[index].text
             left = max(0, start - 80)
-            for mention in self._mentions(text[left:min(len(text), end + 2)]):
+            for mention in self._mentions(text[left:min(len(text), end + 40)]):
                 at = left + mention.at
-                if mention.named and at <= start <= at + mention.length:
+                if mention.subject not in ("agent", "inherit") and at <= start < at + mention.length:
                     return mention.subject  # type: ignore[return-value]
         found = None
         for left, _right, subject in self._clauses(index):
@@ -258,7 +258,8 @@ class Attribution:
             if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
                 add(hit.start(), hit.end(), self._name_subject(ModelName(token)), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
-            subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower())
+            of = text.startswith(" of ", hit.end())  # "a fine-tuned version of X" describes this repo
+            subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower(), of)
             if subject is not None:
                 add(hit.start() + len(hit.group(0)) - len(hit.group(0).lstrip()), hit.end(), subject)
         if not text.isascii():
@@ -351,7 +352,7 @@ class Attribution:
                     return True
         return False
 
-    def _variant_subject(self, kind: str, phrase: str) -> Subject | Literal["agent"] | None:
+    def _variant_subject(self, kind: str, phrase: str, of: bool = False) -> Subject | Literal["agent"] | None:
         if kind in ("reward", "teacher", "judge"):
             return "agent"  # the reward model scored, the teacher wrote: still how this repo was made
         if kind in ("student", "baseline", "reference"):
@@ -364,7 +365,7 @@ class Attribution:
             if self.identity.is_base:
                 return "sibling" if not phrase.startswith(("all ", "both ")) else "family"
             own = set(self.identity.name.core)
-            if phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant") or (
+            if phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant") and not of or (
                     kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
             plural = phrase.split()[-1] in ("models", "versions", "variants", "checkpoints", "llms", "siblings")
@@ -416,7 +417,9 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
 MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", "stage", "phase", "like", "tuning",
                        "training", "finetuned", "finetuning", "fine", "data", "dataset", "datasets", "step",
                        "version", "loss", "objective", "free", "ready", "enabled", "optimized", "optimised",
-                       "generated", "augmented", "format", "formatted", "trainer", "lora"})
+                       "generated", "augmented", "format", "formatted", "trainer", "lora", "then", "and", "or",
+                       "plus", "with", "via", "after", "before", "like", "free", "first", "last", "full", "multi",
+                       "single", "online", "offline", "iterative", "round", "rounds", "pass", "passes", "phase"})
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
@@ -434,12 +437,11 @@ def inside_name(text: str, start: int, end: int) -> bool:
 
 
 def _compound_name(token: str) -> bool:
-    """`HH-RLHF`, `Orca-DPO`: capitalised parts joined by hyphens, one of which is no method and no modifier."""
-    pieces = [p for p in re.split(r"[-_]", token) if p]
-    if len(pieces) < 2 or not all(p[0].isupper() or p[0].isdigit() for p in pieces):
+    """`HH-RLHF`, `toxic-DPO`: a method word joined to a part that is no method and no plain modifier."""
+    pieces = [p.lower() for p in re.split(r"[-_]", token) if p]
+    if len(pieces) < 2 or not any(p in METHOD_WORDS for p in pieces):
         return False
-    return any(p.lower() not in MODIFIERS and not (p.isupper() and len(p) <= 6 and p.lower() in METHOD_WORDS)
-               for p in pieces)
+    return any(p not in MODIFIERS and p not in METHOD_WORDS for p in pieces)
 
 
 METHOD_WORDS = frozenset({"sft", "dpo", "rlhf", "ppo", "grpo", "rlvr", "rl", "kto", "orpo", "ipo", "simpo", "rlaif",

@@ -39,7 +39,7 @@ HTML_TAG = re.compile(
     re.I,
 )
 STRUCK = re.compile(r"~~[^~\n]{1,400}~~|<(del|strike)>[^<\n]{0,400}</\1>", re.I)  # <s> is a BOS token too
-COMBINING_STRIKE = re.compile(r"(?:\S\u0336)+")  # t̶e̶x̶t̶ struck with a combining stroke: withdrawn words
+COMBINING_STRIKE = re.compile(r"(?:.\u0336)+")  # t̶e̶x̶t̶ struck with a combining stroke: withdrawn words
 EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
 ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&emsp;": " "}
 ENTITY = re.compile("|".join(ENTITIES))

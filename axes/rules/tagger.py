@@ -48,6 +48,8 @@ FUTURE = re.compile(
     r"\bcoming soon\b|\bwill be (?:released|added|available|supported|published|open-?sourced|trained|updated)\b"
     r"|\bto be released\b|\b(?:plan|plans|planning|intend|intends) to\b|\bin (?:the )?future\b|\bupcoming\b"
     r"|\bnot yet (?:available|released|supported|trained)\b|\bstay tuned\b|\bwork in progress\b|\bTODO\b"
+    r"|\bwill be (?:advantageous|beneficial|useful|helpful)\b|\bfor (?:subsequent|further|future|later) (?:RL\b|"
+    r"reinforcement|training|alignment|fine-?tuning|preference)"
     r"|即将|敬请期待|将会发布|予定|近日公開|예정",
     re.IGNORECASE,
 )
