@@ -21,7 +21,7 @@ The identity (reading.identity) decides what "the chat version" or "the base mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from .card import Card, Paragraph, SENTENCE_END
@@ -126,6 +126,14 @@ class Mention:
     governed: bool  # inside a prepositional or comparative phrase
     length: int = 0
     named: bool = False  # a model's name (not a phrase like "the chat version")
+    explicit: bool = False  # "this model", "a suite of": the subject wherever it stands
+
+    def within(self, text: str, left: int) -> Mention:
+        """The mention as the clause starting at `left` reads it: governed by a preposition or a verb before it?"""
+        governed = not self.explicit and bool(
+            GOVERNED.search(text[max(left, self.at - 40):self.at]) or INPUT_AFTER.match(text, self.at + self.length)
+            or (self.subject not in ("agent", "inherit") and VERB_BEFORE.search(text, left, self.at)))
+        return replace(self, governed=governed)
 
 
 @dataclass(frozen=True)
@@ -135,16 +143,16 @@ class Attribution:
     card: Card
     identity: Identity
     memo: dict[int | str, Any] = field(default_factory=dict)  # a cache per paragraph, not state
+    shared: dict[Any, Any] = field(default_factory=dict)  # a cache of what no identity changes, shared per card
 
     def subject(self, index: int, start: int, end: int | None = None) -> Subject:
         """The subject of the claim at paragraph `index`, offsets [start, end): the model the words name or are
         part of the name of ("Skywork-13B-Chat model", "two chat models"), else the subject of their clause."""
         if end is not None:
-            text = self.card.paragraphs[index].text
-            left = max(0, start - 80)
-            for mention in self._mentions(text[left:min(len(text), end + 40)]):
-                at = left + mention.at
-                if mention.subject not in ("agent", "inherit") and at <= start < at + mention.length:
+            for mention in self._found(index):
+                if mention.at > start:
+                    break
+                if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length:
                     return mention.subject  # type: ignore[return-value]
         found = None
         for left, _right, subject in self._clauses(index):
@@ -169,7 +177,7 @@ class Attribution:
                     out.append((left, right, "reader"))
                     continue
                 for c_left, c_right in _clauses(sentence):
-                    current = self._clause_subject(para, left + c_left, left + c_right, current)
+                    current = self._clause_subject(index, left + c_left, left + c_right, current)
                     out.append((left + c_left, left + c_right, current))
         self.memo[index] = out
         return out
@@ -195,9 +203,17 @@ class Attribution:
                 return mentions[0].subject  # type: ignore[return-value]
         return "self"
 
-    def _clause_subject(self, para: Paragraph, left: int, right: int, previous: Subject) -> Subject:
-        clause = para.text[left:right]
-        mentions = self._mentions(clause)
+    def _found(self, index: int) -> list[Mention]:
+        """The mentions of paragraph `index`, found once (their governance is judged per clause)."""
+        key = f"found{index}"
+        if key not in self.memo:
+            self.memo[key] = self._mentions(self.card.paragraphs[index].text, judge=False)
+        return self.memo[key]  # type: ignore[no-any-return]
+
+    def _clause_subject(self, index: int, left: int, right: int, previous: Subject) -> Subject:
+        text = self.card.paragraphs[index].text
+        clause = text[left:right]
+        mentions = [replace(m.within(text, left), at=m.at - left) for m in self._found(index) if left <= m.at < right]
         topic = TOPIC.match(clause)
         if topic and mentions and mentions[0].at <= topic.end() + 6 and mentions[0].subject not in ("agent", "inherit"):
             return mentions[0].subject  # type: ignore[return-value]
@@ -233,19 +249,19 @@ class Attribution:
                 return self._name_subject(ModelName(cell))
         return "self"
 
-    def _mentions(self, text: str) -> list[Mention]:
+    def _mentions(self, text: str, judge: bool = True) -> list[Mention]:
+        """Every model, variant, self-reference, author and pronoun `text` names, in order (overlaps: the first
+        kind found wins); `judge` says whether each is governed, reading `text` as one clause."""
         found: dict[int, Mention] = {}
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text) + 1)  # 1 where a mention already stands
 
         def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False,
                 named: bool = False) -> None:
-            if any(a <= start < b or start <= a < end for a, b in taken):
+            if end <= start or taken.find(1, start, end) >= 0:
                 return
-            taken.append((start, end))
-            governed = not explicit and bool(GOVERNED.search(text[max(0, start - 40):start])
-                                             or INPUT_AFTER.match(text, end)
-                                             or (subject not in ("agent", "inherit") and VERB_BEFORE.search(text, 0, start)))
-            found[start] = Mention(start, subject, governed, end - start, named)
+            taken[start:end] = b"\x01" * (end - start)
+            mention = Mention(start, subject, False, end - start, named, explicit)
+            found[start] = mention.within(text, 0) if judge else mention
 
         own = self._own()
         if own is not None:
@@ -256,7 +272,7 @@ class Attribution:
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
             if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
-                add(hit.start(), hit.end(), self._name_subject(ModelName(token)), named=True)
+                add(hit.start(), hit.end(), self._token_subject(token), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
             of = text.startswith(" of ", hit.end())  # "a fine-tuned version of X" describes this repo
             subject = self._variant_subject(hit.group("kind").lower(), hit.group(0).lower(), of)
@@ -284,11 +300,18 @@ class Attribution:
         return [found[k] for k in sorted(found)]
 
     def _own(self) -> re.Pattern[str] | None:
-        pattern = self.identity.own_pattern
-        return re.compile(pattern, re.I) if pattern else None
+        if "own" not in self.memo:
+            pattern = self.identity.own_pattern
+            self.memo["own"] = re.compile(pattern, re.I) if pattern else None
+        return self.memo["own"]  # type: ignore[no-any-return]
 
     def _stems(self) -> list[tuple[re.Pattern[str], Subject]]:
         """The family's bare name ("Zephyr is a series of ...") and the parents' ("Mistral was trained ...")."""
+        if "stems" not in self.memo:
+            self.memo["stems"] = self._stem_patterns()
+        return self.memo["stems"]  # type: ignore[no-any-return]
+
+    def _stem_patterns(self) -> list[tuple[re.Pattern[str], Subject]]:
         out: list[tuple[re.Pattern[str], Subject]] = []
         own_stem = " ".join(self.identity.name.stem)
         if len(own_stem) >= 4:
@@ -302,6 +325,12 @@ class Attribution:
     def _parent_subject(self) -> Subject:
         # A quantized repack holds its parent's very weights: what is said of the parent is said of it.
         return "self" if self.identity.checkpoint == "quantized" else "parent"
+
+    def _token_subject(self, token: str) -> Subject:
+        key = "token:" + token
+        if key not in self.memo:
+            self.memo[key] = self._name_subject(ModelName(token))
+        return self.memo[key]  # type: ignore[no-any-return]
 
     def _name_subject(self, name: ModelName) -> Subject:
         mine = self.identity.name
@@ -337,15 +366,16 @@ class Attribution:
         card names siblings that differ (then "a suite of SFT and DPO models" says nothing of this one)."""
         if self.identity.is_base:
             return "family"
-        if "siblings" not in self.memo:
-            self.memo["siblings"] = self._names_siblings()  # type: ignore[assignment]
-        return "family" if self.memo["siblings"] else "self"
+        if "siblings" not in self.shared:
+            self.shared["siblings"] = self._names_siblings()
+        return "family" if self.shared["siblings"] else "self"
 
     def _names_siblings(self) -> bool:
         mine = self.identity.name
-        if not mine.core:
+        if not mine.stem or len(mine.stem[0]) < 3:
             return False
-        for para in self.card.paragraphs:
+        for index in self.card.holding((mine.stem[0],)):
+            para = self.card.paragraphs[index]
             for hit in NAME_TOKEN.finditer(para.text):
                 name = ModelName(hit.group(0))
                 if _looks_like_name(hit.group(0)) and name.same_family(mine) and set(name.kinds) ^ set(mine.kinds):

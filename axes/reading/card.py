@@ -45,6 +45,7 @@ ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'
 ENTITY = re.compile("|".join(ENTITIES))
 SPACES = re.compile(r"[ \t]{2,}")
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+MARKUP = re.compile("[!\\[<*_~&`\u0336]|huggingface\\.co/")  # a line without any of these reads as written
 # A list item that only links to anchors of the same page: a table of contents, not a claim.
 TOC_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]\n]{0,200}\]\(#[^)\n]{0,200}\)\s*$")
 # The Hugging Face model-card template's unfilled slots.
@@ -55,7 +56,7 @@ Kind = Literal["prose", "item", "row", "header", "quote", "heading", "toc", "pla
 NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "placeholder"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     number: int  # 1-based line in README.md
     text: str  # what a reader sees: markdown stripped (code lines verbatim)
@@ -63,6 +64,7 @@ class Line:
     code: bool  # inside a fenced code block
     links: tuple[str, ...] = ()  # Hub repo ids the line links to
     raw: str = ""  # the line as written (cut at MAX_LINE)
+    kind: Kind = "prose"  # the block the line opens or continues (a code line: prose)
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,8 @@ def plain(text: str) -> tuple[str, tuple[str, ...]]:
     `it was **not** instruction-tuned, nor [trained](x) with RLHF` -> `it was not instruction-tuned, nor
     trained with RLHF`. Link text stays; images, HTML tags and struck-out words go.
     """
+    if not MARKUP.search(text):
+        return text.strip(), ()
     links = tuple(m.group(1).rstrip(".") for m in HUB_ID.finditer(text)) if "huggingface.co/" in text else ()
     if "!" in text:
         text = IMAGE.sub("", text)
@@ -251,6 +255,7 @@ def _strip_comments(raw: str, in_comment: bool) -> tuple[str, bool]:
 def _body(lines: list[str], start: int) -> list[Line]:
     out: list[Line] = []
     stack: list[tuple[int, str]] = []
+    section = ""
     in_code = in_comment = False
     for index in range(start, len(lines)):
         raw = lines[index][:MAX_LINE]
@@ -259,21 +264,22 @@ def _body(lines: list[str], start: int) -> list[Line]:
         if FENCE.match(raw):
             in_code = not in_code
             continue
-        heading = None if in_code else HEADING.match(raw) or HTML_HEADING.search(raw)
+        heading = None if in_code else HEADING.match(raw) or _html_heading(raw)
         if heading:
             level = len(heading.group(1)) if heading.re is HEADING else int(heading.group(1))
             title = plain(TAGS.sub("", heading.group(2)))[0].strip(" *_`")
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
+            section = " > ".join(t for _, t in stack)
         if in_code:
-            text, links = raw, ()
+            text, links, kind = raw, (), "prose"
         else:
             text, links = plain(raw)
-            # keep the block markers plain() would not know about (list bullets, quote marks, pipes)
-        if not text.strip():
+            kind = "heading" if heading else _kind(raw)
+        if not text or text.isspace():
             continue
-        out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code, links, raw))
+        out.append(Line(index + 1, text, section, in_code, links, raw, kind))
     return out
 
 
@@ -281,14 +287,14 @@ BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
 ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
 
 
-def _kind(line: Line) -> Kind:
-    raw = line.raw
-    if HEADING.match(raw) or HTML_HEADING.search(raw):
-        return "heading"
-    if TOC_ITEM.match(raw):
+def _html_heading(raw: str) -> re.Match[str] | None:
+    return HTML_HEADING.search(raw) if "<h" in raw or "<H" in raw else None
+
+
+def _kind(raw: str) -> Kind:
+    """The block a line that is not a heading opens."""
+    if "](#" in raw and TOC_ITEM.match(raw):
         return "toc"
-    if PLACEHOLDER.search(line.text):
-        return "placeholder"
     if ITEM.match(raw):
         return "item"
     if raw.lstrip().startswith(">"):
@@ -309,21 +315,25 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
     current: list[Line] = []
 
     def flush() -> None:
-        if current:
-            starts, parts, links, offset = [], [], [], 0
+        if not current:
+            return
+        first = current[0]
+        if len(current) == 1:  # most blocks: one line
+            text, starts, links = first.text.strip(), ((0, first.number),), first.links
+        else:
+            parts, start_list, all_links, offset = [], [], [], 0
             for line in current:
-                text = line.text.strip()
-                starts.append((offset, line.number))
-                parts.append(text)
-                links += line.links
-                offset += len(text) + 1
-            first = current[0]
-            kind = "prose" if first.code else _kind(first)
-            if any(PLACEHOLDER.search(p) for p in parts) and not first.code:
-                kind = "placeholder"
-            out.append(Paragraph(" ".join(parts), first.section, first.code, tuple(starts), kind,
-                                 links=tuple(dict.fromkeys(links))))
-            current.clear()
+                part = line.text.strip()
+                start_list.append((offset, line.number))
+                parts.append(part)
+                all_links += line.links
+                offset += len(part) + 1
+            text, starts, links = " ".join(parts), tuple(start_list), tuple(dict.fromkeys(all_links))
+        kind: Kind = "prose" if first.code else first.kind
+        if not first.code and ("eeded" in text or "ptional" in text or "ummary" in text) and PLACEHOLDER.search(text):
+            kind = "placeholder"
+        out.append(Paragraph(text, first.section, first.code, starts, kind, links=links))
+        current.clear()
 
     index = 0
     while index < len(lines):
@@ -339,13 +349,13 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
             and line.number == current[-1].number + 1
             and line.section == current[-1].section
             and not BLOCK_START.match(line.raw)
-            and not HEADING.match(line.raw)
-            and _kind(current[0]) not in ("heading", "toc")
+            and line.kind != "heading"
+            and current[0].kind not in ("heading", "toc")
         )
         if not joins:
             flush()
         current.append(line)
-        if line.code or HEADING.match(line.raw):
+        if line.code or line.kind == "heading":
             flush()
         index += 1
     flush()

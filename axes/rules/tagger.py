@@ -118,12 +118,15 @@ class Tagging:
     lineage: tuple[str, ...] = ()  # on a base checkpoint: the tags the card gives the family's tuned models
 
 
-def build_context(reading: Reading, identity: Identity | None = None) -> Context:
+def build_context(reading: Reading, identity: Identity | None = None, memo: dict[Any, Any] | None = None) -> Context:
+    """The rules' view of a reading under an identity; `memo` carries what does not depend on the identity
+    (readable sections) from an earlier context of the same reading."""
     identity = identity or reading.identity
     facts = asdict(reading.backbone.facts)
     facts["checkpoint"] = identity.settled
     facts["checkpoint_source"] = identity.source or None
-    return Context(reading, facts, identity, Attribution(reading.card, identity))
+    memo = memo if memo is not None else {}
+    return Context(reading, facts, identity, Attribution(reading.card, identity, shared=memo), memo)
 
 
 def context(rulebook: Rulebook, reading: Reading) -> Context:
@@ -162,17 +165,18 @@ def _declared(reading: Reading, ctx: Context, m: Match) -> Context:
     kind = m.rule.rule.checkpoint
     assert kind is not None
     firm = m.strength.weight >= Strength.declared.weight
-    return build_context(reading, ctx.identity.declared(kind, m.evidence[:2], firm))
+    return build_context(reading, ctx.identity.declared(kind, m.evidence[:2], firm), ctx.memo)
 
 
-def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
-    """The rules that matched and survived their when_tags/unless_tags.
+def kept_matches(rulebook: Rulebook, ctx: Context, matches: list[Match | None] | None = None) -> list[Match]:
+    """The rules that matched and survived their when_tags/unless_tags (`matches`: every rule's match, if
+    already judged).
 
     Tags are settled in dependency order (rulebook.tag_order): a rule's when/unless tags are final
     before the rule is judged, so the outcome never depends on the order rules are listed in.
     """
     by_tag: dict[str, list[Match]] = {}
-    for m in (match_rule(rule, ctx) for rule in rulebook.rules):
+    for m in matches if matches is not None else [match_rule(rule, ctx) for rule in rulebook.rules]:
         if m is not None and m.evidence:
             by_tag.setdefault(m.rule.rule.tag, []).append(m)
     present: set[str] = set()
@@ -194,7 +198,8 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
 def tag(rulebook: Rulebook, reading: Reading) -> Tagging:
     """Tags and marketing evidence per axis, the identity the card settled, the family's methods."""
     ctx = context(rulebook, reading)
-    kept = kept_matches(rulebook, ctx)
+    matches = [match_rule(rule, ctx) for rule in rulebook.rules]
+    kept = kept_matches(rulebook, ctx, matches)
     tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
     for m in kept:
@@ -202,23 +207,11 @@ def tag(rulebook: Rulebook, reading: Reading) -> Tagging:
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
     for axis in {m.rule.axis for m in kept}:
         tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return Tagging(tags=tags, marketing=marketing, identity=ctx.identity, lineage=_lineage(rulebook, ctx, tags))
-
-
-def _lineage(rulebook: Rulebook, ctx: Context, tags: dict[str, list[Tag]]) -> tuple[str, ...]:
-    """On a base checkpoint, the post-training methods the card names for the family's tuned checkpoints."""
-    if not ctx.identity.is_base:
-        return ()
     own = {t.name for t in tags.get("post_training", [])}
-    found: list[str] = []
-    for loaded in rulebook.for_axis("post_training"):
-        rule = loaded.rule
-        if rule.card is None or rule.marketing or rule.tag in own or rule.tag in found or rule.checkpoint:
-            continue
-        _, family = _card_hits(loaded, rule.card, ctx)
-        if family:
-            found.append(rule.tag)
-    return tuple(found)
+    # On a base checkpoint: the methods the card names for the family's tuned checkpoints, not for this one.
+    lineage = tuple(dict.fromkeys(m.rule.rule.tag for m in matches if m is not None and m.lineage
+                                  and m.rule.axis == "post_training" and m.rule.rule.tag not in own))
+    return Tagging(tags=tags, marketing=marketing, identity=ctx.identity, lineage=lineage)
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -249,8 +242,12 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
     ):
         return None
     found: list[tuple[Strength, list[Evidence]]] = []
+    lineage: list[Evidence] = []
+    if rule.card is not None:
+        own, lineage = _card_hits(loaded, rule.card, ctx)
+        if own:
+            found.append((rule.card.strength or rule.strength, own))
     checks: tuple[tuple[Any, Callable[[LoadedRule, Any, Context], list[Evidence]]], ...] = (
-        (rule.card, _card),
         (rule.front_matter, _front_matter),
         (rule.template, _template),
         (rule.config, _config),
@@ -267,16 +264,12 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
         if evidence:
             found.append((matcher.strength or rule.strength, evidence))
     if not found:
-        return None
+        return Match(loaded, rule.strength, (), tuple(lineage)) if lineage and ctx.identity.is_base else None
     strength = max((s for s, _ in found), key=lambda s: s.weight)
-    return Match(loaded, strength, tuple(ev for _, evs in found for ev in evs))
+    return Match(loaded, strength, tuple(ev for _, evs in found for ev in evs), tuple(lineage))
 
 
 # --- card text --------------------------------------------------------------------------------------
-
-def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence]:
-    return _card_hits(loaded, matcher, ctx)[0]
-
 
 def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[list[Evidence], list[Evidence]]:
     """(evidence, lineage): each pattern scans the paragraphs that can hold it; a hit is judged in its paragraph,
