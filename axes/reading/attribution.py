@@ -40,7 +40,7 @@ VARIANT_PHRASE = re.compile(
     r"\b(?:the|its|our|their|these|those|this|all|both|other|a|an)?\s*"
     r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo|sft"
     r"|base|pre-?trained|foundation(?:al)?|reward|teacher|student|reasoning|thinking|distilled|judge|baseline|"
-    r"reference|quantized|original)"
+    r"reference|quantized|original|sibling)"
     r"(?:\s+(?:and\s+)?(?:fine[- ]?tuned|chat|instruct|language|LLM|[A-Z][\w.-]{1,30}))?\s+"
     r"(?P<noun>models?|versions?|variants?|checkpoints?|LLMs?|series|siblings?)\b",
     re.I,
@@ -60,8 +60,9 @@ PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-
                             r"(?=\s+(?:is|are|was|were|has|have|uses|used|comes|consists|models?)\b)")
 # "A model belonging to a suite of SFT and DPO models": the family.
 FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
-SELF_PHRASE = re.compile(r"\b(?:this|the present|the current|our|my)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
-                         r"|checkpoint|merge|fine-?tune|finetune))\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
+SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
+                         r"|checkpoint|merge|fine-?tune|finetune))\b|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge"
+                         r"|fine-?tune|finetune)\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
                          r"이 모델|본 모델|このモデル|本モデル", re.I)
 AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
 PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
@@ -100,6 +101,7 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
 # "the ... conversation dataset ehartford/wizard_vicuna_70k": a dataset's id, not a model's.
 DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)\W{0,3}$", re.I)
+FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
 # "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
@@ -116,6 +118,7 @@ KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat
 # `-SFT`) is a sibling.
 NAMED_KINDS = frozenset({"chat", "instruct", "rlhf", "dpo", "sft", "reasoning", "thinking"})
 DISTILLED = frozenset({"distill", "distilled", "distil"})
+METHOD_MARKS = frozenset({"sft", "dpo", "rlhf", "ppo", "orpo", "kto", "ipo", "simpo", "grpo", "rl"})  # in names
 KINDS_BASE = frozenset({"base", "pretrained", "pre-trained", "foundation", "foundational", "original"})
 
 
@@ -166,17 +169,20 @@ class Attribution:
             return self.memo[index]
         para = self.card.paragraphs[index]
         out: list[tuple[int, int, Subject]] = []
-        if para.kind == "row":
+        if para.code:  # a prompt format or a snippet: how the reader is to call this model
+            out = [(0, len(para.text), "reader")]
+        elif para.kind == "row":
             row = self._row_subject(para)
             out = [(0, len(para.text), row)]
         else:
             current = self._start(index)
             for left, right in _sentences(para.text):
                 sentence = para.text[left:right]
-                if READER.search(sentence):
-                    out.append((left, right, "reader"))
-                    continue
+                reader = READER.search(sentence) is not None
                 for c_left, c_right in _clauses(sentence):
+                    if reader and READER.search(sentence, c_left, c_right):
+                        out.append((left + c_left, left + c_right, "reader"))  # advice: not anyone's claim
+                        continue
                     current = self._clause_subject(index, left + c_left, left + c_right, current)
                     out.append((left + c_left, left + c_right, current))
         self.memo[index] = out
@@ -219,7 +225,10 @@ class Attribution:
             return mentions[0].subject  # type: ignore[return-value]
         free = [m for m in mentions if not m.governed]
         if not free:
-            return previous
+            # "To get the expected performance for the chat versions, ...": the model the clause is for
+            topical = [m for m in mentions if m.subject in ("sibling", "family", "other")
+                       and FOR_BEFORE.search(clause, max(0, m.at - 12), m.at)]
+            return topical[0].subject if topical else previous  # type: ignore[return-value]
         first = free[0]
         if first.subject == "agent":
             later = [m for m in mentions if m.at > first.at and m.subject in ("sibling", "family", "self")]
@@ -285,7 +294,7 @@ class Attribution:
                 if subject is not None:
                     add(hit.start(), hit.end(), subject)
         for hit in FAMILY_OF.finditer(text):
-            add(hit.start(), hit.end(), "family" if self.identity.is_base else self._family(), explicit=True)
+            add(hit.start(), hit.end(), "family", explicit=True)
         for stem, subject in self._stems():
             for hit in stem.finditer(text):
                 add(hit.start(), hit.end(), subject)
@@ -362,23 +371,30 @@ class Attribution:
         return self._family()
 
     def _family(self) -> Subject:
-        """What the family in general is said to do counts for this repo, unless this is a base checkpoint or the
-        card names siblings that differ (then "a suite of SFT and DPO models" says nothing of this one)."""
-        if self.identity.is_base:
-            return "family"
-        if "siblings" not in self.shared:
-            self.shared["siblings"] = self._names_siblings()
-        return "family" if self.shared["siblings"] else "self"
+        return "family"
 
-    def _names_siblings(self) -> bool:
+    def family_is_self(self, axis: str) -> bool:
+        """Does what the family in general is said to do count for this repo? Not on a base checkpoint (the
+        family's chat models are not it), and not for training methods when the card names siblings whose names
+        mark another method ("a suite of SFT and DPO models" beside `-dpo` siblings says nothing of this one)."""
+        if self.identity.is_base:
+            return False
+        if axis != "post_training":
+            return True
+        if "method siblings" not in self.shared:
+            self.shared["method siblings"] = self._names_method_siblings()
+        return not self.shared["method siblings"]
+
+    def _names_method_siblings(self) -> bool:
         mine = self.identity.name
         if not mine.stem or len(mine.stem[0]) < 3:
             return False
+        own = set(mine.core)
         for index in self.card.holding((mine.stem[0],)):
             para = self.card.paragraphs[index]
             for hit in NAME_TOKEN.finditer(para.text):
                 name = ModelName(hit.group(0))
-                if _looks_like_name(hit.group(0)) and name.same_family(mine) and set(name.kinds) ^ set(mine.kinds):
+                if _looks_like_name(hit.group(0)) and name.same_family(mine) and (set(name.core) & METHOD_MARKS) - own:
                     return True
         return False
 
@@ -387,6 +403,8 @@ class Attribution:
             return "agent"  # the reward model scored, the teacher wrote: still how this repo was made
         if kind in ("student", "baseline", "reference"):
             return "other"
+        if kind == "sibling":
+            return "sibling"
         if kind in KINDS_BASE:
             if self.identity.is_base:
                 return "self"

@@ -52,8 +52,9 @@ TOC_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]\n]{0,200}\]\(#[^)\n]{0,20
 PLACEHOLDER = re.compile(r"more information needed|\[optional\]|provide a (quick|longer) summary", re.I)
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
-Kind = Literal["prose", "item", "row", "header", "quote", "heading", "toc", "placeholder"]
-NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "placeholder"})
+Kind = Literal["prose", "item", "row", "header", "quote", "heading", "toc", "todo", "placeholder"]
+NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "todo", "placeholder"})
+UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")  # "- [ ] Function calling": still to do
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +296,8 @@ def _kind(raw: str) -> Kind:
     """The block a line that is not a heading opens."""
     if "](#" in raw and TOC_ITEM.match(raw):
         return "toc"
+    if "[ ]" in raw and UNCHECKED.match(raw):
+        return "todo"
     if ITEM.match(raw):
         return "item"
     if raw.lstrip().startswith(">"):

@@ -21,7 +21,9 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings whose text is never evidence about this model as released: citations, licences, contact
 # lines, and roadmaps (what a later version will do).
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
-                         r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
+                         r"|future (plans?|work|goals?|directions?)|roadmap|upcoming|coming soon|to-?do|\bplans\b"
+                         r"|self[- ]?promotion|about (us|me|the authors?)|sponsor|donat|patreon|ko-?fi|support (me|us|my)"
+                         r"|hiring|join us")
 
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
@@ -63,6 +65,7 @@ class CardMatch:
     self_only: bool = False
     about: tuple[Subject, ...] | None = None
     in_names: bool = False  # also match inside a model's name ("Tiamat-7b-DPO" names a model, not a method)
+    headings: bool = False  # also read headings ("### Agentic usage"): they are topics, not claims, by default
     strength: Strength | None = None
 
     @property

@@ -287,7 +287,8 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
         accepted = 0
         for index, hit in _hits(ctx.card, body, partial(pattern, source, case_blind), needed):
             para = ctx.card.paragraphs[index]
-            if index in found or para.section not in readable or (para.code and not matcher.code) or not para.claims:
+            if index in found or para.section not in readable or (para.code and not matcher.code) or not (
+                    para.claims or (matcher.headings and para.kind == "heading")):
                 continue
             start = hit.start() - ctx.card.spans[index][0]
             stop = start + len(hit.group(0))
@@ -364,7 +365,7 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
     if describes_another(text, start, end):
         return "no"
     subject = ctx.attribution.subject(index, start, end)
-    if subject in wanted:
+    if subject in wanted or (subject == "family" and "self" in wanted and ctx.attribution.family_is_self(loaded.axis)):
         return "yes"
     return "family" if ctx.identity.is_base and subject in ("sibling", "family") else "no"
 
