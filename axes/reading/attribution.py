@@ -467,7 +467,8 @@ MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", 
                        "version", "loss", "objective", "free", "ready", "enabled", "optimized", "optimised",
                        "generated", "augmented", "format", "formatted", "trainer", "lora", "then", "and", "or",
                        "plus", "with", "via", "after", "before", "like", "free", "first", "last", "full", "multi",
-                       "single", "online", "offline", "iterative", "round", "rounds", "pass", "passes", "phase"})
+                       "single", "online", "offline", "iterative", "round", "rounds", "pass", "passes", "phase",
+                       "use", "using", "calling", "call", "calls", "based", "driven", "powered", "capable", "ready"})
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
@@ -493,7 +494,7 @@ def _compound_name(token: str) -> bool:
 
 
 METHOD_WORDS = frozenset({"sft", "dpo", "rlhf", "ppo", "grpo", "rlvr", "rl", "kto", "orpo", "ipo", "simpo", "rlaif",
-                          "rag", "moe", "lora", "qlora"})
+                          "rag", "moe", "lora", "qlora", "agent", "agents", "agentic", "tool", "tools"})
 
 
 # "distilled from a long chain-of-thought model", "than reasoning models": the words describe the model after

@@ -23,7 +23,8 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
                          r"|future (plans?|work|goals?|directions?)|roadmap|upcoming|coming soon|to-?do|\bplans\b"
                          r"|self[- ]?promotion|about (us|me|the authors?)|sponsor|donat|patreon|ko-?fi|support (me|us|my)"
-                         r"|hiring|join us")
+                         r"|hiring|join us|(example|sample) (outputs?|generations?|responses?|conversations?|chats?)"
+                         r"|outputs? examples?|showcase")
 
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
