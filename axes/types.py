@@ -131,10 +131,13 @@ class Facts:
 
 @dataclass(frozen=True, kw_only=True)
 class FactSource:
-    """Where a fact was read: the config key (and its line) that established it."""
+    """Where a fact was read: the config key (and its line) that established it; for a repo without config.json,
+    the card line or name that stated it, and how firmly (reading.declared)."""
 
     key: str
     line: int | None = None
+    file: EvidenceFile = "config.json"
+    strength: Strength = Strength.verified
 
 
 @dataclass(frozen=True, kw_only=True)

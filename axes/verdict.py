@@ -23,7 +23,6 @@ from .types import (
     Axis,
     AxisRow,
     Backbone,
-    Evidence,
     Lenses,
     Lineage,
     Murkiest,
@@ -43,7 +42,7 @@ METHOD_TAGS = {"sft", "rlhf", "ppo", "dpo", "grpo", "rlvr", "rl", "distillation"
 def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
     facts = backbone.facts
     structure = facts.structure
-    moe = None if structure is None else bool(facts.experts)
+    moe = None if structure is None else bool(facts.experts) or structure == "moe"
     reasoning = any(t.name in REASONING_TAGS for t in inference)
     lens = "MoE" if moe else ("dense" if moe is False else "unknown backbone")
     prefix = {"hybrid": "hybrid ", "ssm": "SSM ", "encoder": "encoder ", "encoder-decoder": "encoder-decoder "}

@@ -25,10 +25,19 @@ def contract(verdict: Verdict) -> dict[str, Any]:
         "lenses": {**asdict(verdict.lenses), "lesson": lesson(verdict.lenses, Lang.en)},
         "facts": asdict(verdict.backbone.facts),
         "axes": {
-            name: {"tags": [tag_record(tag) for tag in row.tags], "murk": row.murk}
+            name: {"tags": [tag_record(tag) for tag in row.tags], "murk": row.murk,
+                   **({"checkpoint": _checkpoint(verdict)} if name == "post_training" else {})}
             for name, row in verdict.rows.items()
         },
         "murkiest": {"axis": verdict.murkiest.axis, "why": why(verdict.murkiest, Lang.en)},
-        "lineage": {"base_model": list(verdict.lineage.base_model), "relation": verdict.lineage.relation},
+        "lineage": {"base_model": list(verdict.lineage.base_model), "relation": verdict.lineage.relation,
+                    "family_methods": list(verdict.lineage.family_methods)},
         "notices": list(verdict.notices),
     }
+
+
+def _checkpoint(verdict: Verdict) -> dict[str, Any]:
+    """What this repo is (facts.checkpoint) and the evidence that decided it, on the post-training row."""
+    facts = verdict.backbone.facts
+    return {"value": facts.checkpoint, "source": facts.checkpoint_source,
+            "evidence": [asdict(ev) for ev in verdict.lineage.checkpoint_evidence]}

@@ -27,6 +27,8 @@ TEXT: dict[str, dict[str, str]] = {
     "nothing": {"en": "nothing found", "ko": "찾은 것 없음"},
     "source": {"en": "source", "ko": "출처"},
     "lineage": {"en": "lineage", "ko": "계보"},
+    "checkpoint": {"en": "checkpoint", "ko": "체크포인트"},
+    "family_methods": {"en": "the family's tuned models", "ko": "같은 계열의 튜닝 모델"},
     "notices": {"en": "notices", "ko": "알림"},
     "marketing": {"en": "marketing phrases", "ko": "마케팅 문구"},
     "standard": {"en": "standard", "ko": "표준 추론"},

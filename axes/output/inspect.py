@@ -60,9 +60,16 @@ def row_cells(verdict: Verdict, axis: str, lang: Lang) -> tuple[str, str]:
         found += backbone_facts(verdict.backbone.facts, lang)
         where += sorted({f"config.json:{s.line}" for s in verdict.backbone.sources.values() if s.line},
                         key=lambda c: int(c.rsplit(":", 1)[1]))[:4]
-    if axis == "post_training" and verdict.lineage.base_model:
-        relation = verdict.lineage.relation or t("lineage", lang)
-        found.append(f"{relation} of {', '.join(verdict.lineage.base_model)}")
+    if axis == "post_training":
+        lineage = verdict.lineage
+        if verdict.backbone.facts.checkpoint:
+            found.append(f"{t('checkpoint', lang)}: {verdict.backbone.facts.checkpoint}")
+            where += [cite(ev) for ev in lineage.checkpoint_evidence[:1]]
+        if lineage.base_model:
+            relation = lineage.relation or t("lineage", lang)
+            found.append(f"{relation} of {', '.join(lineage.base_model)}")
+        if lineage.family_methods:
+            found.append(f"{t('family_methods', lang)}: {', '.join(lineage.family_methods)}")
     tags = [tg for tg in row.tags if axis != "backbone" or tg.strength.value != "verified"]
     found += [tag_label(tg) for tg in tags]
     for tg in tags:

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from .card import Card, Paragraph, SENTENCE_END
-from .identity import Identity
 from ..types import Subject
+from .card import SENTENCE_END, Card, Paragraph
+from .identity import Identity
 from .names import NOT_NAMES, ModelName, is_size
 
 SUBJECTS: tuple[Subject, ...] = ("self", "sibling", "family", "parent", "other", "reader")
@@ -61,9 +61,9 @@ PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-
 # "A model belonging to a suite of SFT and DPO models": the family.
 FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
-                         r"|checkpoint|merge|fine-?tune|finetune))\b|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge"
-                         r"|fine-?tune|finetune)\b|本模型|该模型|此模型|这个模型|这是|這是|これは|"
-                         r"이 모델|본 모델|このモデル|本モデル", re.I)
+                         r"|checkpoint|merge|fine-?tune|finetune))\b"
+                         r"|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge|fine-?tune|finetune)\b"
+                         r"|本模型|该模型|此模型|这个模型|这是|這是|これは|이 모델|본 모델|このモデル|本モデル", re.I)
 AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
 PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
 # Words that put the model after them in a prepositional or comparative phrase: not the clause's subject.
@@ -108,7 +108,8 @@ TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
 INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine-?tuned|finetuned|further (?:pre-?)?trained|"
                          r"re-?trained|tuned|merged)\s+(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
-CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)|\s+—\s+|;\s*|\s\(|\)\s|[，；]|，其中",
+CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)"
+                          r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
                           re.I)
 LEAD_IN = re.compile(r"[:：]\s*$")
 KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
@@ -156,7 +157,7 @@ class Attribution:
                 if mention.at > start:
                     break
                 if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length:
-                    return mention.subject  # type: ignore[return-value]
+                    return _named(mention)
         found = None
         for left, _right, subject in self._clauses(index):
             if left > start:
@@ -206,7 +207,7 @@ class Attribution:
         if heading:
             mentions = [m for m in self._mentions(heading) if m.subject not in ("agent", "inherit")]
             if mentions and not mentions[0].governed and mentions[0].subject in ("sibling", "other", "parent"):
-                return mentions[0].subject  # type: ignore[return-value]
+                return _named(mentions[0])
         return "self"
 
     def _found(self, index: int) -> list[Mention]:
@@ -214,7 +215,7 @@ class Attribution:
         key = f"found{index}"
         if key not in self.memo:
             self.memo[key] = self._mentions(self.card.paragraphs[index].text, judge=False)
-        return self.memo[key]  # type: ignore[no-any-return]
+        return self.memo[key]
 
     def _clause_subject(self, index: int, left: int, right: int, previous: Subject) -> Subject:
         text = self.card.paragraphs[index].text
@@ -222,17 +223,17 @@ class Attribution:
         mentions = [replace(m.within(text, left), at=m.at - left) for m in self._found(index) if left <= m.at < right]
         topic = TOPIC.match(clause)
         if topic and mentions and mentions[0].at <= topic.end() + 6 and mentions[0].subject not in ("agent", "inherit"):
-            return mentions[0].subject  # type: ignore[return-value]
+            return _named(mentions[0])
         free = [m for m in mentions if not m.governed]
         if not free:
             # "To get the expected performance for the chat versions, ...": the model the clause is for
             topical = [m for m in mentions if m.subject in ("sibling", "family", "other")
                        and FOR_BEFORE.search(clause, max(0, m.at - 12), m.at)]
-            return topical[0].subject if topical else previous  # type: ignore[return-value]
+            return _named(topical[0]) if topical else previous
         first = free[0]
         if first.subject == "agent":
             later = [m for m in mentions if m.at > first.at and m.subject in ("sibling", "family", "self")]
-            return later[0].subject if later else "self"  # type: ignore[return-value]
+            return _named(later[0]) if later else "self"
         if first.subject == "inherit":
             return previous
         if first.subject == "parent" and MADE_FROM.match(clause, self._mention_end(clause, first)):
@@ -240,9 +241,9 @@ class Attribution:
         return first.subject
 
     def _mention_end(self, clause: str, mention: Mention) -> int:
-        hit = re.compile(r"[\w.\-/]*").match(clause, mention.at)
-        end = hit.end() if hit else mention.at
-        return VARIANT_TAIL.match(clause, end).end()
+        end = mention.at + mention.length
+        tail = VARIANT_TAIL.match(clause, end)
+        return tail.end() if tail else end
 
     def _row_subject(self, para: Paragraph) -> Subject:
         """A table row is about the model its first cell names; a row naming no model is about the table's topic,
@@ -253,7 +254,7 @@ class Attribution:
         for cell in para.cells[:2]:
             mentions = [m for m in self._mentions(cell) if m.subject not in ("agent", "inherit")]
             if mentions:
-                return mentions[0].subject  # type: ignore[return-value]
+                return _named(mentions[0])
             if para.links and cell.strip() and any(cell.strip().lower() in link.lower() for link in para.links):
                 return self._name_subject(ModelName(cell))
         return "self"
@@ -312,13 +313,13 @@ class Attribution:
         if "own" not in self.memo:
             pattern = self.identity.own_pattern
             self.memo["own"] = re.compile(pattern, re.I) if pattern else None
-        return self.memo["own"]  # type: ignore[no-any-return]
+        return self.memo["own"]
 
     def _stems(self) -> list[tuple[re.Pattern[str], Subject]]:
         """The family's bare name ("Zephyr is a series of ...") and the parents' ("Mistral was trained ...")."""
         if "stems" not in self.memo:
             self.memo["stems"] = self._stem_patterns()
-        return self.memo["stems"]  # type: ignore[no-any-return]
+        return self.memo["stems"]
 
     def _stem_patterns(self) -> list[tuple[re.Pattern[str], Subject]]:
         out: list[tuple[re.Pattern[str], Subject]] = []
@@ -339,7 +340,7 @@ class Attribution:
         key = "token:" + token
         if key not in self.memo:
             self.memo[key] = self._name_subject(ModelName(token))
-        return self.memo[key]  # type: ignore[no-any-return]
+        return self.memo[key]
 
     def _name_subject(self, name: ModelName) -> Subject:
         mine = self.identity.name
@@ -413,14 +414,19 @@ class Attribution:
             if self.identity.is_base:
                 return "sibling" if not phrase.startswith(("all ", "both ")) else "family"
             own = set(self.identity.name.core)
-            if phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant") and not of or (
-                    kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
+            another = phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant")
+            if another and not of or (kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
             plural = phrase.split()[-1] in ("models", "versions", "variants", "checkpoints", "llms", "siblings")
             if plural and self.identity.weights not in ("instruct", "fine-tune", "reasoning") and kind not in own:
                 return self._family()  # "the chat models", on a card that has not said what this repo is
             return "self" if not phrase.startswith(("all ", "both ")) else self._family()
         return None
+
+
+def _named(mention: Mention) -> Subject:
+    """The subject a mention names (callers pass only mentions of a model or variant, not "we" or "it")."""
+    return "self" if mention.subject in ("agent", "inherit") else cast(Subject, mention.subject)
 
 
 def _word(stem: tuple[str, ...]) -> re.Pattern[str]:
@@ -466,9 +472,9 @@ MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", 
                        "training", "finetuned", "finetuning", "fine", "data", "dataset", "datasets", "step",
                        "version", "loss", "objective", "free", "ready", "enabled", "optimized", "optimised",
                        "generated", "augmented", "format", "formatted", "trainer", "lora", "then", "and", "or",
-                       "plus", "with", "via", "after", "before", "like", "free", "first", "last", "full", "multi",
-                       "single", "online", "offline", "iterative", "round", "rounds", "pass", "passes", "phase",
-                       "use", "using", "calling", "call", "calls", "based", "driven", "powered", "capable", "ready"})
+                       "plus", "with", "via", "after", "before", "first", "last", "full", "multi",
+                       "single", "online", "offline", "iterative", "round", "rounds", "pass", "passes", "use",
+                       "using", "calling", "call", "calls", "driven", "powered", "capable"})
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
@@ -499,7 +505,8 @@ METHOD_WORDS = frozenset({"sft", "dpo", "rlhf", "ppo", "grpo", "rlvr", "rl", "kt
 
 # "distilled from a long chain-of-thought model", "than reasoning models": the words describe the model after
 # the preposition, not this one.
-OTHER_BEFORE = re.compile(r"\b(?:from|than|like|of|versus|vs\.?|unlike|to)\s+(?:a|an|the|other|such)?\s*(?:[\w-]+\s+){0,2}$",
+OTHER_BEFORE = re.compile(r"\b(?:from|than|like|of|versus|vs\.?|unlike|to)\s+(?:a|an|the|other|such)?\s*"
+                          r"(?:[\w-]+\s+){0,2}$",
                           re.I)
 OTHER_AFTER = re.compile(r"^[\s-]{0,2}(?:\w+[\s-]){0,2}?(?:models?|LLMs?|teachers?|systems?)\b", re.I)
 

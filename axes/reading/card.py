@@ -236,7 +236,8 @@ def plain(text: str) -> tuple[str, tuple[str, ...]]:
 
 def _strip_comments(raw: str, in_comment: bool) -> tuple[str, bool]:
     """The line without the parts inside HTML comments, and whether a comment is still open after it."""
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     while at < len(raw):
         if in_comment:
             close = raw.find(COMMENT_CLOSE, at)
@@ -273,8 +274,10 @@ def _body(lines: list[str], start: int) -> list[Line]:
                 stack.pop()
             stack.append((level, title))
             section = " > ".join(t for _, t in stack)
+        links: tuple[str, ...] = ()
+        kind: Kind = "prose"
         if in_code:
-            text, links, kind = raw, (), "prose"
+            text = raw
         else:
             text, links = plain(raw)
             kind = "heading" if heading else _kind(raw)
@@ -321,10 +324,14 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
         if not current:
             return
         first = current[0]
+        starts: tuple[tuple[int, int], ...]
         if len(current) == 1:  # most blocks: one line
             text, starts, links = first.text.strip(), ((0, first.number),), first.links
         else:
-            parts, start_list, all_links, offset = [], [], [], 0
+            parts: list[str] = []
+            start_list: list[tuple[int, int]] = []
+            all_links: list[str] = []
+            offset = 0
             for line in current:
                 part = line.text.strip()
                 start_list.append((offset, line.number))

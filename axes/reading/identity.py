@@ -154,12 +154,14 @@ def _from_front_matter(card: Card) -> list[_Candidate]:
                               [_fm_evidence(card, "base_model_relation", (relation,))]))
     tags = {str(t).strip().lower() for t in fm.get("tags") or () if isinstance(t, (str, int))} if isinstance(
         fm.get("tags"), list) else set()
-    for wanted, kind in ((MERGE_TAGS, "merge"), (QUANT_TAGS, "quantized"), (ADAPTER_TAGS, "adapter")):
+    by_tags: tuple[tuple[frozenset[str], Checkpoint], ...] = (
+        (MERGE_TAGS, "merge"), (QUANT_TAGS, "quantized"), (ADAPTER_TAGS, "adapter"))
+    for wanted, kind in by_tags:
         hit = sorted(tags & wanted)
         if hit:
             line = card.fm_lines.get(f"tags={hit[0]}") or card.fm_lines.get("tags")
-            out.append(_Candidate(kind, "front_matter", [Evidence(file="README.md", line=line,
-                                                                        text=f"tags: {hit[0]}")]))  # type: ignore[arg-type]
+            evidence = Evidence(file="README.md", line=line, text=f"tags: {hit[0]}")
+            out.append(_Candidate(kind, "front_matter", [evidence]))
     if str(fm.get("library_name", "")).lower() == "peft":
         out.append(_Candidate("adapter", "front_matter", [_fm_evidence(card, "library_name", ("peft",))]))
     return out
@@ -185,8 +187,11 @@ def _from_family_table(card: Card, name: ModelName, snapshot: Snapshot) -> list[
         else:
             kind = _row_kind(para, own, own_name)
         if kind:
+            header = para.header if len(para.header) == len(para.cells) else ("",) * len(para.cells)
+            shown = para.text if para.kind == "item" else " | ".join(
+                f"{h}: {c}" if h and c else c for h, c in zip(header, para.cells, strict=True))
             return [_Candidate(kind, "card", [Evidence(file="README.md", line=para.line_at(0),
-                                                             text=para.text[:160])])]
+                                                       text=f"the card's model list names this repo: {shown[:140]}")])]
     return []
 
 
@@ -225,7 +230,8 @@ def _row_kind(para: Paragraph, own: re.Pattern[str], own_name: str) -> Checkpoin
         for i, cell in enumerate(cells):
             if i == at:
                 continue
-            texts = [cell, *(cell_links[i] if i < len(cell_links) else ()), para.header[i] if i < len(para.header) else ""]
+            texts = [cell, *(cell_links[i] if i < len(cell_links) else ()),
+                     para.header[i] if i < len(para.header) else ""]
             for text in texts:
                 other = ModelName(text)
                 if _tuned_sibling(other, mine):

@@ -72,7 +72,7 @@ def is_packaging(part: str) -> bool:
 
 
 def variant_kinds(name_parts: tuple[str, ...]) -> tuple[str, ...]:
-    """The variants a name's parts mark, in MARKERS order (CamelCase parts like `Chat` in `MistralChat` are not split)."""
+    """The variants a name's parts mark, in MARKERS order."""
     present = set(name_parts)
     return tuple(kind for kind, words in MARKERS.items() if present & words)
 

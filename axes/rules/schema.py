@@ -22,7 +22,8 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # lines, and roadmaps (what a later version will do).
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
                          r"|future (plans?|work|goals?|directions?)|roadmap|upcoming|coming soon|to-?do|\bplans\b"
-                         r"|self[- ]?promotion|about (us|me|the authors?)|sponsor|donat|patreon|ko-?fi|support (me|us|my)"
+                         r"|self[- ]?promotion|about (us|me|the authors?)|sponsor|donat|patreon|ko-?fi"
+                         r"|support (me|us|my)"
                          r"|hiring|join us|(example|sample) (outputs?|generations?|responses?|conversations?|chats?)"
                          r"|outputs? examples?|showcase")
 

@@ -28,7 +28,8 @@ MAX_EVIDENCE = 3  # lines cited per tag
 NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|except|"
     r"excluding|apart from|other than|no longer|yet to|absence of|(?:does|do|did|is|are|was|were|has|have|had|"
-    r"could|would|will)(?:n['’]t| not))\b|않|없|没有|沒有|未经|未經|未进行|未進行|未使用|未采用|并未|並未|不支持|不包含|"
+    r"could|would|will)(?:n['’]t| not))\b|않|없|没有|沒有|未经|未經|未进行|未進行|未使用|未采用|并未|並未|不支持|"
+    r"不包含|"
     r"不使用|不具备|无需|無需)(?![^.;:]*\b(?:only|just|merely|but)\b)[^.;:。]{0,90}$",
     re.IGNORECASE,
 )
@@ -41,8 +42,8 @@ NEGATION_AFTER = re.compile(
     re.IGNORECASE,
 )
 NOT_YET_BEFORE = re.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+|any\s+)?$", re.I)
-NOT_YET_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?(?:applied|done|run|performed)\b",
-                           re.I)
+NOT_YET_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?"
+                           r"(?:applied|done|run|performed)\b", re.I)
 # What is planned is not what was done: "its instruction-tuned version is coming soon".
 FUTURE = re.compile(
     r"\bcoming soon\b|\bwill be (?:released|added|available|supported|published|open-?sourced|trained|updated)\b"
@@ -262,7 +263,11 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
             continue
         evidence = check(loaded, matcher, ctx)
         if evidence:
-            found.append((matcher.strength or rule.strength, evidence))
+            strength = matcher.strength or rule.strength
+            cap = _facts_strength(rule.facts, ctx) if rule.facts is not None and matcher is rule.facts else None
+            if cap is not None and cap.weight < strength.weight:
+                strength = cap
+            found.append((strength, evidence))
     if not found:
         return Match(loaded, rule.strength, (), tuple(lineage)) if lineage and ctx.identity.is_base else None
     strength = max((s for s, _ in found), key=lambda s: s.weight)
@@ -489,10 +494,19 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
             out += ctx.identity.evidence or [Evidence(file="files", text=_describe(cond, ctx.facts))]
             continue
         source = ctx.backbone.sources.get(cond.key)
+        if source is not None and source.file != "config.json":  # the card or name stated it (reading.declared)
+            out.append(Evidence(file=source.file, line=source.line, text=f"{_describe(cond, ctx.facts)}: {source.key}"))
+            continue
         where = f" (config {source.key})" if source else ""
         out.append(Evidence(file="config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
+
+
+def _facts_strength(matcher: KeysMatch, ctx: Context) -> Strength | None:
+    """The weakest strength of the facts a facts matcher read: a fact the card stated is no verified fact."""
+    found = [ctx.backbone.sources[c.key].strength for c in matcher.all if c.key in ctx.backbone.sources]
+    return min(found, key=lambda s: s.weight) if found else None
 
 
 def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
