@@ -62,7 +62,7 @@ PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-
 FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
                          r"|checkpoint|merge|fine-?tune|finetune))\b"
-                         r"|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge|fine-?tune|finetune)\b"
+                         r"|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge|fine-?tune|finetune)\b|\bthis one\b"
                          r"|本模型|该模型|此模型|这个模型|这是|這是|これは|이 모델|본 모델|このモデル|本モデル", re.I)
 AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
 PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)

@@ -213,7 +213,7 @@ def plain(text: str) -> tuple[str, tuple[str, ...]]:
     trained with RLHF`. Link text stays; images, HTML tags and struck-out words go.
     """
     if not MARKUP.search(text):
-        return text.strip(), ()
+        return (SPACES.sub(" ", text) if "  " in text else text).strip(), ()
     links = tuple(m.group(1).rstrip(".") for m in HUB_ID.finditer(text)) if "huggingface.co/" in text else ()
     if "!" in text:
         text = IMAGE.sub("", text)
