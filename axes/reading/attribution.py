@@ -59,7 +59,8 @@ CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "ins
 PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*)"
                             r"(?=\s+(?:is|are|was|were|has|have|uses|used|comes|consists|models?)\b)")
 # "A model belonging to a suite of SFT and DPO models": the family.
-FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|系列|シリーズ|시리즈", re.I)
+FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|\b(?:our|these|both|all) (?:\w+ )?models\b"
+                       r"|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
                          r"|checkpoint|merge|fine-?tune|finetune))\b"
                          r"|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge|fine-?tune|finetune)\b|\bthis one\b"
@@ -86,7 +87,8 @@ READER = re.compile(
     r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed)\b|\bconsider (?:using|adding|"
     r"applying|implementing)\b|\bit is (?:important|advisable|best) to\b"
     r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
-    r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください",
+    r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください"
+    r"|^\W{0,3}(?:使用|用|运行|执行|安装|下载|参考)(?![^。]*了)",
     re.I,
 )
 # A finite verb before a model's name: the name is the object or predicate ("X is a Llama 13B model fine-tuned
@@ -409,7 +411,9 @@ class Attribution:
         if kind in KINDS_BASE:
             if self.identity.is_base:
                 return "self"
-            return None if phrase.startswith(("a ", "an ")) else "parent"
+            if self.identity.weights is None or phrase.startswith(("a ", "an ")):
+                return None  # "the base model" on a card that has not said what this repo is: no one in particular
+            return "parent"
         if kind in KINDS_TUNED:
             if self.identity.is_base:
                 return "sibling" if not phrase.startswith(("all ", "both ")) else "family"

@@ -54,6 +54,7 @@ FUTURE = re.compile(
     r"|即将|敬请期待|将会发布|予定|近日公開|예정",
     re.IGNORECASE,
 )
+ASIDE = re.compile(r"\([^()]{0,300}\)")
 # A quoted title or sample of three words or more ("Open Foundation and Fine-tuned Chat Models").
 QUOTED = re.compile(r"[\"“][^\"“”]{0,200}\s[^\"“”]{0,200}\s[^\"“”]{0,200}[\"”]")
 
@@ -359,8 +360,8 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
         return "no"
     if not matcher.in_names and inside_name(text, start, end):
         return "no"
-    if FUTURE.search(sentence) or any(q.start() <= start - left and end - left <= q.end()
-                                      for q in QUOTED.finditer(sentence)):
+    if FUTURE.search(_aside_removed(sentence, start - left)) or any(
+            q.start() <= start - left and end - left <= q.end() for q in QUOTED.finditer(sentence)):
         return "no"
     if matcher.negation and _negated(text, left, start, end):
         return "no"
@@ -373,6 +374,13 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
     if subject in wanted or (subject == "family" and "self" in wanted and ctx.attribution.family_is_self(loaded.axis)):
         return "yes"
     return "family" if ctx.identity.is_base and subject in ("sibling", "family") else "no"
+
+
+def _aside_removed(sentence: str, at: int) -> str:
+    """The sentence without the parenthetical asides that do not hold offset `at` ("(70b coming soon!)")."""
+    if "(" not in sentence:
+        return sentence
+    return ASIDE.sub(lambda m: m.group(0) if m.start() <= at < m.end() else " ", sentence)
 
 
 def _negated(text: str, sentence_start: int, start: int, end: int) -> bool:
