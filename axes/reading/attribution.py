@@ -78,14 +78,15 @@ GOVERNED = re.compile(
     r"|(?:基于|基於|以|从|從|由|对|對|在|用|使用|采用|比|和|与|與|及)\s*$", re.I)
 # Advice and instructions for the person reading the card.
 READER = re.compile(
-    r"\byou(?:'ll| will)?\s+(?:can|could|may|might|should|must|need|want|have to|are (?:advised|encouraged|"
-    r"responsible)|are free)\b|\bif you\b|\bfeel free\b|\bplease\b|\bone (?:can|could|may|should)\b"
+    r"\byou(?:'ll| will)?\s+(?:probably\s+)?(?:can|could|may|might|should|must|need|want|have to|are (?:advised|"
+    r"encouraged|responsible)|are free)\b|\bif you\b|\bfeel free\b|\bplease\b|\bone (?:can|could|may|should)\b"
     r"|\busers?\s+(?:can|could|may|should|must|need|are (?:advised|encouraged|responsible|expected))\b"
     r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b"
     r"|\bwe\s+(?:strongly\s+)?(?:recommend|suggest|encourage|advise|urge)\b|\b(?:is|are)\s+(?:strongly\s+)?"
     r"(?:recommended|advised|encouraged)\b|\bcan be (?:further |easily )?(?:fine-?tuned|trained|aligned|"
     r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed)\b|\bconsider (?:using|adding|"
-    r"applying|implementing)\b|\bit is (?:important|advisable|best) to\b"
+    r"applying|implementing)\b|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
+    r"|\bcould be used\b"
     r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
     r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください"
     r"|^\W{0,3}(?:使用|用|运行|执行|安装|下载|参考)(?![^。]*了)",
@@ -133,6 +134,7 @@ class Mention:
     length: int = 0
     named: bool = False  # a model's name (not a phrase like "the chat version")
     explicit: bool = False  # "this model", "a suite of": the subject wherever it stands
+    own: bool = False  # this repo's own name or "this model": the card says whose it is in so many words
 
     def within(self, text: str, left: int) -> Mention:
         """The mention as the clause starting at `left` reads it: governed by a preposition or a verb before it?"""
@@ -268,19 +270,19 @@ class Attribution:
         taken = bytearray(len(text) + 1)  # 1 where a mention already stands
 
         def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False,
-                named: bool = False) -> None:
+                named: bool = False, own: bool = False) -> None:
             if end <= start or taken.find(1, start, end) >= 0:
                 return
             taken[start:end] = b"\x01" * (end - start)
-            mention = Mention(start, subject, False, end - start, named, explicit)
+            mention = Mention(start, subject, False, end - start, named, explicit, own)
             found[start] = mention.within(text, 0) if judge else mention
 
         own = self._own()
         if own is not None:
             for hit in own.finditer(text):
-                add(hit.start(), hit.end(), "self")
+                add(hit.start(), hit.end(), "self", own=True)
         for hit in SELF_PHRASE.finditer(text):
-            add(hit.start(), hit.end(), "self", explicit=True)  # "this model" is the subject wherever it stands
+            add(hit.start(), hit.end(), "self", explicit=True, own=True)  # "this model": the subject wherever it stands
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
             if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
@@ -382,24 +384,32 @@ class Attribution:
         mark another method ("a suite of SFT and DPO models" beside `-dpo` siblings says nothing of this one)."""
         if self.identity.is_base:
             return False
-        if axis != "post_training":
-            return True
-        if "method siblings" not in self.shared:
-            self.shared["method siblings"] = self._names_method_siblings()
-        return not self.shared["method siblings"]
+        return axis != "post_training" or not self.sibling_methods()
 
-    def _names_method_siblings(self) -> bool:
+    def names_self(self, index: int) -> bool:
+        """Does paragraph `index` name this repo in so many words (its name, "this model")?"""
+        return any(m.own for m in self._found(index))
+
+    def sibling_methods(self) -> frozenset[str]:
+        """The training methods this family's siblings' names mark and this repo's does not (`-dpo` beside this
+        `-7b`): a claim of those methods that does not name this repo may be the sibling's, copied onto this card."""
+        if "method siblings" not in self.shared:
+            self.shared["method siblings"] = self._method_siblings()
+        return self.shared["method siblings"]  # type: ignore[no-any-return]
+
+    def _method_siblings(self) -> frozenset[str]:
         mine = self.identity.name
         if not mine.stem or len(mine.stem[0]) < 3:
-            return False
+            return frozenset()
         own = set(mine.core)
+        found: set[str] = set()
         for index in self.card.holding((mine.stem[0],)):
             para = self.card.paragraphs[index]
             for hit in NAME_TOKEN.finditer(para.text):
                 name = ModelName(hit.group(0))
-                if _looks_like_name(hit.group(0)) and name.same_family(mine) and (set(name.core) & METHOD_MARKS) - own:
-                    return True
-        return False
+                if _looks_like_name(hit.group(0)) and name.same_family(mine):
+                    found |= (set(name.core) & METHOD_MARKS) - own
+        return frozenset(found)
 
     def _variant_subject(self, kind: str, phrase: str, of: bool = False) -> Subject | Literal["agent"] | None:
         if kind in ("reward", "teacher", "judge"):
@@ -421,7 +431,12 @@ class Attribution:
             another = phrase.startswith(("a ", "an ", "other ")) and phrase.split()[-1] in ("version", "variant")
             if another and not of or (kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
-            plural = phrase.split()[-1] in ("models", "versions", "variants", "checkpoints", "llms", "siblings")
+            noun = phrase.split()[-1]
+            if kind in METHOD_MARKS and noun in ("version", "versions", "variant", "variants") and kind not in own:
+                return "sibling"  # "the DPO version" beside a name that marks no DPO
+            if self.identity.checkpoint == "merge":
+                return "parent"  # "a DPO model", "the chat model" in a merge: its ingredients
+            plural = noun in ("models", "versions", "variants", "checkpoints", "llms", "siblings")
             if plural and self.identity.weights not in ("instruct", "fine-tune", "reasoning") and kind not in own:
                 return self._family()  # "the chat models", on a card that has not said what this repo is
             return "self" if not phrase.startswith(("all ", "both ")) else self._family()

@@ -41,6 +41,12 @@ NEGATION_AFTER = re.compile(
     r"|^[^。.]{0,40}?(?:ていない|ていません|しない|しません|されていない|されていません|なし|無し|ではない|ではありません)",
     re.IGNORECASE,
 )
+# The method marks in a sibling's name (`-dpo`) that a post-training tag stands for.
+METHOD_TAGS: dict[str, frozenset[str]] = {
+    "dpo": frozenset({"dpo"}), "rlhf": frozenset({"rlhf", "ppo"}), "ppo": frozenset({"ppo"}),
+    "grpo": frozenset({"grpo"}), "rl": frozenset({"rl", "rlhf", "ppo", "grpo"}), "sft": frozenset({"sft"}),
+    "preference-tuning": frozenset({"dpo", "rlhf", "ppo", "orpo", "kto", "ipo", "simpo"}),
+}
 NOT_YET_BEFORE = re.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+|any\s+)?$", re.I)
 NOT_YET_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?"
                            r"(?:applied|done|run|performed)\b", re.I)
@@ -371,6 +377,9 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
     if describes_another(text, start, end):
         return "no"
     subject = ctx.attribution.subject(index, start, end)
+    if subject == "self" and loaded.axis == "post_training" and not ctx.attribution.names_self(index) and (
+            METHOD_TAGS.get(loaded.rule.tag, frozenset()) & ctx.attribution.sibling_methods()):
+        return "no"  # a method the siblings' names mark, on a sentence that does not name this repo
     if subject in wanted or (subject == "family" and "self" in wanted and ctx.attribution.family_is_self(loaded.axis)):
         return "yes"
     return "family" if ctx.identity.is_base and subject in ("sibling", "family") else "no"
