@@ -84,7 +84,7 @@ READER = re.compile(
     r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b"
     r"|\bwe\s+(?:strongly\s+)?(?:recommend|suggest|encourage|advise|urge)\b|\b(?:is|are)\s+(?:strongly\s+)?"
     r"(?:recommended|advised|encouraged)\b|\bcan be (?:further |easily )?(?:fine-?tuned|trained|aligned|"
-    r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed)\b|\bconsider (?:using|adding|"
+    r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed|sft'?d?|dpo'?d?)\b|\bconsider (?:using|adding|"
     r"applying|implementing)\b|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
     r"|\bcould be used\b"
     r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"

@@ -57,6 +57,7 @@ FUTURE = re.compile(
     r"|\bnot yet (?:available|released|supported|trained)\b|\bstay tuned\b|\bwork in progress\b|\bTODO\b"
     r"|\bwill be (?:advantageous|beneficial|useful|helpful)\b|\bfor (?:subsequent|further|future|later) (?:RL\b|"
     r"reinforcement|training|alignment|fine-?tuning|preference)"
+    r"|\bif\b[^.;]{0,60}\bhad been\b|\bwould have been\b"  # what would have been, had it been done
     r"|即将|敬请期待|将会发布|予定|近日公開|예정",
     re.IGNORECASE,
 )
