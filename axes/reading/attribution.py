@@ -156,17 +156,19 @@ class Attribution:
     def subject(self, index: int, start: int, end: int | None = None) -> Subject:
         """The subject of the claim at paragraph `index`, offsets [start, end): the model the words name or are
         part of the name of ("Skywork-13B-Chat model", "two chat models"), else the subject of their clause."""
+        found = None
+        for left, _right, subject in self._clauses(index):
+            if left > start:
+                break
+            found = subject
+        if found == "reader":  # advice stays advice, whatever model it names
+            return found
         if end is not None:
             for mention in self._found(index):
                 if mention.at > start:
                     break
                 if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length:
                     return _named(mention)
-        found = None
-        for left, _right, subject in self._clauses(index):
-            if left > start:
-                break
-            found = subject
         return found or self._start(index)
 
     def _clauses(self, index: int) -> list[tuple[int, int, Subject]]:
