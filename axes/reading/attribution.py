@@ -397,7 +397,7 @@ class Attribution:
         `-7b`): a claim of those methods that does not name this repo may be the sibling's, copied onto this card."""
         if "method siblings" not in self.shared:
             self.shared["method siblings"] = self._method_siblings()
-        return self.shared["method siblings"]  # type: ignore[no-any-return]
+        return self.shared["method siblings"]
 
     def _method_siblings(self) -> frozenset[str]:
         mine = self.identity.name
@@ -405,12 +405,15 @@ class Attribution:
             return frozenset()
         own = set(mine.core)
         found: set[str] = set()
-        for index in self.card.holding((mine.stem[0],)):
-            para = self.card.paragraphs[index]
-            for hit in NAME_TOKEN.finditer(para.text):
+        body = self.card.lowered or ""
+        at = body.find(mine.stem[0])
+        while at >= 0:  # the names around each occurrence of the family's name
+            window = self.card.body[max(0, at - 40):at + 80]
+            for hit in NAME_TOKEN.finditer(window):
                 name = ModelName(hit.group(0))
                 if _looks_like_name(hit.group(0)) and name.same_family(mine):
                     found |= (set(name.core) & METHOD_MARKS) - own
+            at = body.find(mine.stem[0], at + 80)
         return frozenset(found)
 
     def _variant_subject(self, kind: str, phrase: str, of: bool = False) -> Subject | Literal["agent"] | None:

@@ -44,6 +44,16 @@ HYBRID = re.compile(r"\bhybrid\b.{0,40}\b(?:mamba|ssm|state[- ]space|linear atte
 ATTENTION = (("MLA", re.compile(r"\bmulti-head latent attention\b|\bMLA\b", re.I)),
              ("GQA", re.compile(r"\bgrouped[- ]query attention\b|\bGQA\b", re.I)),
              ("MQA", re.compile(r"\bmulti[- ]query attention\b|\bMQA\b", re.I)))
+# Each statement with the text one of its matches must hold (a cheap test before the scan).
+STATEMENTS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
+    ("structure", "hybrid", HYBRID, ("mamba", "ssm", "state space", "state-space", "linear attention",
+                                     "linear-attention")),
+    ("structure", "ssm", SSM, ("state space", "state-space", "mamba", "ssm")),
+    ("structure", "moe", MOE, ("moe", "mixture", "sparse", "전문가", "专家", "專家")),
+    ("structure", "dense", DENSE, ("dense",)),
+    *(("attention", name, regex, needles) for (name, regex), needles in zip(
+        ATTENTION, (("latent", "mla"), ("grouped", "gqa"), ("multi-query", "multi query", "mqa")), strict=True)),
+)
 HEDGED = re.compile(r"\b(?:reportedly|rumou?red|is believed|are believed|allegedly|speculat\w+|may be|might be|likely|"
                     r"probably|unconfirmed)\b", re.I)
 # Not a statement at all: "does not disclose whether it is dense or mixture-of-experts".
@@ -98,45 +108,48 @@ def _from_name(name: str, found: Any) -> None:
 
 def _from_card(card: Card, attribution: Attribution, found: Any) -> None:
     """The card's statements of this repo's structure (or its base's, which a fine-tune keeps); not of other
-    models it names."""
-    for index, para in enumerate(card.paragraphs):
+    models it names. Each statement pattern scans the whole card once; its hits are judged in their paragraph."""
+    body = card.body
+    for fact, value, index, start, end in sorted(_statements(body, card), key=lambda s: s[3] + card.spans[s[2]][0]):
+        para = card.paragraphs[index]
         if para.code or not para.claims or "evaluat" in para.section.lower() or "benchmark" in para.section.lower():
             continue
+        if attribution.subject(index, start, end) in ("other", "sibling", "reader"):
+            continue
         text = para.text
-        for fact, value, hit in _statements(text):
-            if attribution.subject(index, hit.start(), hit.end()) in ("other", "sibling", "reader"):
-                continue
-            left, right = sentence_bounds(text, hit.start(), hit.end())
-            sentence = text[left:right]
-            if NEGATED.search(text[max(left, hit.start() - 60):hit.start()]) or UNSTATED.search(sentence):
-                continue
-            strength = Strength.hinted if HEDGED.search(sentence) else Strength.declared
-            found(fact, value, FactSource(key=_excerpt(text, hit.start()), line=para.line_at(hit.start()),
-                                          file="README.md", strength=strength))
+        left, right = sentence_bounds(text, start, end)
+        sentence = text[left:right]
+        if NEGATED.search(text[max(left, start - 60):start]) or UNSTATED.search(sentence):
+            continue
+        strength = Strength.hinted if HEDGED.search(sentence) else Strength.declared
+        found(fact, value, FactSource(key=_excerpt(text, start), line=para.line_at(start), file="README.md",
+                                      strength=strength))
 
 
-def _statements(text: str) -> list[tuple[str, Any, re.Match[str]]]:
-    out: list[tuple[str, Any, re.Match[str]]] = []
-    for hit in HYBRID.finditer(text):
-        out.append(("structure", "hybrid", hit))
-    for hit in SSM.finditer(text):
-        out.append(("structure", "ssm", hit))
-    for hit in MOE.finditer(text):
-        out.append(("structure", "moe", hit))
-    for hit in DENSE.finditer(text):
-        out.append(("structure", "dense", hit))
-    for hit in EXPERTS.finditer(text):
-        count = _number(hit.group(1))
-        if count and count > 1:
-            out.append(("experts", count, hit))
-    for hit in PER_TOKEN.finditer(text):
-        count = _number(next(g for g in hit.groups() if g))
-        if count:
-            out.append(("experts_per_token", count, hit))
-    for attention, regex in ATTENTION:
-        for hit in regex.finditer(text):
-            out.append(("attention", attention, hit))
-    return sorted(out, key=lambda item: item[2].start())
+def _statements(body: str, card: Card) -> list[tuple[str, Any, int, int, int]]:
+    """(fact, value, paragraph index, start, end in the paragraph) for every statement pattern's hit."""
+    out: list[tuple[str, Any, int, int, int]] = []
+
+    def add(fact: str, value: Any, hit: re.Match[str]) -> None:
+        index = card.index_at(hit.start())
+        at = card.spans[index][0]
+        out.append((fact, value, index, hit.start() - at, hit.end() - at))
+
+    low = card.lowered or body.lower()
+    for fact, value, regex, needles in STATEMENTS:
+        if any(needle in low for needle in needles):  # most cards state none of these: skip the scan
+            for hit in regex.finditer(body):
+                add(fact, value, hit)
+    if "expert" in low:
+        for hit in EXPERTS.finditer(body):
+            count = _number(hit.group(1))
+            if count and count > 1:
+                add("experts", count, hit)
+        for hit in PER_TOKEN.finditer(body):
+            count = _number(next(g for g in hit.groups() if g))
+            if count:
+                add("experts_per_token", count, hit)
+    return out
 
 
 def _number(word: str) -> int | None:

@@ -177,7 +177,8 @@ def _from_family_table(card: Card, name: ModelName, snapshot: Snapshot) -> list[
     own_name = snapshot.repo_name.lower()
     # Only blocks that can name this repo: its first name part in the text, or a link to a repo of its name.
     candidates = set(card.holding((name.core[0],))) if len(name.core[0]) >= 3 else set(range(len(card.paragraphs)))
-    candidates |= {i for i, p in enumerate(card.paragraphs) if p.links and p.kind in ("row", "header", "item")}
+    candidates |= {i for i, p in enumerate(card.paragraphs) if p.links and p.kind in ("row", "header", "item")
+                   and any(link.rsplit("/", 1)[-1].lower() == own_name for link in p.links)}
     for index in sorted(candidates):
         para = card.paragraphs[index]
         if para.code or para.kind not in ("row", "header", "item") or "evaluat" in para.section.lower():

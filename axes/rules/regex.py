@@ -68,13 +68,26 @@ QUANTIFIERS = "?*+{"
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Text that every match of `pattern` must contain: a prefilter that spares the regex a scan.
 
-    Returns one string per top-level alternative (a match holds at least one of them), or None when some
-    alternative has no literal run of two characters or more outside groups, classes and repeats. Only
-    what is certain counts: anything optional, repeated or inside a group ends the run.
+    Returns strings of which a match holds at least one (one per top-level alternative, or the alternatives
+    of a group every match passes through, as in `(继续|持续)预训练`), or None when some alternative has no
+    literal of two characters or more. Only what is certain counts: anything optional, repeated or inside a
+    character class ends a literal.
     """
-    branches: list[str] = []
+    found: list[str] = []
+    for branch in _top_level(pattern, "|"):
+        literals = _branch_literals(branch)
+        if literals is None:
+            return None
+        found += literals
+    return tuple(dict.fromkeys(found))
+
+
+def _branch_literals(pattern: str) -> tuple[str, ...] | None:
+    """The literals of one alternative: its longest certain run, else the literals of a group it must pass."""
     best = run = ""
+    groups: list[str] = []  # bodies of the groups every match of this alternative passes through
     depth = 0
+    group_start = 0
     i = 0
     while i < len(pattern):
         char = pattern[i]
@@ -86,14 +99,15 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         elif char == "[":
             step = _class_end(pattern, i) - i + 1
         elif char == "(":
+            if depth == 0:
+                group_start = i + 1
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
-        elif char == "|" and depth == 0:
-            branches.append(max(best, run, key=len))
-            best = run = ""
-            i += 1
-            continue
+            after = pattern[i + 1:i + 2]
+            optional = after in ("?", "*") or pattern.startswith("{0", i + 1)
+            if depth == 0 and not optional:
+                groups.append(pattern[group_start:i])
         elif char == "{" and (counted := re.match(r"\{\d*(?:,\d*)?\}", pattern[i:])):
             step = len(counted.group(0))  # a {m,n} quantifier: its digits are not text a match holds
         else:
@@ -108,8 +122,45 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         else:
             run += unit
         i += step
-    branches.append(max(best, run, key=len))
-    return None if any(len(b) < 2 for b in branches) else tuple(branches)
+    best = max(best, run, key=len)
+    if len(best) >= 2:
+        return (best,)
+    for body in groups:
+        if body.startswith(("?=", "?!", "?<=", "?<!")):
+            continue  # a lookaround matches no text
+        if body.startswith("?:"):
+            body = body[2:]
+        elif body.startswith("?P<"):
+            body = body[body.index(">") + 1:]
+        elif body.startswith("?"):
+            continue  # flags or other extensions: not text
+        literals = required_literals(body)
+        if literals is not None:
+            return literals
+    return None
+
+
+def _top_level(pattern: str, separator: str) -> list[str]:
+    """`pattern` split at `separator` characters outside groups, classes and escapes."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
 
 
 def _class_end(pattern: str, i: int) -> int:

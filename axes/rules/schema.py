@@ -297,20 +297,19 @@ class CompiledRule:
     card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
     card_unless: tuple[str, ...]
     sections: str | None
-    skip_sections: str
+    skip_sections: str | None  # the rule's own skipped headings (DEFAULT_SKIP_SECTIONS always apply)
     template: tuple[str, ...]
     template_unless: tuple[str, ...]
 
     @classmethod
     def build(cls, rule: Rule) -> CompiledRule:
         card, tpl = rule.card, rule.template
-        skip = DEFAULT_SKIP_SECTIONS + (f"|{card.skip_sections}" if card and card.skip_sections else "")
         return cls(
             card=tuple(lower_literals(p) for p in card.patterns) if card else (),
             card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
             card_unless=card.unless if card else (),
             sections=card.sections if card else None,
-            skip_sections=skip,
+            skip_sections=card.skip_sections if card else None,
             template=tpl.patterns if tpl else (),
             template_unless=tpl.unless if tpl else (),
         )

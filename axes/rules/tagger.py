@@ -20,7 +20,17 @@ from ..reading.card import Card, sentence_bounds
 from ..reading.identity import RANK, Identity
 from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
 from .regex import pattern
-from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
+from .schema import (
+    DEFAULT_SKIP_SECTIONS,
+    CardMatch,
+    CompiledRule,
+    Condition,
+    FilesMatch,
+    KeysMatch,
+    LoadedRule,
+    NameMatch,
+    Rulebook,
+)
 
 MAX_EVIDENCE = 3  # lines cited per tag
 # A negation cue before the hit in its clause ("not", "nor", "without", "except", 没有/未, 않/없), unless the
@@ -242,6 +252,15 @@ def _merge(matches: list[Match]) -> list[Tag]:
 
 
 def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
+    """The rule's match in this context (judged once per identity: the checkpoint rules' first judgement serves
+    the main pass when the card's statements left the identity as it was)."""
+    key = ("match", loaded.full_id, id(ctx.identity))
+    if key not in ctx.memo:
+        ctx.memo[key] = _match_rule(loaded, ctx)
+    return ctx.memo[key]
+
+
+def _match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
     rule = loaded.rule
     gate = rule.requires
     if gate and not (
@@ -340,14 +359,17 @@ def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], need
 
 
 def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> set[str]:
-    """The card's sections this rule may read: not skipped, and inside `sections` if given. Decided once per
-    card for each combination of those settings."""
+    """The card's sections this rule may read: not skipped (citations, licences ... always; the rule's own
+    skips), and inside `sections` if given. Decided once per card for each combination of those settings."""
     key = (compiled.skip_sections, matcher.sections)
     if key in ctx.memo:
         return ctx.memo[key]
+    if "default sections" not in ctx.memo:
+        skip = pattern(DEFAULT_SKIP_SECTIONS)
+        ctx.memo["default sections"] = [s for s in ctx.card.sections if not (s and skip.search(s))]
     readable = set()
-    for section in ctx.card.sections:
-        if section and pattern(compiled.skip_sections).search(section):
+    for section in ctx.memo["default sections"]:
+        if section and compiled.skip_sections and pattern(compiled.skip_sections).search(section):
             continue
         if compiled.sections and not pattern(compiled.sections).search(section):
             continue
