@@ -13,7 +13,6 @@ from ..parsing import parse_json_object
 from ..types import Backbone, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
-from .declared import declared_backbone
 from .identity import Identity, identify
 
 
@@ -38,7 +37,10 @@ def read(snapshot: Snapshot) -> Reading:
     backbone = read_backbone(snapshot, card, config)
     backbone = replace(backbone, facts=replace(backbone.facts, checkpoint=identity.settled,
                                                checkpoint_source=identity.source or None))
-    backbone = declared_backbone(snapshot, card, backbone, identity)
+    if config is None:  # imported only then: its patterns cost start-up time a repo with a config never needs
+        from .declared import declared_backbone
+
+        backbone = declared_backbone(snapshot, card, backbone, identity)
     return Reading(snapshot=snapshot, card=card, config=config, generation=_generation(snapshot),
                    template=snapshot.files.get("chat_template"), backbone=backbone, identity=identity)
 
