@@ -59,7 +59,8 @@ CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "ins
 PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*)"
                             r"(?=\s+(?:is|are|was|were|has|have|uses|used|comes|consists|models?)\b)")
 # "A model belonging to a suite of SFT and DPO models": the family.
-FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b|\b(?:our|these|both|all) (?:\w+ )?models\b"
+FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b"
+                       r"|\b(?:our|these|both|all) (?:\w+ )?models\b"
                        r"|系列|シリーズ|시리즈", re.I)
 SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
                          r"|checkpoint|merge|fine-?tune|finetune))\b"
@@ -84,8 +85,9 @@ READER = re.compile(
     r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b"
     r"|\bwe\s+(?:strongly\s+)?(?:recommend|suggest|encourage|advise|urge)\b|\b(?:is|are)\s+(?:strongly\s+)?"
     r"(?:recommended|advised|encouraged)\b|\bcan be (?:further |easily )?(?:fine-?tuned|trained|aligned|"
-    r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed|sft'?d?|dpo'?d?)\b|\bconsider (?:using|adding|"
-    r"applying|implementing)\b|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
+    r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed|sft'?d?|dpo'?d?)\b"
+    r"|\bconsider (?:using|adding|applying|implementing)\b"
+    r"|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
     r"|\bcould be used\b"
     r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
     r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください"

@@ -321,7 +321,37 @@ def _parents(snapshot: Snapshot, card: Card) -> tuple[str, ...]:
     text = snapshot.files.get("mergekit_config.yml")
     if text:
         found += _merge_models(text)
+    found += _card_parents(card)
     return tuple(dict.fromkeys(found))
+
+
+# A model card's "Base model: X" / "Finetuned from model: X" field, on one line or as a label over its value.
+PARENT_LABEL = re.compile(r"^\W{0,4}(?:base model|finetuned from(?: model)?|fine-tuned from(?: model)?|based on|"
+                          r"parent model|original model|基础模型|基座模型|베이스 모델|ベースモデル)"
+                          r"\W{0,4}(?:[:：]\s*(.*))?$", re.I)
+
+
+def _card_parents(card: Card) -> list[str]:
+    """The parents a card names in its model-card fields: the linked repo, else the value's model name."""
+    found: list[str] = []
+    paragraphs = card.paragraphs
+    for index, para in enumerate(paragraphs[:200]):
+        if para.code or len(para.text) > 200:
+            continue
+        label = PARENT_LABEL.match(para.text.lstrip("-*+ "))
+        if label is None:
+            continue
+        value, links = label.group(1) or "", para.links
+        if not value.strip() and index + 1 < len(paragraphs):  # the label on its own line, its value below
+            value, links = paragraphs[index + 1].text, paragraphs[index + 1].links
+        if links:
+            found += links[:3]
+        elif value.strip() and len(value) < 80 and not PLACEHOLDER_VALUE.search(value):
+            found.append(value.strip(" *`"))
+    return found
+
+
+PLACEHOLDER_VALUE = re.compile(r"more information needed|\[optional\]|n/a|none", re.I)
 
 
 def _merge_models(text: str) -> list[str]:

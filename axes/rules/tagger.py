@@ -530,7 +530,7 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
         return []
     out: list[Evidence] = []
     for cond in matcher.all:
-        if cond.key == "checkpoint":  # what the repo is: cite what decided it, not a config key
+        if cond.key in ("checkpoint", "checkpoint_source"):  # what the repo is: cite what decided it
             out += ctx.identity.evidence or [Evidence(file="files", text=_describe(cond, ctx.facts))]
             continue
         source = ctx.backbone.sources.get(cond.key)
