@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -145,6 +145,7 @@ def build_context(reading: Reading, identity: Identity | None = None, memo: dict
     facts["checkpoint"] = identity.settled
     facts["checkpoint_source"] = identity.source or None
     memo = memo if memo is not None else {}
+    memo[("identity", id(identity))] = identity  # kept alive: memoized matches are keyed by the identity's id
     return Context(reading, facts, identity, Attribution(reading.card, identity, shared=memo), memo)
 
 
@@ -158,7 +159,10 @@ def context(rulebook: Rulebook, reading: Reading) -> Context:
     ctx = build_context(reading)
     if ctx.identity.rank >= RANK["card"]:  # files, front matter or the card's family table decided it
         return ctx
-    found = _declarations(rulebook, ctx)
+    # The card's statements of what the repo is are read without a kind assumed for it: under a derived
+    # identity "a foundation model" would be read as the parent, and the card could never say otherwise.
+    open_mind = build_context(reading, replace(ctx.identity, checkpoint=None, weights=None, source=""), ctx.memo)
+    found = _declarations(rulebook, open_mind)
     if not found:
         return ctx
     found.sort(key=lambda m: (-m.strength.weight, min(ev.line or 0 for ev in m.evidence)))
