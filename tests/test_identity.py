@@ -153,3 +153,13 @@ def test_the_checkpoint_is_in_the_json_with_its_evidence():
     out = contract(verdict(snap("wren-13b-base", "Pretrained on 2T tokens.")))
     assert out["facts"]["checkpoint"] == "base" and out["facts"]["checkpoint_source"] == "name"
     assert out["axes"]["post_training"]["checkpoint"]["evidence"][0]["file"] == "name"
+
+
+def test_a_nested_model_list_says_which_variant_this_is():
+    card = ("**Related models**\n"
+            "* Base models\n"
+            "  * [Wren-7B (full model)](https://huggingface.co/acme/wren-7b)\n"
+            "* Chat models\n"
+            "  * [Wren-Chat-7B (full model)](https://huggingface.co/acme/wren-chat-7b)\n")
+    assert ident(snap("wren-7b", card)).checkpoint == "base"
+    assert ident(snap("wren-chat-7b", card)).checkpoint == "instruct"

@@ -81,6 +81,7 @@ class Paragraph:
     header: tuple[str, ...] = ()  # a table row: its table's header cells
     cells: tuple[str, ...] = ()  # a table row: its own cells
     links: tuple[str, ...] = ()  # Hub repo ids linked from the block
+    indent: int = 0  # a list item's indentation: a nested item belongs to the item above it
 
     def line_at(self, offset: int) -> int:
         line = self.starts[0][1]
@@ -342,7 +343,8 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
         kind: Kind = "prose" if first.code else first.kind
         if not first.code and ("eeded" in text or "ptional" in text or "ummary" in text) and PLACEHOLDER.search(text):
             kind = "placeholder"
-        out.append(Paragraph(text, first.section, first.code, starts, kind, links=links))
+        indent = len(first.raw) - len(first.raw.lstrip(" \t")) if kind == "item" else 0
+        out.append(Paragraph(text, first.section, first.code, starts, kind, links=links, indent=indent))
         current.clear()
 
     index = 0

@@ -37,7 +37,8 @@ CELL_KIND: dict[str, Checkpoint] = {
     **dict.fromkeys(("base", "pretrained", "pre-trained", "foundation", "pt", "base (pretrained)",
                      "pretrained model", "foundation model", "基础模型", "基座模型", "预训练模型", "ベースモデル",
                      "事前学習モデル", "베이스 모델", "사전학습 모델"), "base"),
-    **dict.fromkeys(("chat", "instruct", "instruction-tuned", "instruction tuned", "sft", "it", "chat model",
+    **dict.fromkeys(("chat", "instruct", "instruction", "instruction-tuned", "instruction tuned", "sft", "it",
+                     "chat model",
                      "instruct model", "chat version", "对话模型", "チャットモデル", "채팅 모델"), "instruct"),
     **dict.fromkeys(("reasoning", "thinking", "reasoning model"), "reasoning"),
 }
@@ -184,7 +185,7 @@ def _from_family_table(card: Card, name: ModelName, snapshot: Snapshot) -> list[
         if para.code or para.kind not in ("row", "header", "item") or "evaluat" in para.section.lower():
             continue
         if para.kind == "item":
-            kind = _item_kind(para, own, own_name)
+            kind = _item_kind(para, own, own_name) or _list_kind(card, index, own, own_name)
         else:
             kind = _row_kind(para, own, own_name)
         if kind:
@@ -250,6 +251,28 @@ def _item_kind(para: Paragraph, own: re.Pattern[str], own_name: str) -> Checkpoi
         if kind:
             return kind
     return None
+
+
+def _list_kind(card: Card, index: int, own: re.Pattern[str], own_name: str) -> Checkpoint | None:
+    """A nested model list: this repo's item sits under an item that names a variant ("* Base models")."""
+    para = card.paragraphs[index]
+    if not para.indent or not _names_self(para.text, para.links, own, own_name):
+        return None
+    for back in range(index - 1, max(-1, index - 40), -1):
+        above = card.paragraphs[back]
+        if above.kind != "item" or above.section != para.section:
+            return None
+        if above.indent < para.indent:
+            label = VARIANT_NOUN.sub("", above.text.lstrip("-*+• ").lower()).strip(" :")
+            for word in reversed(re.split(r"[/,&]| and | or ", label)):
+                kind = _cell_kind(word.split()[-1] if word.split() else "")
+                if kind:
+                    return kind
+            return None
+    return None
+
+
+VARIANT_NOUN = re.compile(r"\s*\b(?:models?|versions?|variants?|checkpoints?|weights)\b\s*$")
 
 
 def _cell_links(para: Paragraph) -> list[tuple[str, ...]]:
