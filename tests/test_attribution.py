@@ -147,3 +147,16 @@ def test_inside_name():
     assert inside_name(text, first, first + 3)
     assert not inside_name(text, second, second + 3)
     assert inside_name(text, third, third + 4)
+
+
+def test_the_issue_classes_in_our_own_words():
+    # a base checkpoint whose card describes the family's chat models
+    base = "Wren-13b was pretrained on 1T tokens. Our chat models were then aligned in several rounds of SFT and DPO."
+    assert tags("wren-13b", base) & {"sft", "dpo", "base-only"} == {"base-only"}
+    # a family table of methods, one row per sibling
+    table = ("| Variant | Repo |\n|---|---|\n| Base | acme/wren-7b |\n| SFT | acme/wren-7b-SFT |\n"
+             "| DPO | acme/wren-7b-DPO |\n")
+    assert tags("wren-7b", table) & {"sft", "dpo", "base-only"} == {"base-only"}
+    # "Reasoning" as a benchmark category or a prompt mode is no thinking
+    assert "thinking" not in tags("wren-7b", "| Reasoning | 42.7 |\n\nPrompt modes: chat mode, reasoning mode.",
+                                  "inference")

@@ -45,7 +45,8 @@ CELL_KIND: dict[str, Checkpoint] = {
 # A definite reference to the family's tuned variants: "the chat version", "our tuned models", "Chat版本".
 TUNED_SIBLINGS = re.compile(
     r"\b(?:the|our|its|their)\s+(?:fine[- ]?tuned|tuned|chat|instruct|instruction[- ]tuned|aligned|dialogue)\s+"
-    r"(?:versions?|variants?)\b|\btuned versions\b|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
+    r"(?:versions?|variants?)\b|\btuned versions\b|\bour (?:fine[- ]?tuned|tuned|chat|instruct|aligned) models\b"
+    r"|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
 UNQUANTIZED = frozenset({"hf", "fixed", "fp16", "bf16", "fp32", "safetensors"})  # packaging that keeps full weights
 PLANNED = re.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
 NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "reasoning": "reasoning",
