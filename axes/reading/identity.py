@@ -189,6 +189,8 @@ def _from_family_table(card: Card, name: ModelName, snapshot: Snapshot) -> list[
             kind = _item_kind(para, own, own_name) or _list_kind(card, index, own, own_name)
         else:
             kind = _row_kind(para, own, own_name)
+        if kind is None and _names_self(para.text, para.links, own, own_name):
+            kind = _heading_kind(para.section)  # a model list under "### Base models"
         if kind:
             header = para.header if len(para.header) == len(para.cells) else ("",) * len(para.cells)
             shown = para.text if para.kind == "item" else " | ".join(
@@ -257,13 +259,15 @@ def _item_kind(para: Paragraph, own: re.Pattern[str], own_name: str) -> Checkpoi
 def _list_kind(card: Card, index: int, own: re.Pattern[str], own_name: str) -> Checkpoint | None:
     """A nested model list: this repo's item sits under an item that names a variant ("* Base models")."""
     para = card.paragraphs[index]
-    if not para.indent or not _names_self(para.text, para.links, own, own_name):
+    if not para.indent or len(para.text) > 160 or not _names_self(para.text, para.links, own, own_name):
         return None
     for back in range(index - 1, max(-1, index - 40), -1):
         above = card.paragraphs[back]
         if above.kind != "item" or above.section != para.section:
             return None
         if above.indent < para.indent:
+            if len(above.text) > 48:  # a label ("* Base models"), not a sentence
+                return None
             label = VARIANT_NOUN.sub("", above.text.lstrip("-*+• ").lower()).strip(" :")
             for word in reversed(re.split(r"[/,&]| and | or ", label)):
                 kind = _cell_kind(word.split()[-1] if word.split() else "")
@@ -271,6 +275,14 @@ def _list_kind(card: Card, index: int, own: re.Pattern[str], own_name: str) -> C
                     return kind
             return None
     return None
+
+
+def _heading_kind(section: str) -> Checkpoint | None:
+    heading = section.rsplit(" > ", 1)[-1]
+    if not heading or len(heading) > 40:
+        return None
+    label = VARIANT_NOUN.sub("", heading.lower()).strip(" :")
+    return _cell_kind(label)
 
 
 VARIANT_NOUN = re.compile(r"\s*\b(?:models?|versions?|variants?|checkpoints?|weights)\b\s*$")
