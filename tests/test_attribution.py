@@ -160,3 +160,9 @@ def test_the_issue_classes_in_our_own_words():
     # "Reasoning" as a benchmark category or a prompt mode is no thinking
     assert "thinking" not in tags("wren-7b", "| Reasoning | 42.7 |\n\nPrompt modes: chat mode, reasoning mode.",
                                   "inference")
+
+
+def test_a_card_that_opens_with_what_the_model_was_made_from():
+    # "X DPO-trained on Y" names the model this repo was made from: the DPO is this repo's
+    assert "dpo" in tags("wren-7b-v2", "acme/heron-7b-v1 DPO-trained on ranked pairs.")
+    assert "sft" in tags("wren-7b", "Heron 13B finetuned on 5k role-play conversations.")

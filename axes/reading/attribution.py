@@ -110,8 +110,9 @@ FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
 # "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
-INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine-?tuned|finetuned|further (?:pre-?)?trained|"
-                         r"re-?trained|tuned|merged)\s+(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
+INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine[- ]?tuned|finetuned|further (?:pre-?)?trained|"
+                         r"re-?trained|tuned|merged|(?:SFT|DPO|RLHF|PPO|ORPO|KTO)[- ](?:trained|tuned))\s+"
+                         r"(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
 CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)"
                           r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
