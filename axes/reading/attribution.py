@@ -82,7 +82,7 @@ READER = re.compile(
     r"\byou(?:'ll| will)?\s+(?:probably\s+)?(?:can|could|may|might|should|must|need|want|have to|are (?:advised|"
     r"encouraged|responsible)|are free)\b|\bif you\b|\bfeel free\b|\bplease\b|\bone (?:can|could|may|should)\b"
     r"|\busers?\s+(?:can|could|may|should|must|need|are (?:advised|encouraged|responsible|expected))\b"
-    r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b"
+    r"|\bdevelopers?\s+(?:can|could|may|should|must|need|are)\b|\bdownstream (?:users|developers)\b|\bin your\b"
     r"|\bwe\s+(?:strongly\s+)?(?:recommend|suggest|encourage|advise|urge)\b|\b(?:is|are)\s+(?:strongly\s+)?"
     r"(?:recommended|advised|encouraged)\b|\bcan be (?:further |easily )?(?:fine-?tuned|trained|aligned|"
     r"instruction[- ]tuned|rlhf[- ]?tuned|adapted|used|combined|paired|deployed|sft'?d?|dpo'?d?)\b"
@@ -506,7 +506,11 @@ MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", 
 
 def inside_name(text: str, start: int, end: int) -> bool:
     """Is text[start:end] part of a longer model or dataset name ("Noromaid-13B-DPO", "xDAN-L1-Chat-RL-v1",
-    "HH-RLHF")? Names are not methods: the tagger does not read them as claims."""
+    "HH-RLHF"), or of the words a name spells out ("Wren (Web Research Agent)")? Names are not methods: the
+    tagger does not read them as claims."""
+    for hit in EXPANSION.finditer(text, max(0, start - 80), min(len(text), end + 80)):
+        if hit.start(1) <= start and end <= hit.end(1):
+            return True
     left = max(0, start - 64)
     for hit in NAME_TOKEN.finditer(text, left, min(len(text), end + 64)):
         if hit.start() <= start and end <= hit.end() and (hit.start(), hit.end()) != (start, end):
@@ -516,6 +520,10 @@ def inside_name(text: str, start: int, end: int) -> bool:
         if hit.start() > end:
             break
     return False
+
+
+# A name followed by the capitalised words it abbreviates: "SynthIA (Synthetic Intelligent Agent)".
+EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s?){2,6})\)")
 
 
 def _compound_name(token: str) -> bool:
