@@ -84,6 +84,7 @@ Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder
 Attention = Literal["MHA", "GQA", "MQA", "MLA"]
 Position = Literal["rope", "alibi", "absolute", "nope", "rope+nope", "relative"]
 RopeScaling = Literal["yarn", "linear", "dynamic", "llama3", "longrope"]
+ParamsSource = Literal["computed", "safetensors", "gguf", "estimated", "card"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +95,7 @@ class Facts:
     model_type: str | None = None
     total_params: int | None = None
     active_params: int | None = None
-    params_source: Literal["computed", "safetensors", "card"] | None = None
+    params_source: ParamsSource | None = None
     layers: int | None = None
     hidden_size: int | None = None
     heads: int | None = None

@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..types import Attention, Backbone, Facts, FactSource, Position, RopeScaling, Snapshot, Structure
+from ..types import Attention, Backbone, Facts, FactSource, ParamsSource, Position, RopeScaling, Snapshot, Structure
 from . import params
 from .card import Card
-from .shape import ENCODER_TYPES, SSM_TYPES, Shape, language_config, read_shape
+from .shape import SSM_MIXERS, Shape, read_shape
 
 ROPE_SCALING: dict[str, RopeScaling] = {
     "yarn": "yarn", "linear": "linear", "dynamic": "dynamic", "llama3": "llama3", "longrope": "longrope",
     "su": "longrope", "ntk": "dynamic",
 }
 QUANT_NAMES = {"bitsandbytes": "bnb", "bitsandbytes_4bit": "bnb", "bitsandbytes_8bit": "bnb"}
-ABSOLUTE_POSITION = {"gpt2", "opt", "gpt_bigcode", "gpt_neo", "bert", "roberta", "xlm-roberta", "distilbert",
-                     "electra", "whisper", "bart", "mbart", "biogpt", "albert"}
-ALIBI = {"bloom", "mpt", "baichuan_13b"}
+ENCODER_ARCHITECTURES = ("ForMaskedLM", "ForSequenceClassification")
 
 
 def key_line(text: str | None, key: str) -> int | None:
@@ -40,14 +38,14 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
                                     params_source="safetensors" if hub_params else None, base_model=base),
                         notes=("no config.json: the backbone is not established by any machine-readable file",))
     shape = read_shape(config)
-    text, _ = language_config(config)
+    text = shape.raw  # the language config, with the family's defaults filled in
     found: dict[str, str] = {}  # fact -> config key
 
     def cite(fact: str, key: str | None) -> None:
         if key:
             found[fact] = key
 
-    counts = params.count(shape, config)
+    counts, why_not = params.count_or_reason(shape, config)
     kv_bytes, kv_note = params.kv_cache_bytes(shape)
     structure = _structure(shape, text)
     attention = _attention(shape)
@@ -75,7 +73,7 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         model_type=shape.model_type,
         total_params=counts.total if counts else hub_params,
         active_params=counts.active if counts else None,
-        params_source="computed" if counts else ("safetensors" if hub_params else None),
+        params_source=_params_source(shape, counts, hub_params),
         layers=shape.layers,
         hidden_size=shape.hidden,
         heads=shape.heads,
@@ -105,25 +103,35 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
     sources = {fact: FactSource(key=key, line=key_line(raw, key)) for fact, key in found.items()}
     notes = []
     if counts is None:
-        notes.append("parameter count not computed: a dimension the arithmetic needs is missing from config.json")
-    elif counts.vision:
+        notes.append(why_not or "parameter count not computed")
+    elif shape.family is None:
+        notes.append(f"estimated: model_type {shape.model_type or '(none)'} is not in axes' family table, so "
+                     f"the count assumes {'; '.join(shape.assumptions) or 'a Llama-style decoder'}")
+    if counts and counts.vision:
         notes.append(f"total includes a {counts.vision / 1e9:.2f}B vision tower")
     if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
         notes.append(f"Hub safetensors count {hub_params:,} differs from the computed {counts.total:,}")
     return Backbone(facts=facts, sources=sources, notes=tuple(notes))
 
 
+def _params_source(shape: Shape, counts: params.Counts | None, hub_params: int | None) -> ParamsSource | None:
+    if counts is None:
+        return "safetensors" if hub_params else None
+    return "computed" if shape.family is not None else "estimated"
+
+
 def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:
-    if text.get("is_encoder_decoder"):
+    if text.get("is_encoder_decoder") or shape.layout in ("t5", "seq2seq"):
         return "encoder-decoder"
-    if shape.model_type in ENCODER_TYPES or any(
-        (shape.architecture or "").endswith(s) for s in ("ForMaskedLM", "ForSequenceClassification")
-    ):
+    if shape.layout == "bert" or any((shape.architecture or "").endswith(s) for s in ENCODER_ARCHITECTURES):
         return "encoder"
-    kinds = set(shape.layer_kinds)
-    if shape.model_type in SSM_TYPES or kinds == {"mamba"}:
+    declared = shape.family.structure if shape.family else None
+    if declared == "ssm" or declared == "hybrid":
+        return declared  # the family's design, even where one config lists only one kind of layer
+    kinds = set(shape.layer_kinds) - {"none"}
+    if kinds and kinds <= SSM_MIXERS:
         return "ssm"
-    if kinds & {"mamba", "conv", "linear", "attention+mamba"}:
+    if kinds - {"attention", "sliding"}:
         return "hybrid"
     if shape.hidden is None or shape.layers is None:
         return None
@@ -168,15 +176,19 @@ def _pattern(shape: Shape) -> str | None:
 
 def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str | None]:
     family = shape.model_type or ""
-    if text.get("alibi") is True or family in ALIBI or text.get("position_embedding_type") == "alibi":
+    always = shape.family.position if shape.family else None
+    if text.get("alibi") is True or always == "alibi" or text.get("position_embedding_type") == "alibi":
         return "alibi", "alibi" if "alibi" in text else "model_type"
-    if family in ABSOLUTE_POSITION or text.get("position_embedding_type") == "absolute":
-        return "absolute", "model_type"
-    if family in ("t5", "mt5", "umt5"):
+    if always == "relative":
         return "relative", "model_type"
+    if always == "absolute" or text.get("position_embedding_type") == "absolute":
+        return "absolute", "model_type"
     nope = text.get("no_rope_layers")
     if isinstance(nope, list) and 0 in nope and 1 in nope:  # SmolLM3 / Llama 4: some layers without RoPE
         return "rope+nope", "no_rope_layers"
+    interval = text.get("no_rope_layer_interval")
+    if not nope and isinstance(interval, int) and not isinstance(interval, bool) and interval > 1:
+        return "rope+nope", "no_rope_layer_interval"  # Llama 4: every interval-th layer without RoPE
     if family == "exaone4" and "sliding" in shape.layer_kinds:
         return "rope+nope", "layer_types"  # EXAONE 4.0: RoPE on the local layers only, none on the global ones
     if text.get("use_pos_enc") is False or text.get("nope") is True:
@@ -185,12 +197,11 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str 
                 "original_rope", "partial_rotary_factor", "rope_parameters", "qk_rope_head_dim"):
         if key in text and text[key] not in (False, None):
             return "rope", key
-    if shape.model_type in SSM_TYPES:
+    if shape.family_structure == "ssm" or shape.layout == "rwkv":
         return None, None
-    if "mamba" in shape.layer_kinds:
-        return "nope", "model_type"  # Jamba: the Mamba layers carry order; attention layers add no position
-    if family in ("falcon", "refinedweb", "refinedwebmodel", "gpt_neox", "gptj", "llama", "mistral", "qwen2",
-                  "chatglm", "internlm", "internlm2", "baichuan", "yi", "lfm2"):
+    if always == "rope" or always == "nope":
+        return always, "model_type"  # the family's code fixes it (Jamba: the Mamba layers carry order)
+    if family in ("gpt_neox", "llama", "mistral", "qwen2", "chatglm", "internlm", "internlm2", "baichuan", "yi"):
         return "rope", "model_type"  # these families always rotate queries and keys
     return None, None
 

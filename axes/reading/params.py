@@ -7,6 +7,7 @@ head included, so dense models have active == total.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,38 +23,66 @@ class Counts:
 
 
 def count(shape: Shape, config: dict[str, Any]) -> Counts | None:
-    """None when a dimension the arithmetic needs is unknown."""
+    """None when a dimension the arithmetic needs is unknown, or the layout is one axes does not model."""
+    return count_or_reason(shape, config)[0]
+
+
+def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None, str | None]:
+    """The counts, or None and the reason they cannot be computed."""
+    if shape.family and shape.family.uncountable:
+        return None, f"parameter count not computed for {shape.model_type}: {shape.family.uncountable}"
     h, n_layers, vocab = shape.hidden, shape.layers, shape.vocab
-    if not (h and n_layers and vocab and shape.heads):
-        return None
+    needs_heads = shape.layout != "rwkv" and not set(shape.layer_kinds) <= SSM_KINDS
+    if not (h and n_layers and vocab and (shape.heads or not needs_heads)):
+        return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     if shape.is_moe and not (shape.experts_per_token and (shape.moe_intermediate or shape.intermediate)):
-        return None
+        return None, "parameter count not computed: the experts' width or top-k is missing from config.json"
+    counter = LAYOUTS.get(shape.layout, _decoder)
+    counted = counter(shape)
+    if counted is None:
+        return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
+    total, active, mtp = counted
+    vision = _vision_params(config, h)
+    return Counts(total=total + vision, active=active + vision, mtp=mtp, vision=vision), None
+
+
+SSM_KINDS = {"mamba", "mamba2", "none"}
+
+
+def _norm(shape: Shape) -> int:
+    return (shape.hidden or 0) * shape.norm_params
+
+
+def _decoder(shape: Shape) -> tuple[int, int, int | None] | None:
+    h, n_layers, vocab = shape.hidden or 0, shape.layers or 0, shape.vocab or 0
+    family = shape.family
     embed = vocab * h
+    if family and family.learned_positions is not None and shape.context:
+        embed += (shape.context + family.learned_positions) * h
+    if family and family.embed_norm:
+        embed += _norm(shape)
     head = 0 if shape.tied else vocab * h + (vocab if shape.lm_head_bias else 0)
-    norm = h * (2 if shape.layernorm else 1)
-    total = active = embed + head + norm  # final norm
-    if shape.model_type == "bloom":
-        total += norm  # BLOOM normalises the word embeddings too
-        active += norm
+    total = active = embed + head + _norm(shape)  # and the final norm
     kinds = shape.layer_kinds or ("attention",) * n_layers
     for i in range(n_layers):
         mixer = _mixer(shape, kinds[i] if i < len(kinds) else "attention")
         if mixer is None:
             return None
-        layer_total, layer_active = _mlp(shape, i)
-        norms = shape.norms_per_layer * norm
-        total += mixer + layer_total + norms
-        active += mixer + layer_active + norms
+        has_ffn = shape.ffn_layers[i] if i < len(shape.ffn_layers) else True
+        ffn_total, ffn_active = _mlp(shape, i) if has_ffn else (0, 0)
+        norms = shape.norms_per_layer * _norm(shape)
+        total += mixer[0] + ffn_total + norms
+        active += mixer[1] + ffn_active + norms
     mtp = None
     if shape.mtp_layers:
         # An MTP module is one more decoder layer plus two norms and a 2h -> h projection; the
         # checkpoint also stores its own copy of the embedding and output head (DeepSeek-V3: ~14B).
-        mixer = _mixer(shape, "attention") or 0
+        attention = _attention(shape) or 0
         layer_total, _ = _mlp(shape, n_layers - 1)
-        own = mixer + layer_total + shape.norms_per_layer * norm + 3 * norm + 2 * h * h + 2 * vocab * h
+        norm = _norm(shape)
+        own = attention + layer_total + shape.norms_per_layer * norm + 3 * norm + 2 * h * h + 2 * vocab * h
         mtp = shape.mtp_layers * own
-    vision = _vision_params(config, h)
-    return Counts(total=total + vision, active=active + vision, mtp=mtp, vision=vision)
+    return total, active, mtp
 
 
 def _attention(shape: Shape) -> int | None:
@@ -73,30 +102,38 @@ def _attention(shape: Shape) -> int | None:
     if not head_dim or not kv_heads:
         return None
     q, kv = heads * head_dim, kv_heads * head_dim
-    weights = h * q + 2 * h * kv + q * h
-    bias = 0
-    if shape.attention_bias:
-        bias = q + 2 * kv + h
-    elif shape.qkv_bias:
-        bias = q + 2 * kv
-    qk_norm = 2 * head_dim if shape.qk_norm else 0
-    sinks = heads if shape.model_type == "gpt_oss" else 0  # one learned attention sink per head
+    gate = q if shape.family and shape.family.gated_attention else 0  # the query projection's output gate
+    weights = h * (q + gate) + 2 * h * kv + q * h
+    bias = (q + 2 * kv if shape.qkv_bias else 0) + (h if shape.o_bias else 0)
+    qk_norm = {"head": 2 * head_dim, "width": q + kv}.get(shape.qk_norm, 0) * max(shape.norm_params, 1)
+    sinks = heads if shape.family and shape.family.sinks else 0  # one learned attention sink per head
     return weights + bias + qk_norm + sinks
 
 
-def _mixer(shape: Shape, kind: str) -> int | None:
-    """The token-mixing block of one layer: attention, a Mamba block, or a short convolution."""
+def _attention_experts(shape: Shape) -> tuple[int, int] | None:
+    """Mixture of attention heads (JetMoE): shared K/V, queries and outputs routed to experts."""
+    h, experts, k = shape.hidden or 0, shape.experts or 0, shape.experts_per_token or 0
+    if not (shape.head_dim and shape.kv_heads and experts and k):
+        return None
+    width = shape.kv_heads * shape.head_dim
+    one = 2 * h * width  # an expert's query and output projections
+    fixed = 2 * h * width + experts * h + h  # the shared K/V projection, the router, the output bias
+    return fixed + experts * one, fixed + k * one
+
+
+def _mixer(shape: Shape, kind: str) -> tuple[int, int] | None:
+    """(total, active) of one layer's token-mixing block: attention, a linear-attention or Mamba block, a
+    short convolution."""
     if kind in ("attention", "sliding", "linear"):
-        return _attention(shape)
-    if kind == "mamba":
-        return _mamba(shape)
-    if kind == "conv":
-        h, kernel = shape.hidden or 0, shape.mamba_d_conv or 3
-        return h * 3 * h + h * kernel + h * h  # LFM2: gated input projection, depthwise conv, output
-    if kind == "attention+mamba":
-        attention, mamba = _attention(shape), _mamba(shape)
-        return None if attention is None or mamba is None else attention + mamba
-    return _attention(shape)
+        if shape.family and shape.family.attention_experts:
+            return _attention_experts(shape)
+        size = _attention(shape)
+    elif kind == "none":
+        size = 0
+    else:
+        mixer = MIXERS.get(kind)
+        size = mixer(shape) if mixer else _attention(shape)
+    return None if size is None else (size, size)
 
 
 def _mamba(shape: Shape) -> int | None:
@@ -105,17 +142,78 @@ def _mamba(shape: Shape) -> int | None:
         return None
     inner = shape.mamba_inner or (shape.mamba_expand or 2) * h
     conv = shape.mamba_d_conv or 4
-    if shape.mamba_heads:  # Mamba-2: one projection yields x, z, B, C and dt
-        groups = shape.mamba_groups or 1
-        conv_dim = inner + 2 * groups * state
-        in_proj = h * (2 * inner + 2 * groups * state + shape.mamba_heads)
-        return in_proj + conv_dim * (conv + 1) + 3 * shape.mamba_heads + inner + inner * h
     rank = shape.mamba_dt_rank or -(-h // 16)
     in_proj = h * 2 * inner
     x_proj = inner * (rank + 2 * state)
     dt_proj = rank * inner + inner
-    inner_norms = rank + 2 * state if shape.model_type == "jamba" else 0
+    inner_norms = rank + 2 * state if shape.family and shape.family.mamba_inner_norms else 0
     return in_proj + inner * (conv + 1) + x_proj + dt_proj + inner * state + inner + inner * h + inner_norms
+
+
+def _mamba2(shape: Shape) -> int | None:
+    """Mamba-2: one projection yields x, z, B, C and dt; a depthwise convolution; a gated norm."""
+    h, state = shape.hidden, shape.mamba_d_state
+    if not h or not state or not shape.mamba_heads:
+        return None
+    inner = shape.mamba_inner or (shape.mamba_expand or 2) * h
+    conv = shape.mamba_d_conv or 4
+    groups = shape.mamba_groups or 1
+    heads = shape.mamba_heads
+    conv_dim = inner + 2 * groups * state
+    in_proj = h * (2 * inner + 2 * groups * state + heads)
+    norm = inner if shape.mamba_norm else 0
+    return in_proj + conv_dim * (conv + 1) + 3 * heads + norm + inner * h
+
+
+def _conv(shape: Shape) -> int:
+    h, kernel = shape.hidden or 0, shape.mamba_d_conv or 3
+    return h * 3 * h + h * kernel + h * h  # LFM2: gated input projection, depthwise conv, output
+
+
+def _attention_mamba(shape: Shape) -> int | None:
+    attention, mamba = _attention(shape), _mamba2(shape) if shape.mamba_heads else _mamba(shape)
+    return None if attention is None or mamba is None else attention + mamba
+
+
+def _gated_deltanet(shape: Shape) -> int | None:
+    """Qwen3-Next's linear attention: q/k/v/z and beta/alpha projections, a convolution, a per-head norm."""
+    raw, h = shape.raw, shape.hidden or 0
+    key_heads, key_dim = as_int(raw.get("linear_num_key_heads")), as_int(raw.get("linear_key_head_dim"))
+    value_heads, value_dim = as_int(raw.get("linear_num_value_heads")), as_int(raw.get("linear_value_head_dim"))
+    kernel = as_int(raw.get("linear_conv_kernel_dim")) or 4
+    if not (key_heads and key_dim and value_heads and value_dim):
+        return None
+    keys, values = key_heads * key_dim, value_heads * value_dim
+    return (h * (2 * keys + 2 * values) + h * 2 * value_heads + (2 * keys + values) * kernel
+            + 2 * value_heads + value_dim + values * h)
+
+
+def _kda(shape: Shape) -> int | None:
+    """Kimi Delta Attention: q/k/v projections and their convolution, low-rank forget and output gates."""
+    raw, h = shape.raw, shape.hidden or 0
+    heads = as_int(raw.get("linear_num_heads")) or shape.heads
+    head_dim = as_int(raw.get("linear_head_dim")) or shape.head_dim
+    kernel = as_int(raw.get("linear_conv_kernel_dim")) or 4
+    if not (heads and head_dim):
+        return None
+    width = heads * head_dim
+    low_rank = 2 * (h * head_dim + head_dim * width)  # forget gate and output gate, each a -> b
+    return 3 * h * width + 3 * width * kernel + low_rank + width + heads + heads * h + head_dim + width * h
+
+
+def _lightning(shape: Shape) -> int | None:
+    """MiniMax's lightning (linear) attention: one q/k/v projection, an output gate, a norm, the output."""
+    h, heads, head_dim = shape.hidden or 0, shape.heads, shape.head_dim
+    if not (heads and head_dim):
+        return None
+    width = heads * head_dim
+    return 3 * h * width + width * h + h * width + width
+
+
+MIXERS: dict[str, Callable[[Shape], int | None]] = {
+    "mamba": _mamba, "mamba2": _mamba2, "conv": _conv, "attention+mamba": _attention_mamba,
+    "gated_deltanet": _gated_deltanet, "kda": _kda, "lightning": _lightning,
+}
 
 
 def _ffn(shape: Shape, hidden_dim: int) -> int:
@@ -128,29 +226,120 @@ def _ffn(shape: Shape, hidden_dim: int) -> int:
 def _mlp(shape: Shape, layer: int) -> tuple[int, int]:
     """(total, active) of one layer's feed-forward block."""
     h = shape.hidden or 0
-    inter = shape.intermediate or 0
-    if shape.model_type == "lfm2" and inter:
-        inter = _lfm2_ff_dim(shape, inter)
+    inter = _ff_dim(shape, shape.intermediate or 0)
     if not shape.is_moe or layer not in shape.moe_layers:
         size = _ffn(shape, inter)
         return size, size
+    family = shape.family
     experts, k = shape.experts or 0, shape.experts_per_token or 0
     expert_dim = shape.moe_intermediate or inter
     one = _ffn(shape, expert_dim)
-    if shape.expert_bias:
+    if family and family.expert_bias:
         one += 2 * expert_dim + h  # gpt-oss experts carry biases on gate_up and down
-    router = h * experts + (experts if shape.router_bias else 0)
+    router_bias = bool(family and family.router_bias) or shape.raw.get("topk_method") == "noaux_tc"
+    router = h * experts + (experts if router_bias else 0)
     shared = shape.shared_experts * _ffn(shape, expert_dim)
     if shape.shared_intermediate:
-        shared = _ffn(shape, shape.shared_intermediate) + h  # Qwen2-MoE: one wide shared expert and its gate
-    return experts * one + router + shared, k * one + router + shared
+        shared = _ffn(shape, shape.shared_intermediate)  # one wide shared expert
+    elif family and family.shared_mlp:
+        shared = _ffn(shape, inter)
+    if family and family.shared_gate:
+        shared += h  # its sigmoid gate
+    if family and family.attention_experts:
+        router += h  # JetMoE: the MoE block's output bias
+    return experts * one + router + shared, min(k, experts) * one + router + shared
 
 
-def _lfm2_ff_dim(shape: Shape, ff: int) -> int:
+def _ff_dim(shape: Shape, ff: int) -> int:
     """LFM2 shrinks its declared SwiGLU width by 2/3 and rounds up to a multiple (block_auto_adjust_ff_dim)."""
-    multiple = 256
+    raw = shape.raw
+    if not raw.get("block_auto_adjust_ff_dim") or not ff:
+        return ff
+    multiple = as_int(raw.get("block_multiple_of")) or 256
     ff = int(2 * ff / 3)
+    multiplier = raw.get("block_ffn_dim_multiplier")
+    if isinstance(multiplier, (int, float)) and not isinstance(multiplier, bool) and multiplier > 0:
+        ff = int(multiplier * ff)
     return multiple * ((ff + multiple - 1) // multiple)
+
+
+def _rwkv(shape: Shape) -> tuple[int, int, int | None]:
+    """RWKV-4: time mixing (key, value, receptance, output and per-channel decay) and channel mixing."""
+    h, vocab, n_layers = shape.hidden or 0, shape.vocab or 0, shape.layers or 0
+    attention = as_int(shape.raw.get("attention_hidden_size")) or h
+    inter = shape.intermediate or 4 * h
+    norm = _norm(shape)
+    time_mix = 5 * h + 3 * h * attention + attention * h
+    channel_mix = 2 * h + inter * h + h * h + h * inter
+    total = vocab * h + norm + n_layers * (time_mix + channel_mix + 2 * norm) + norm  # layer 0's extra norm
+    total += 0 if shape.tied else vocab * h
+    return total, total, None
+
+
+def _t5(shape: Shape) -> tuple[int, int, int | None] | None:
+    """T5 lineage: an encoder and a decoder stack, relative position buckets, RMS norms, no biases."""
+    d, vocab, heads, head_dim = shape.hidden or 0, shape.vocab or 0, shape.heads or 0, shape.head_dim
+    raw = shape.raw
+    if not head_dim:
+        return None
+    encoder = shape.layers or 0
+    decoder = as_int(raw.get("num_decoder_layers")) or encoder
+    gated = str(raw.get("feed_forward_proj", "")).startswith("gated") or raw.get("is_gated_act") is True
+    ffn = (3 if gated else 2) * d * (shape.intermediate or 0)
+    attention = 4 * d * heads * head_dim
+    buckets = as_int(raw.get("relative_attention_num_buckets")) or 32
+    per_layer_bias = shape.model_type == "umt5"  # UMT5 learns position buckets in every layer
+    bias = buckets * heads
+    enc = encoder * (attention + ffn + 2 * d + (bias if per_layer_bias else 0)) + d
+    dec = decoder * (2 * attention + ffn + 3 * d + (bias if per_layer_bias else 0)) + d
+    if not per_layer_bias:
+        enc, dec = enc + bias, dec + bias
+    total = vocab * d + enc + dec + (0 if shape.tied else vocab * d)
+    return total, total, None
+
+
+def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
+    """BART lineage (and Whisper): encoder and decoder stacks of biased attention and plain MLPs, LayerNorms."""
+    d, vocab, raw, family = shape.hidden or 0, shape.vocab or 0, shape.raw, shape.family
+    if family is None:
+        return None
+    encoder = as_int(raw.get("encoder_layers")) or shape.layers or 0
+    decoder = as_int(raw.get("decoder_layers")) or encoder
+    enc_ffn = as_int(raw.get("encoder_ffn_dim")) or shape.intermediate or 0
+    dec_ffn = as_int(raw.get("decoder_ffn_dim")) or enc_ffn
+    norm = _norm(shape)
+    attention = 4 * d * d + (3 * d if family.k_bias else 2 * d) + d
+    enc_layer = attention + _ffn(shape, enc_ffn) + 2 * norm
+    dec_layer = 2 * attention + _ffn(shape, dec_ffn) + 3 * norm
+    total = vocab * d + encoder * enc_layer + decoder * dec_layer
+    if family.audio_conv:
+        mels = as_int(raw.get("num_mel_bins")) or 80
+        total += mels * d * 3 + d + d * d * 3 + d
+        total += ((as_int(raw.get("max_source_positions")) or 0) + (as_int(raw.get("max_target_positions")) or 0)) * d
+    elif family.learned_positions is not None and shape.context:
+        total += 2 * (shape.context + family.learned_positions) * d
+    total += 2 * norm * (int(family.embed_norm) + int(family.stack_norm))
+    total += 0 if shape.tied else vocab * d
+    return total, total, None
+
+
+def _bert(shape: Shape) -> tuple[int, int, int | None]:
+    """BERT lineage with its masked-LM head: word, position and token-type embeddings; post-norm layers."""
+    h, vocab, raw = shape.hidden or 0, shape.vocab or 0, shape.raw
+    inter = shape.intermediate or 4 * h
+    types = as_int(raw.get("type_vocab_size"))
+    types = 2 if types is None else types
+    norm = _norm(shape)
+    embed = vocab * h + (shape.context or 0) * h + types * h + norm
+    layer = 4 * (h * h + h) + norm + _ffn(shape, inter) + norm
+    head = h * h + h + norm + vocab + (0 if shape.tied else vocab * h)  # transform, norm, the decoder's bias
+    total = embed + (shape.layers or 0) * layer + head
+    return total, total, None
+
+
+LAYOUTS: dict[str, Callable[[Shape], tuple[int, int, int | None] | None]] = {
+    "decoder": _decoder, "rwkv": _rwkv, "t5": _t5, "seq2seq": _seq2seq, "bert": _bert,
+}
 
 
 def _vision_params(config: dict[str, Any], text_hidden: int) -> int:

@@ -53,8 +53,8 @@ def mappings() -> list[tuple[str, str, str]]:
     for names, kind in (
         (m.MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES, "seq2seq"),
         (m.MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES, "speech"),
+        (m.MODEL_FOR_MASKED_LM_MAPPING_NAMES, "masked"),  # BERT's lineage: the encoder, not its LMHead variant
         (m.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, "causal"),
-        (m.MODEL_FOR_MASKED_LM_MAPPING_NAMES, "masked"),
     ):
         for model_type, cls in names.items():
             if isinstance(cls, (list, tuple)):
@@ -148,6 +148,9 @@ def repair(config) -> None:
             part.num_key_value_heads = heads
 
 
+DUMP: Path | None = None
+
+
 class TimedOut(Exception):
     pass
 
@@ -166,6 +169,10 @@ def build_one(model_type: str, cls_name: str, kind: str, overrides: dict, diff: 
     cls = getattr(transformers, cls_name)
     with torch.device("meta"):
         model = cls(config)
+    if DUMP is not None:  # layer 0 and the parts outside the layers: what a reader of one family needs
+        lines = [f"{n}\t{tuple(p.shape)}" for n, p in model.named_parameters()
+                 if not re.search(r"\.(layers?|h|blocks?|block)\.([1-9]\d*)\.", n)]
+        (DUMP / f"{model_type}.txt").write_text("\n".join(lines) + "\n")
     total, active, routed, has_moe = count(model, config)
     struct = structure(model, config, kind, has_moe)
     data = config.to_diff_dict() if diff else config.to_dict()
@@ -180,7 +187,12 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated model types")
     ap.add_argument("--variants", action="store_true", help="also the saved-config and flipped-tie variants")
     ap.add_argument("--timeout", type=int, default=60, help="seconds per model")
+    ap.add_argument("--dump", action="store_true", help="write params/<type>.txt: layer 0's parameter shapes")
     a = ap.parse_args()
+    global DUMP
+    if a.dump:
+        DUMP = a.out / "params"
+        DUMP.mkdir(parents=True, exist_ok=True)
     import transformers
 
     wanted = set(a.only.split(",")) if a.only else None

@@ -1,0 +1,271 @@
+"""Per-family layout facts, as data: what a config.json leaves out because the family's code fixes it.
+
+One entry per transformers model_type: the class default for tied embeddings, the MLP kind (gated: gate, up and
+down matrices; plain: up and down), the norm kind and how many a layer holds, which projections carry biases,
+q/k norms, learned positions, and the few family-specific parts (attention sinks, shared experts, attention
+experts, what a "linear" layer is). The decoder entries were drafted from the reference implementation's own
+modules (tools/zoo/traits.py over each config class's defaults built on the meta device) and checked by hand;
+the layouts that are not a decoder stack (SSMs, RWKV, encoder-decoders, BERT-style encoders) name their layout.
+
+A config key always wins over the table (attention_bias, mlp_bias, tie_word_embeddings ...): the table says
+only what the family does when the file is silent. A model_type missing here is counted under stated
+assumptions (params_source "estimated"), never as a silent Llama guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..types import Position, Structure
+
+MlpKind = Literal["gated", "plain", "none"]
+NormKind = Literal["rms", "layer", "none"]  # weight only / weight and bias / no parameters
+
+
+@dataclass(frozen=True)
+class Family:
+    tied: bool = False  # tie_word_embeddings when the config is silent (the config class's default)
+    mlp: MlpKind = "gated"
+    norm: NormKind = "rms"
+    layer_norms: int = 2  # norms per layer (1: parallel attention and MLP; 4: norms before and after each)
+    qkv_bias: bool = False
+    o_bias: bool = False
+    mlp_bias: bool = False
+    qk_norm: Literal["", "head", "width"] = ""  # per head_dim, or over all heads at once (OLMo 2)
+    lm_head_bias: bool = False
+    learned_positions: int | None = None  # learned absolute positions: rows beyond the context (OPT keeps 2)
+    embed_norm: bool = False  # a norm right after the embedding (BLOOM)
+    inner: int | None = None  # MLP width as a multiple of hidden when the config leaves it null (GPT-2: 4)
+    sinks: bool = False  # one learned attention sink per head
+    router_bias: bool = False
+    expert_bias: bool = False
+    shared_mlp: bool = False  # one shared expert as wide as intermediate_size beside the routed ones
+    shared_gate: bool = False  # a sigmoid gate (one row) on the shared expert
+    attention_experts: bool = False  # attention projections routed to experts too (mixture of attention heads)
+    gated_attention: bool = False  # the query projection also yields an output gate (twice as wide)
+    norm_offset: bool = False  # reserved: norms stored as offsets from one (counts the same)
+    mixer: str = "attention"  # the token mixer of a layer no layer-pattern key describes
+    linear: str = "attention"  # what a "linear_attention" layer is in this family
+    structure: Structure | None = None  # the family's design, when a config shows only part of it
+    position: Position | None = None  # the position encoding the family always uses
+    mamba_inner_norms: bool = False  # norms on Mamba's dt, B and C (Jamba)
+    stack_norm: bool = False  # seq2seq: a final norm closing the encoder and the decoder stacks
+    k_bias: bool = True  # seq2seq: the key projection carries a bias like q and v (Whisper's does not)
+    audio_conv: bool = False  # seq2seq: two convolutions over mel features in front of the encoder (Whisper)
+    layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert
+    uncountable: str = ""  # why axes cannot count this family's layout (the count stays null, with this reason)
+    defaults: Mapping[str, Any] = field(default_factory=dict)  # config keys the class fills in when absent
+
+
+FAMILIES: dict[str, Family] = {
+    "afmoe": Family(qk_norm="head", layer_norms=4),
+    "apertus": Family(qk_norm="head", mlp="plain"),
+    "apertus1p5_text": Family(qk_norm="head", mlp="plain"),
+    "arcee": Family(mlp="plain"),
+    "aria_text": Family(),
+    "axk1": Family(),
+    "axk2": Family(),
+    "bailing_hybrid": Family(),
+    "beam": Family(qk_norm="head", layer_norms=4),
+    "bert-generation": Family(qkv_bias=True, o_bias=True, layer_norms=1, norm="layer", lm_head_bias=True,
+                              learned_positions=0),
+    "biogpt": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                     learned_positions=2, position="absolute"),
+    "bitnet": Family(),
+    "bloom": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True, embed_norm=True,
+                    position="alibi", inner=4),
+    "blt": Family(layer_norms=0, norm="none"),
+    "codegen": Family(mlp="plain", norm="layer", layer_norms=1, mlp_bias=True, lm_head_bias=True, position="rope",
+                      inner=4),
+    "cohere": Family(tied=True, layer_norms=1),
+    "cohere2": Family(tied=True, layer_norms=1),
+    "cohere2_moe": Family(layer_norms=1, tied=True),
+    "cpmant": Family(layer_norms=0),
+    "ctrl": Family(o_bias=True, mlp="plain", mlp_bias=True, norm="layer", lm_head_bias=True),
+    "cwm": Family(),
+    "deepseek_v2": Family(),
+    "deepseek_v3": Family(),
+    "deepseek_v32": Family(),
+    "deepseek_v4": Family(),
+    "diffllama": Family(),
+    "doge": Family(qk_norm="head"),
+    "dory": Family(layer_norms=0, norm="none"),
+    "ernie4_5": Family(tied=True),
+    "ernie4_5_moe": Family(tied=True),
+    "exaone": Family(),
+    "exaone4": Family(qk_norm="head"),
+    "exaone_moe": Family(qk_norm="head"),
+    "falcon": Family(tied=True, mlp="plain", norm="layer", layer_norms=1, position="rope", inner=4),
+    # Falcon's configs before it joined transformers (custom code) name the same layout.
+    "refinedweb": Family(tied=True, mlp="plain", norm="layer", layer_norms=1, position="rope", inner=4),
+    "refinedwebmodel": Family(tied=True, mlp="plain", norm="layer", layer_norms=1, position="rope", inner=4),
+    "flex_olmo": Family(qk_norm="width"),
+    "flint": Family(qk_norm="head"),
+    "fuyu": Family(qkv_bias=True, o_bias=True, qk_norm="width", mlp="plain", mlp_bias=True, layer_norms=0, norm="none"),
+    "gemma": Family(tied=True),
+    "gemma2": Family(layer_norms=4, tied=True),
+    "gemma3": Family(qkv_bias=True, o_bias=True, qk_norm="width", mlp_bias=True, layer_norms=0, norm="none", tied=True),
+    "gemma3_text": Family(qk_norm="head", layer_norms=4, tied=True, defaults={
+        "vocab_size": 262208, "max_position_embeddings": 131072, "sliding_window_pattern": 6, "rope_theta": 1000000.0}
+    ),
+    "gemma3n_text": Family(qk_norm="head", layer_norms=7, tied=True),
+    "git": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, layer_norms=3, norm="layer",
+                  learned_positions=0),
+    "glm": Family(qkv_bias=True),
+    "glm4": Family(qkv_bias=True, layer_norms=4),
+    "glm4_moe": Family(),
+    "glm4_moe_lite": Family(),
+    "glm_moe_dsa": Family(),
+    "got_ocr2": Family(qkv_bias=True, mlp_bias=True, layer_norms=0, norm="none", tied=True),
+    "gpt-sw3": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", tied=True,
+                      learned_positions=0),
+    "gpt2": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True, learned_positions=0,
+                   position="absolute", inner=4),
+    "gpt_bigcode": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                          learned_positions=0, position="absolute", inner=4),
+    "gpt_neo": Family(tied=True, mlp="plain", norm="layer", o_bias=True, mlp_bias=True, learned_positions=0,
+                      position="absolute", inner=4),
+    "gpt_neox": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer"),
+    "gpt_neox_japanese": Family(mlp="plain", norm="layer", tied=True),
+    "gpt_oss": Family(qkv_bias=True, o_bias=True, sinks=True, router_bias=True, expert_bias=True),
+    "gptj": Family(mlp="plain", norm="layer", layer_norms=1, mlp_bias=True, lm_head_bias=True, position="rope",
+                   inner=4),
+    "granite": Family(),
+    "granite_swa": Family(tied=True),
+    "granitemoe": Family(),
+    "granitemoe_swa": Family(),
+    "granitemoeshared": Family(),
+    "helium": Family(),
+    "hrm_text": Family(layer_norms=0, norm="none"),
+    "hunyuan_v1_dense": Family(qk_norm="head"),
+    "hunyuan_v1_moe": Family(qk_norm="head", shared_mlp=True, structure="moe"),
+    "hy_v3": Family(qk_norm="head"),
+    "hy_v4": Family(),
+    "hyperclovax": Family(layer_norms=4),
+    "inkling2_loop_text": Family(embed_norm=True),
+    "inkling2_text": Family(embed_norm=True),
+    "inkling_text": Family(qk_norm="head", embed_norm=True),
+    "internlm3": Family(),
+    "iquestcoder": Family(),
+    "jais2": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer"),
+    "jetmoe": Family(tied=True, attention_experts=True),
+    "kimi_linear": Family(linear="kda"),
+    "kolibri1": Family(qk_norm="head", layer_norms=4),
+    "laguna": Family(qk_norm="head"),
+    "lara_mini": Family(tied=True),
+    "lfm2": Family(tied=True, qk_norm="head", structure="hybrid", position="rope"),
+    "lfm3": Family(layer_norms=4, tied=True),
+    "llama": Family(),
+    "llama4_text": Family(defaults={"no_rope_layer_interval": 4}),
+    "longcat_flash": Family(layer_norms=4, uncountable="two attention and MLP sub-blocks per layer and "
+                            "identity (zero) experts beside the routed ones: a layout axes does not model"),
+    "mellum": Family(qk_norm="head"),
+    "mimo_v2_flash": Family(),
+    "minicpm3": Family(tied=True),
+    "minimax": Family(linear="lightning"),
+    "minimax_m2": Family(qk_norm="width"),
+    "minimax_m3_vl_text": Family(qk_norm="head"),
+    "ministral": Family(),
+    "ministral3": Family(),
+    "mistral": Family(),
+    "mixtral": Family(),
+    "mllama": Family(layer_norms=0, norm="none"),
+    "modernbert": Family(tied=True),  # its masked-LM head (a dense layer and a norm) is under 1% of the total
+    "modernbert-decoder": Family(mlp="plain", layer_norms=1),
+    "moshi": Family(mlp="plain"),
+    "mpt": Family(tied=True, mlp="plain", position="alibi", inner=4),
+    "nanochat": Family(mlp="plain", layer_norms=0, norm="none"),
+    "nemotron": Family(mlp="plain", norm="layer"),
+    "olmo": Family(norm="none", layer_norms=0),
+    "olmo2": Family(qk_norm="width"),
+    "olmo3": Family(qk_norm="width"),
+    "olmo_hybrid": Family(),
+    "olmoe": Family(qk_norm="width"),
+    "openai-gpt": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", tied=True),
+    "opt": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True, learned_positions=2,
+                  position="absolute"),
+    "persimmon": Family(qkv_bias=True, o_bias=True, qk_norm="head", mlp="plain", mlp_bias=True, norm="layer"),
+    "phi": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, layer_norms=1, norm="layer",
+                  lm_head_bias=True),
+    "phi3": Family(),
+    "phi4_multimodal": Family(qkv_bias=True, o_bias=True, mlp_bias=True),
+    "phimoe": Family(norm="layer"),
+    "qwen2": Family(qkv_bias=True),
+    "qwen2_moe": Family(qkv_bias=True, shared_gate=True),
+    "qwen3": Family(qk_norm="head"),
+    "qwen3_5_moe_text": Family(),
+    "qwen3_5_text": Family(),
+    "qwen3_moe": Family(qk_norm="head"),
+    "qwen3_next": Family(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True,
+                         norm_offset=True),
+    "recurrent_gemma": Family(tied=True, structure="hybrid", uncountable="Griffin's recurrent blocks (RG-LRU) "
+                              "interleaved with local attention: a layout axes does not model"),
+    "sarvam_mla": Family(),
+    "sarvam_moe": Family(qk_norm="head"),
+    "seed_oss": Family(qkv_bias=True),
+    "smollm3": Family(tied=True),
+    "solar_open": Family(),
+    "stablelm": Family(norm="layer"),
+    "starcoder2": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", tied=True),
+    "trocr": Family(qkv_bias=True, o_bias=True, layer_norms=3, norm="layer", tied=True, learned_positions=2),
+    "vaultgemma": Family(tied=True),
+    "xglm": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                   position="absolute"),
+    "xlnet": Family(layer_norms=1, norm="layer", tied=True),
+    "xlstm": Family(),
+    "youtu": Family(tied=True),
+    "zamba": Family(tied=True, structure="hybrid", uncountable="Mamba layers sharing attention blocks that "
+                    "are stored once and applied at several depths: a layout axes does not model"),
+    "zamba2": Family(tied=True, structure="hybrid", uncountable="Mamba-2 layers sharing attention blocks "
+                     "that are stored once and applied at several depths: a layout axes does not model"),
+    "zaya": Family(norm="layer", tied=True),
+    "bamba": Family(mixer="mamba2", structure="hybrid"),
+    "granitemoehybrid": Family(linear="mamba2", structure="hybrid"),
+    # Layouts that are not a plain decoder stack, written from the reference implementation by hand.
+    "mamba": Family(tied=True, mlp="none", layer_norms=1, mixer="mamba", structure="ssm"),
+    "falcon_mamba": Family(tied=True, mlp="none", layer_norms=1, mixer="mamba", structure="ssm"),
+    "mamba2": Family(mlp="none", layer_norms=1, mixer="mamba2", structure="ssm"),
+    "rwkv": Family(norm="layer", layout="rwkv", structure="ssm"),
+    "jamba": Family(mixer="mamba", mamba_inner_norms=True, structure="hybrid", position="nope"),
+    "falcon_h1": Family(mixer="attention+mamba", structure="hybrid", position="rope"),
+    "nemotron_h": Family(mlp="plain", layer_norms=1, mixer="mamba2", structure="hybrid"),
+    "t5": Family(tied=True, mlp="plain", layout="t5", position="relative"),
+    "mt5": Family(mlp="gated", layout="t5", position="relative"),
+    "umt5": Family(mlp="gated", layout="t5", position="relative"),
+    "longt5": Family(mlp="plain", layout="t5", position="relative"),
+    "switch_transformers": Family(tied=True, mlp="plain", layout="t5", position="relative"),
+    "bart": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                   learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
+    "mbart": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                    learned_positions=2, embed_norm=True, stack_norm=True, layout="seq2seq", position="absolute"),
+    "plbart": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                     learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
+    "mvp": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                  learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
+    "marian": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                     learned_positions=0, layout="seq2seq", position="absolute"),
+    "pegasus": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                      learned_positions=0, stack_norm=True, layout="seq2seq", position="absolute"),
+    "blenderbot": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                         learned_positions=0, stack_norm=True, layout="seq2seq", position="absolute"),
+    "m2m_100": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                      stack_norm=True, layout="seq2seq", position="absolute"),
+    "whisper": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                      stack_norm=True, k_bias=False, audio_conv=True, layout="seq2seq", position="absolute"),
+    "bert": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                   layout="bert", position="absolute"),
+    "roberta": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                      layout="bert", position="absolute"),
+    "xlm-roberta": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                          layout="bert", position="absolute"),
+    "camembert": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                        layout="bert", position="absolute"),
+    "electra": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                      layout="bert", position="absolute"),
+    "data2vec-text": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                            layout="bert", position="absolute"),
+    "ernie": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                    layout="bert", position="absolute"),
+}
