@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Axis = Literal["backbone", "post_training", "inference", "product"]
 AXES: tuple[Axis, ...] = ("backbone", "post_training", "inference", "product")
@@ -49,6 +49,34 @@ class HubInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GGUFHeader:
+    """What a GGUF file's header says: metadata (long arrays by their length only) and the tensor table."""
+
+    file: str
+    size: int
+    version: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    array_lengths: dict[str, int] = field(default_factory=dict)  # arrays too long to keep, by their length
+    tensors: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # name, shape, ggml type
+    complete: bool = True  # False: a cap stopped the read before the whole tensor table
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeightHeaders:
+    """The headers of a repo's weight files, as a source read them: never a tensor's data.
+
+    `safetensors`: (file name, its header JSON) per .safetensors file read; `safetensors_index`: the text of
+    model.safetensors.index.json; `gguf`: each .gguf file's header.
+    """
+
+    safetensors: tuple[tuple[str, str], ...] = ()
+    safetensors_index: str | None = None
+    gguf: tuple[GGUFHeader, ...] = ()
+    notes: tuple[str, ...] = ()  # what could not be read, and why
+
+
+@dataclass(frozen=True, kw_only=True)
 class Snapshot:
     """The files of one model, as text, and where they came from.
 
@@ -62,6 +90,7 @@ class Snapshot:
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+    weights: WeightHeaders | None = None  # weight-file headers, where the source could read them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -121,14 +150,16 @@ class Facts:
     structure: Structure | None = None
     multimodal: bool | None = None
     kv_cache_note: str | None = None
+    computed_params: int | None = None  # the config arithmetic's total, when the weights' headers gave total_params
 
 
 @dataclass(frozen=True, kw_only=True)
 class FactSource:
-    """Where a fact was read: the config key (and its line) that established it."""
+    """Where a fact was read: the config key (and its line) that established it, or a weight file's header."""
 
     key: str
     line: int | None = None
+    file: EvidenceFile = "config.json"  # "files" for a weight file's header (GGUF)
 
 
 @dataclass(frozen=True, kw_only=True)

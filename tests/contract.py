@@ -13,7 +13,7 @@ FACTS = {
 AXES = {"backbone", "post_training", "inference", "product"}
 EVIDENCE_FILES = {"config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"}
 ENUMS = {
-    "params_source": {"computed", "safetensors", "card", None},
+    "params_source": {"computed", "safetensors", "gguf", "estimated", "card", None},
     "attention": {"MHA", "GQA", "MQA", "MLA", None},
     "position": {"rope", "alibi", "absolute", "nope", "rope+nope", "relative", None},
     "rope_scaling": {"yarn", "linear", "dynamic", "llama3", "longrope", None},

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from ..types import Attention, Backbone, Facts, FactSource, ParamsSource, Position, RopeScaling, Snapshot, Structure
-from . import params
+from ..types import (
+    Attention,
+    Backbone,
+    Facts,
+    FactSource,
+    ParamsSource,
+    Position,
+    RopeScaling,
+    Snapshot,
+    Structure,
+    WeightHeaders,
+)
+from . import params, weights
 from .card import Card
 from .shape import SSM_MIXERS, Shape, read_shape
 
@@ -34,9 +46,14 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
     hub_params = snapshot.hub.safetensors_total if snapshot.hub else None
     base = _base_model(snapshot, card)
     if config is None:
-        return Backbone(facts=Facts(hub_params=hub_params, total_params=hub_params,
-                                    params_source="safetensors" if hub_params else None, base_model=base),
-                        notes=("no config.json: the backbone is not established by any machine-readable file",))
+        if snapshot.weights and snapshot.weights.gguf:
+            return _gguf_backbone(snapshot.weights, hub_params, base)
+        facts = Facts(hub_params=hub_params, total_params=hub_params,
+                      params_source="safetensors" if hub_params else None, base_model=base)
+        notes = ["no config.json: the backbone is not established by any machine-readable file"]
+        if snapshot.weights:
+            facts = _with_safetensors(facts, snapshot.weights, None, notes)
+        return Backbone(facts=facts, notes=tuple(notes))
     shape = read_shape(config)
     text = shape.raw  # the language config, with the family's defaults filled in
     found: dict[str, str] = {}  # fact -> config key
@@ -111,6 +128,77 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         notes.append(f"total includes a {counts.vision / 1e9:.2f}B vision tower")
     if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
         notes.append(f"Hub safetensors count {hub_params:,} differs from the computed {counts.total:,}")
+    if snapshot.weights:
+        facts = _with_safetensors(facts, snapshot.weights, shape, notes)
+        facts = _with_gguf(facts, snapshot.weights, notes)
+    return Backbone(facts=facts, sources=sources, notes=tuple(notes))
+
+
+def _with_safetensors(facts: Facts, headers: WeightHeaders, shape: Shape | None, notes: list[str]) -> Facts:
+    """The weights' own count replaces the arithmetic's; both are kept, and a disagreement is said."""
+    # Layers past the last are MTP modules only where the config declares some (DeepSeek-V3 stores one so).
+    count, more = weights.safetensors_count(headers, shape.layers if shape and shape.mtp_layers else None)
+    notes.extend(headers.notes)
+    notes.extend(more)
+    if count is None or not count.exact:
+        return facts
+    experts = shape.experts if shape and shape.is_moe else count.experts
+    top_k = shape.experts_per_token if shape and shape.is_moe else None
+    active = count.active(experts, top_k)
+    computed = facts.total_params if facts.params_source in ("computed", "estimated") else None
+    if computed and abs(computed - count.total) > 0.02 * count.total:
+        notes.append(f"the safetensors headers count {count.total:,} parameters; the config arithmetic "
+                     f"gives {computed:,} ({computed / count.total - 1:+.1%})")
+    if count.routed and active is None:
+        notes.append("routed-expert tensors found, but no top-k in config.json: active parameters unknown")
+    return replace(facts, total_params=count.total, active_params=active if active is not None else (
+        None if count.routed else count.total), params_source="safetensors", computed_params=computed,
+        mtp_params=count.mtp or facts.mtp_params)
+
+
+def _with_gguf(facts: Facts, headers: WeightHeaders, notes: list[str]) -> Facts:
+    """Beside a config.json, a GGUF file adds its quantization and, without safetensors, its count."""
+    found, more = weights.gguf_facts(headers)
+    if found is None:
+        return facts
+    notes.extend(more)
+    facts = replace(facts, quantization=facts.quantization or found.quantization)
+    if found.count is None or facts.params_source == "safetensors":
+        return facts
+    active = found.count.active(facts.experts, facts.experts_per_token)
+    computed = facts.total_params if facts.params_source in ("computed", "estimated") else None
+    return replace(facts, total_params=found.count.total, active_params=active, params_source="gguf",
+                   computed_params=computed)
+
+
+def _gguf_backbone(headers: WeightHeaders, hub_params: int | None, base: str | list[str] | None) -> Backbone:
+    """A GGUF-only repo: the backbone facts its header states (llama.cpp's metadata and tensor table)."""
+    found, notes = weights.gguf_facts(headers)
+    notes = list(headers.notes) + notes
+    if found is None:
+        return Backbone(facts=Facts(hub_params=hub_params, base_model=base), notes=tuple(notes))
+    count = found.count
+    attention: Attention | None = None
+    if found.mla:
+        attention = "MLA"
+    elif found.heads and found.kv_heads:
+        attention = "MHA" if found.kv_heads == found.heads else "MQA" if found.kv_heads == 1 else "GQA"
+    if count is None:
+        notes.append(f"{found.file}: the tensor table was not read, so no parameter count")
+    facts = Facts(
+        architecture=found.architecture, model_type=found.architecture,
+        total_params=count.total if count else None,
+        active_params=count.active(found.experts, found.experts_per_token) if count else None,
+        params_source="gguf" if count else None, layers=found.layers, hidden_size=found.hidden,
+        heads=found.heads, kv_heads=found.kv_heads, attention=attention, sliding_window=found.sliding_window,
+        rope_theta=found.rope_theta, context_length=found.context, experts=found.experts,
+        experts_per_token=found.experts_per_token,
+        shared_experts=found.shared_experts if found.experts else None, hub_params=hub_params,
+        vocab_size=found.vocab, quantization=found.quantization, base_model=base, structure=found.structure,
+    )
+    sources = {fact: FactSource(key=f"{found.file} (GGUF header)", file="files") for fact in (
+        "architecture", "layers", "hidden_size", "heads", "kv_heads", "attention", "context_length", "experts",
+        "experts_per_token", "total_params", "quantization", "structure") if getattr(facts, fact) is not None}
     return Backbone(facts=facts, sources=sources, notes=tuple(notes))
 
 

@@ -396,8 +396,8 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     out = []
     for cond in matcher.all:
         source = ctx.backbone.sources.get(cond.key)
-        where = f" (config {source.key})" if source else ""
-        out.append(Evidence(file="config.json", line=source.line if source else None,
+        where = f" ({'config ' if source.file == 'config.json' else ''}{source.key})" if source else ""
+        out.append(Evidence(file=source.file if source else "config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
 

@@ -49,7 +49,9 @@ def _local(path: Path, target: str) -> Snapshot:
         raise TargetNotFound("no such file or folder", where=target)
     if path.is_dir():
         snap = files.from_directory(path, target, "local")
-        if "config.json" not in snap.files and "README.md" not in snap.files:
+        weights = snap.weights and (snap.weights.gguf or snap.weights.safetensors)
+        readable = "config.json" in snap.files or "README.md" in snap.files or bool(weights)
+        if not readable:
             raise AxesError("folder holds neither config.json nor README.md", where=target)
         return snap
     if path.suffix.lower() == ".json":  # a lone config.json, whatever its name

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import AxesError
 from ..parsing import parse_json_object, safe_load
-from ..types import HubInfo, Snapshot, SourceKind
+from ..types import HubInfo, Snapshot, SourceKind, WeightHeaders
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
 # read up to the cap with a notice, because the part we read is still worth tagging.
@@ -131,6 +131,42 @@ def _chat_template(raw: dict[str, Path]) -> tuple[str | None, list[str]]:
     return None, []
 
 
+SAFETENSORS_INDEX = "model.safetensors.index.json"
+INDEX_CAP = 16 * 1024 * 1024  # a weight map names every tensor once: a few MB for the largest models
+WEIGHT_FILES_CAP = 512  # shards whose headers are read, per repo
+
+
+def weight_headers(present: dict[str, Path]) -> WeightHeaders | None:
+    """The headers of the .safetensors and .gguf files beside the config (None: there are none)."""
+    tensors = sorted(p for n, p in present.items() if n.endswith(".safetensors"))
+    ggufs = sorted(p for n, p in present.items() if n.lower().endswith(".gguf"))
+    index_path = present.get(SAFETENSORS_INDEX)
+    if not (tensors or ggufs or index_path):
+        return None
+    from .. import weightheaders  # struct-level readers, imported only when a repo holds weights
+
+    notes = []
+    if len(tensors) > WEIGHT_FILES_CAP or len(ggufs) > WEIGHT_FILES_CAP:
+        notes.append(f"more than {WEIGHT_FILES_CAP} weight files: only the first {WEIGHT_FILES_CAP} read")
+    st, more = weightheaders.read_all(tensors[:WEIGHT_FILES_CAP], weightheaders.safetensors_header)
+    gg, more_gg = weightheaders.read_all(ggufs[:WEIGHT_FILES_CAP], weightheaders.gguf_header)
+    index = None
+    if index_path is not None:
+        index, index_notes = read_capped(index_path, SAFETENSORS_INDEX, INDEX_CAP)
+        notes += index_notes
+    return WeightHeaders(safetensors=tuple(st), safetensors_index=index, gguf=tuple(h for _, h in gg),
+                         notes=tuple(notes + more + more_gg))
+
+
+def _gguf_template(weights: WeightHeaders | None) -> str | None:
+    """The chat template a GGUF file embeds (tokenizer.chat_template), for a repo with no template file."""
+    for header in weights.gguf if weights else ():
+        template = header.metadata.get("tokenizer.chat_template")
+        if isinstance(template, str) and template.strip():
+            return template[: TEXT_CAPS["chat_template"]]
+    return None
+
+
 def from_directory(
     folder: Path, target: str, source: SourceKind, hub: HubInfo | None = None, notices: tuple[str, ...] = ()
 ) -> Snapshot:
@@ -147,6 +183,10 @@ def from_files(
 ) -> Snapshot:
     """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download)."""
     files, more = collect(present, target)
+    weights = weight_headers(present)
+    template = _gguf_template(weights)
+    if template is not None and "chat_template" not in files:
+        files["chat_template"] = template
     return Snapshot(
         target=target,
         source=source,
@@ -154,6 +194,7 @@ def from_files(
         hub=hub,
         notices=tuple(notices) + tuple(more),
         repo_name=repo_name(target),
+        weights=weights,
     )
 
 
