@@ -37,6 +37,7 @@ class Family:
     lm_head_bias: bool = False
     learned_positions: int | None = None  # learned absolute positions: rows beyond the context (OPT keeps 2)
     embed_norm: bool = False  # a norm right after the embedding (BLOOM)
+    halved_ffn: bool = False  # intermediate_size is the gate and up widths together (Griffin)
     inner: int | None = None  # MLP width as a multiple of hidden when the config leaves it null (GPT-2: 4)
     sinks: bool = False  # one learned attention sink per head
     router_bias: bool = False
@@ -200,8 +201,8 @@ FAMILIES: dict[str, Family] = {
     "qwen3_moe": Family(qk_norm="head"),
     "qwen3_next": Family(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True,
                          norm_offset=True),
-    "recurrent_gemma": Family(tied=True, structure="hybrid", uncountable="Griffin's recurrent blocks (RG-LRU) "
-                              "interleaved with local attention: a layout axes does not model"),
+    "recurrent_gemma": Family(tied=True, o_bias=True, mlp_bias=True, halved_ffn=True, linear="rglru",
+                              structure="hybrid"),
     "sarvam_mla": Family(),
     "sarvam_moe": Family(qk_norm="head"),
     "seed_oss": Family(qkv_bias=True),

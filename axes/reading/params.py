@@ -210,9 +210,20 @@ def _lightning(shape: Shape) -> int | None:
     return 3 * h * width + width * h + h * width + width
 
 
+def _rglru(shape: Shape) -> int | None:
+    """Griffin's recurrent block: two input branches, a short convolution, the RG-LRU's block-diagonal gates."""
+    h, heads = shape.hidden or 0, shape.heads
+    width = as_int(shape.raw.get("lru_width")) or h
+    kernel = as_int(shape.raw.get("conv1d_width")) or 4
+    if not heads or width % heads:
+        return None
+    gates = 2 * (width * width // heads + width)  # input and recurrence gates: one block per head, with biases
+    return 2 * (h * width + width) + width * h + h + width * kernel + width + width + gates
+
+
 MIXERS: dict[str, Callable[[Shape], int | None]] = {
     "mamba": _mamba, "mamba2": _mamba2, "conv": _conv, "attention+mamba": _attention_mamba,
-    "gated_deltanet": _gated_deltanet, "kda": _kda, "lightning": _lightning,
+    "gated_deltanet": _gated_deltanet, "kda": _kda, "lightning": _lightning, "rglru": _rglru,
 }
 
 
@@ -227,6 +238,8 @@ def _mlp(shape: Shape, layer: int) -> tuple[int, int]:
     """(total, active) of one layer's feed-forward block."""
     h = shape.hidden or 0
     inter = _ff_dim(shape, shape.intermediate or 0)
+    if shape.family and shape.family.halved_ffn:
+        inter //= 2
     if not shape.is_moe or layer not in shape.moe_layers:
         size = _ffn(shape, inter)
         return size, size

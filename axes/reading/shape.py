@@ -400,6 +400,11 @@ def _layer_kinds(text: dict[str, Any], layers: int | None, family: Family | None
         if default == "mamba2" or linear == "mamba2":
             kinds = ["mamba2" if k == "mamba" else k for k in kinds]
         return tuple(linear if k == "linear" and linear != "attention" else k for k in kinds)
+    if isinstance(declared, list) and 0 < len(declared) < layers and all(isinstance(x, str) for x in declared):
+        # A repeating block (Griffin: recurrent, recurrent, attention): layer i is the (i mod n)-th.
+        cycle = [KIND_NAMES.get(x.lower(), x.lower()) for x in declared]
+        return tuple(linear if (k := cycle[i % len(cycle)]) == "linear" and linear != "attention" else k
+                     for i in range(layers))
     pattern = text.get("hybrid_override_pattern")
     if isinstance(pattern, str) and len(pattern) == layers and set(pattern) <= set(PATTERN_CHARS):
         return tuple(PATTERN_CHARS[c] for c in pattern)
