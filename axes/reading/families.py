@@ -33,7 +33,9 @@ class Family:
     qkv_bias: bool = False
     o_bias: bool = False
     mlp_bias: bool = False
-    qk_norm: Literal["", "head", "width"] = ""  # per head_dim, or over all heads at once (OLMo 2)
+    # per head_dim, over all heads at once (OLMo 2), or an L2 norm without weights (Llama 4): the table's value wins
+    # over use_qk_norm when it is "l2"
+    qk_norm: Literal["", "head", "width", "l2"] = ""
     lm_head_bias: bool = False
     learned_positions: int | None = None  # learned absolute positions: rows beyond the context (OPT keeps 2)
     embed_norm: bool = False  # a norm right after the embedding (BLOOM)
@@ -55,6 +57,9 @@ class Family:
     stack_norm: bool = False  # seq2seq: a final norm closing the encoder and the decoder stacks
     k_bias: bool = True  # seq2seq: the key projection carries a bias like q and v (Whisper's does not)
     audio_conv: bool = False  # seq2seq: two convolutions over mel features in front of the encoder (Whisper)
+    single_block: bool = False  # each layer is one block: a mixer or an MLP, never both (Nemotron-H)
+    shared_layers: bool = False  # one set of layer weights applied at every depth (ALBERT)
+    keys: Mapping[str, str] = field(default_factory=dict)  # shape field -> this family's own config key
     layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert
     uncountable: str = ""  # why axes cannot count this family's layout (the count stays null, with this reason)
     defaults: Mapping[str, Any] = field(default_factory=dict)  # config keys the class fills in when absent
@@ -159,7 +164,7 @@ FAMILIES: dict[str, Family] = {
     "lfm2": Family(tied=True, qk_norm="head", structure="hybrid", position="rope"),
     "lfm3": Family(layer_norms=4, tied=True),
     "llama": Family(),
-    "llama4_text": Family(defaults={"no_rope_layer_interval": 4}),
+    "llama4_text": Family(qk_norm="l2", shared_mlp=True, defaults={"no_rope_layer_interval": 4}),
     "longcat_flash": Family(layer_norms=4, uncountable="two attention and MLP sub-blocks per layer and "
                             "identity (zero) experts beside the routed ones: a layout axes does not model"),
     "mellum": Family(qk_norm="head"),
@@ -182,7 +187,7 @@ FAMILIES: dict[str, Family] = {
     "olmo": Family(norm="none", layer_norms=0),
     "olmo2": Family(qk_norm="width"),
     "olmo3": Family(qk_norm="width"),
-    "olmo_hybrid": Family(),
+    "olmo_hybrid": Family(linear="gated_deltanet", structure="hybrid"),
     "olmoe": Family(qk_norm="width"),
     "openai-gpt": Family(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", tied=True),
     "opt": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True, learned_positions=2,
@@ -196,8 +201,8 @@ FAMILIES: dict[str, Family] = {
     "qwen2": Family(qkv_bias=True),
     "qwen2_moe": Family(qkv_bias=True, shared_gate=True),
     "qwen3": Family(qk_norm="head"),
-    "qwen3_5_moe_text": Family(),
-    "qwen3_5_text": Family(),
+    "qwen3_5_moe_text": Family(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True),
+    "qwen3_5_text": Family(qk_norm="head", linear="gated_deltanet", gated_attention=True),
     "qwen3_moe": Family(qk_norm="head"),
     "qwen3_next": Family(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True,
                          norm_offset=True),
@@ -231,7 +236,8 @@ FAMILIES: dict[str, Family] = {
     "rwkv": Family(norm="layer", layout="rwkv", structure="ssm"),
     "jamba": Family(mixer="mamba", mamba_inner_norms=True, structure="hybrid", position="nope"),
     "falcon_h1": Family(mixer="attention+mamba", structure="hybrid", position="rope"),
-    "nemotron_h": Family(mlp="plain", layer_norms=1, mixer="mamba2", structure="hybrid"),
+    "nemotron_h": Family(mlp="plain", layer_norms=1, mixer="mamba2", linear="mamba2", single_block=True,
+                         router_bias=True, structure="hybrid"),
     "t5": Family(tied=True, mlp="plain", layout="t5", position="relative"),
     "mt5": Family(mlp="gated", layout="t5", position="relative"),
     "umt5": Family(mlp="gated", layout="t5", position="relative"),
@@ -269,4 +275,9 @@ FAMILIES: dict[str, Family] = {
                             layout="bert", position="absolute"),
     "ernie": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
                     layout="bert", position="absolute"),
+    "albert": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                     shared_layers=True, layout="bert", position="absolute"),
+    "distilbert": Family(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                         layout="bert", position="absolute", defaults={"type_vocab_size": 0},
+                         keys={"hidden": "dim", "intermediate": "hidden_dim"}),
 }

@@ -241,7 +241,7 @@ def _mlp(shape: Shape, layer: int) -> tuple[int, int]:
     if shape.family and shape.family.halved_ffn:
         inter //= 2
     if not shape.is_moe or layer not in shape.moe_layers:
-        size = _ffn(shape, inter)
+        size = _ffn(shape, as_int(shape.raw.get("intermediate_size_mlp")) or inter)  # Llama 4's dense layers
         return size, size
     family = shape.family
     experts, k = shape.experts or 0, shape.experts_per_token or 0
@@ -252,7 +252,10 @@ def _mlp(shape: Shape, layer: int) -> tuple[int, int]:
     router_bias = bool(family and family.router_bias) or shape.raw.get("topk_method") == "noaux_tc"
     router = h * experts + (experts if router_bias else 0)
     shared = shape.shared_experts * _ffn(shape, expert_dim)
-    if shape.shared_intermediate:
+    shared_dim = as_int(shape.raw.get("moe_shared_expert_intermediate_size"))
+    if shared_dim:
+        shared = shape.shared_experts * _ffn(shape, shared_dim)
+    elif shape.shared_intermediate:
         shared = _ffn(shape, shape.shared_intermediate)  # one wide shared expert
     elif family and family.shared_mlp:
         shared = _ffn(shape, inter)
@@ -337,16 +340,22 @@ def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
 
 
 def _bert(shape: Shape) -> tuple[int, int, int | None]:
-    """BERT lineage with its masked-LM head: word, position and token-type embeddings; post-norm layers."""
+    """BERT lineage with its masked-LM head: word, position and token-type embeddings (narrower than the layers
+    in ELECTRA and ALBERT, then projected); post-norm layers; ALBERT's layers share one set of weights."""
     h, vocab, raw = shape.hidden or 0, shape.vocab or 0, shape.raw
     inter = shape.intermediate or 4 * h
     types = as_int(raw.get("type_vocab_size"))
     types = 2 if types is None else types
-    norm = _norm(shape)
-    embed = vocab * h + (shape.context or 0) * h + types * h + norm
-    layer = 4 * (h * h + h) + norm + _ffn(shape, inter) + norm
-    head = h * h + h + norm + vocab + (0 if shape.tied else vocab * h)  # transform, norm, the decoder's bias
-    total = embed + (shape.layers or 0) * layer + head
+    width = as_int(raw.get("embedding_size")) or h
+    embed = (vocab + (shape.context or 0) + types) * width + 2 * width  # and their LayerNorm
+    if width != h:
+        embed += width * h + h  # the projection up to the layers' width
+    layer = 4 * (h * h + h) + 2 * _norm(shape) + _ffn(shape, inter)
+    stored = shape.layers or 0
+    if shape.family and shape.family.shared_layers:
+        stored = as_int(raw.get("num_hidden_groups")) or 1
+    head = h * width + width + 2 * width + vocab + (0 if shape.tied else vocab * width)  # transform, norm, bias
+    total = embed + stored * layer + head
     return total, total, None
 
 

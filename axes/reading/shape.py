@@ -8,6 +8,7 @@ read stays None: the caller reports "unknown", never a guess.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "hidden": ("hidden_size", "n_embd", "n_embed", "d_model", "hidden_dim", "block_dim", "dim", "model_dim"),
     "layers": ("num_hidden_layers", "n_layer", "num_layers", "n_layers", "encoder_layers", "num_decoder_layers"),
     "heads": ("num_attention_heads", "n_head", "num_heads", "n_heads", "num_attention_head",
-              "encoder_attention_heads"),
+              "encoder_attention_heads", "attention_heads"),
     "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups"),
     "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "block_ff_dim", "d_ff",
                      "ffn_inner_dim", "encoder_ffn_dim"),
@@ -177,14 +178,17 @@ def _int(value: Any, key: str, limit: int = 10**12) -> int | None:
 class _Reader:
     """Reads aliased keys from the language config and remembers which key answered."""
 
-    def __init__(self, config: dict[str, Any], prefix: str, defaulted: frozenset[str] = frozenset()):
+    def __init__(self, config: dict[str, Any], prefix: str, defaulted: frozenset[str] = frozenset(),
+                 own: Mapping[str, str] | None = None):
         self.config = config
         self.prefix = prefix
         self.defaulted = defaulted
+        self.own = own or {}  # the family's own name for a field, tried first
         self.keys: dict[str, str] = {}
 
     def dim(self, field: str, *names: str) -> int | None:
-        for name in names or ALIASES[field]:
+        own = (self.own[field],) if field in self.own else ()
+        for name in own + (names or ALIASES[field]):
             if name in self.config:
                 value = _int(self.config[name], self._path(name), LIMITS.get(field, 10**12))
                 if value is not None:
@@ -207,14 +211,15 @@ def read_shape(config: dict[str, Any]) -> Shape:
     model_type = str(text.get("model_type") or config.get("model_type") or "").lower() or None
     family = FAMILIES.get(model_type or "")
     defaults = dict(family.defaults) if family else {}
-    r = _Reader({**defaults, **text}, prefix, defaulted=frozenset(defaults) - frozenset(text))
+    r = _Reader({**defaults, **text}, prefix, defaulted=frozenset(defaults) - frozenset(text),
+                own=family.keys if family else None)
     text = r.config
     archs = config.get("architectures") or text.get("architectures") or []
     architecture = archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None
     assumptions: list[str] = []
 
     hidden = r.dim("hidden")
-    layers = r.dim("layers")
+    layers = r.dim("layers") or _listed_layers(r)
     heads = r.dim("heads")
     for name, value in (("hidden", hidden), ("layers", layers), ("heads", heads)):
         key = next((k for k in ALIASES[name] if k in text), None)
@@ -262,9 +267,9 @@ def read_shape(config: dict[str, Any]) -> Shape:
                                       or text.get("num_ln_in_parallel_attn") == 2):
         norms_per_layer = 2  # Falcon's grouped-KV layout: separate norms before the parallel attention and MLP
     qk_norm = family.qk_norm if family else ""
-    if text.get("use_qk_norm") is True or text.get("qk_layernorm") is True:
+    if qk_norm != "l2" and (text.get("use_qk_norm") is True or text.get("qk_layernorm") is True):
         qk_norm = qk_norm or "head"
-    elif text.get("use_qk_norm") is False:
+    elif qk_norm != "l2" and text.get("use_qk_norm") is False:
         qk_norm = ""
     return Shape(
         model_type=model_type,
@@ -311,7 +316,7 @@ def read_shape(config: dict[str, Any]) -> Shape:
         mamba_heads=r.dim("mamba_heads", "mamba_n_heads", "n_mamba_heads", "mamba_num_heads")
         or (heads if family and family.mixer == "mamba2" and family.structure == "ssm" else None),
         mamba_groups=r.dim("mamba_groups", "mamba_n_groups", "n_groups", "mamba_ngroups"),
-        mamba_inner=r.dim("mamba_inner", "mamba_d_ssm", "d_inner"),
+        mamba_inner=r.dim("mamba_inner", "mamba_d_ssm", "d_inner") or _mamba_width(r),
         mamba_norm=text.get("mamba_rms_norm") is not False,
         dtype_bytes=DTYPE_BYTES.get(str(text.get("torch_dtype") or text.get("dtype") or config.get("torch_dtype")
                                         or config.get("dtype") or "").lower()),
@@ -319,6 +324,16 @@ def read_shape(config: dict[str, Any]) -> Shape:
         assumptions=tuple(assumptions),
         raw=text,
     )
+
+
+def _listed_layers(r: _Reader) -> int | None:
+    """A config that lists its layers' kinds and gives no count (Nemotron-H): as many layers as listed."""
+    for key in ("layers_block_type", "layer_types", "hybrid_override_pattern"):
+        listed = r.get(key)
+        if isinstance(listed, (list, str)) and 0 < len(listed) <= LIMITS["layers"]:
+            r.keys["layers"] = r._path(key)
+            return len(listed)
+    return None
 
 
 def _unknown_mlp(text: dict[str, Any], assumptions: list[str]) -> str:
@@ -351,9 +366,13 @@ def _moe_layers(text: dict[str, Any], layers: int | None, experts: int | None, m
     a start/end range (ERNIE), or a per-layer list."""
     if not layers or not experts or (experts <= 1 and not moe_family):
         return ()
-    listed = text.get("mlp_layer_types")
-    if isinstance(listed, list) and len(listed) == layers:
-        return tuple(i for i, kind in enumerate(listed) if str(kind).lower() in ("sparse", "moe"))
+    for key in ("mlp_layer_types", "layers_block_type"):
+        listed = text.get(key)
+        if isinstance(listed, list) and len(listed) == layers and any(str(k).lower() in ("sparse", "moe")
+                                                                      for k in listed):
+            return tuple(i for i, kind in enumerate(listed) if str(kind).lower() in ("sparse", "moe"))
+    if isinstance(text.get("moe_layers"), list):  # Llama 4 lists them outright
+        return tuple(i for i in int_list(text["moe_layers"]) if i < layers)
     first_dense = as_int(text.get("first_k_dense_replace")) or as_int(text.get("moe_layer_start_index")) or 0
     last = as_int(text.get("moe_layer_end_index"))
     freq = text.get("moe_layer_freq")
@@ -384,6 +403,7 @@ KIND_NAMES = {
     "sliding_attention": "sliding", "sliding": "sliding", "local": "sliding", "chunked_attention": "sliding",
     "linear_attention": "linear", "linear": "linear", "mamba": "mamba", "mamba2": "mamba2", "ssm": "mamba",
     "conv": "conv", "recurrent": "linear", "lightning": "linear", "hybrid": "attention+mamba",
+    "moe": "none", "mlp": "none",  # a layer that is only a feed-forward block (Nemotron-H)
 }
 # Nemotron-H's hybrid_override_pattern: one character per layer (M Mamba-2, * attention, - MLP, E MoE).
 PATTERN_CHARS = {"M": "mamba2", "*": "attention", "-": "none", "E": "none"}
@@ -438,6 +458,8 @@ def _ffn_layers(text: dict[str, Any], kinds: tuple[LayerKind, ...], family: Fami
         return tuple(c in "-E" for c in pattern)
     if family is not None and family.mlp == "none":
         return (False,) * len(kinds)
+    if family is not None and family.single_block:
+        return tuple(kind == "none" for kind in kinds)
     return (True,) * len(kinds)
 
 
@@ -451,6 +473,12 @@ def _sliding_window(text: dict[str, Any], kinds: tuple[LayerKind, ...]) -> int |
     if context and window >= context:
         return None  # a window as long as the context slides nowhere (Phi-3's 262144)
     return window
+
+
+def _mamba_width(r: _Reader) -> int | None:
+    """Mamba-2's inner width when given as heads x head width (Nemotron-H)."""
+    heads, width = as_int(r.get("mamba_num_heads")), as_int(r.get("mamba_head_dim"))
+    return heads * width if heads and width else None
 
 
 def _dt_rank(text: dict[str, Any], hidden: int | None) -> int | None:
