@@ -13,7 +13,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from .types import GGUFHeader
 
@@ -23,6 +23,14 @@ GGUF_KEEP_ARRAY = 64  # arrays up to this many items are kept; longer ones (the 
 GGUF_READ_CAP = 256 * 1024 * 1024  # bytes of metadata read before giving up on reaching the tensor table
 GGUF_ITEMS_CAP = 10_000_000  # metadata entries, array items and tensors, all told
 GGUF_DIMS_CAP = 8
+
+
+class Handle(Protocol):
+    """What the GGUF reader needs of a file: sequential reads and relative forward seeks."""
+
+    def read(self, n: int, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
 
 
 class HeaderError(Exception):
@@ -53,7 +61,7 @@ def safetensors_header(path: Path, cap: int = SAFETENSORS_HEADER_CAP) -> str:
 class _Reader:
     """Bounded little-endian reads from a binary handle."""
 
-    def __init__(self, handle: BinaryIO, cap: int):
+    def __init__(self, handle: Handle, cap: int):
         self.handle = handle
         self.left = cap
         self.items = 0
@@ -121,12 +129,13 @@ def gguf_header(path: Path, cap: int = GGUF_READ_CAP) -> GGUFHeader:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            return _gguf(handle, path.name, size, cap)
+            return gguf_from(handle, path.name, size, cap)
     except OSError as err:
         raise HeaderError(f"cannot read: {err.strerror or err}") from None
 
 
-def _gguf(handle: BinaryIO, name: str, size: int, cap: int) -> GGUFHeader:
+def gguf_from(handle: Handle, name: str, size: int, cap: int = GGUF_READ_CAP) -> GGUFHeader:
+    """Read a GGUF header from any handle with read(n) and seek(n, 1): a file, or ranges fetched over HTTP."""
     r = _Reader(handle, cap)
     if r.take(4) != b"GGUF":
         raise HeaderError("not a GGUF file (no GGUF magic)")

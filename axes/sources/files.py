@@ -180,10 +180,13 @@ def from_files(
     source: SourceKind,
     hub: HubInfo | None = None,
     notices: tuple[str, ...] = (),
+    weights: WeightHeaders | None = None,
 ) -> Snapshot:
-    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download)."""
+    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download).
+
+    `weights`: headers a remote source already read (the Hub's range requests); else the folder's own."""
     files, more = collect(present, target)
-    weights = weight_headers(present)
+    weights = weights or weight_headers(present)
     template = _gguf_template(weights)
     if template is not None and "chat_template" not in files:
         files["chat_template"] = template

@@ -13,11 +13,12 @@ from pathlib import Path
 from ..errors import AxesError
 from ..storage import write_atomic
 from ..types import Snapshot
-from . import files
+from . import files, weightcache
 
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 # The repo files a Snapshot reads: files.REPO_FILES plus the other spellings files.FILE_NAMES accepts.
 WANTED = tuple(dict.fromkeys((*files.REPO_FILES, *(n for ns in files.FILE_NAMES.values() for n in ns))))
+WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".safetensors.index.json")
 ESSENTIAL = {"config.json": frozenset({"config.json"}), "README.md": frozenset(files.FILE_NAMES["README.md"])}
 
 
@@ -71,12 +72,15 @@ def from_cache(
     present = {name: folder / name for name in WANTED if (folder / name).is_file()}
     if not present:
         return None
+    # Weights another tool downloaded are read by their headers; else the headers an online run kept.
+    present |= {p.name: p for p in folder.iterdir() if p.name.endswith(WEIGHT_SUFFIXES) and p.is_file()}
+    weights = None if any(n.endswith(WEIGHT_SUFFIXES) for n in present) else weightcache.load(repo_id, commit)
     notices = (*notices, f"answered from the local HF cache (commit {commit[:7]})")
     # The cache holds what was once downloaded, perhaps by another tool: say what this copy lacks.
     lacking = [name for name, names in ESSENTIAL.items() if not names & present.keys()]
     if lacking:
         notices = (*notices, f"not in the cached copy: {', '.join(lacking)}")
-    return files.from_files(present, target, "cache", notices=notices)
+    return files.from_files(present, target, "cache", notices=notices, weights=weights)
 
 
 def _cached_commit(repo_dir: Path, revision: str) -> str | None:
