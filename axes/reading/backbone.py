@@ -18,7 +18,7 @@ from ..types import (
     Structure,
     WeightHeaders,
 )
-from . import params, weights
+from . import params
 from .card import Card
 from .shape import SSM_MIXERS, Shape, read_shape
 
@@ -136,6 +136,7 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
 
 def _with_safetensors(facts: Facts, headers: WeightHeaders, shape: Shape | None, notes: list[str]) -> Facts:
     """The weights' own count replaces the arithmetic's; both are kept, and a disagreement is said."""
+    from . import weights  # only a repo with weight headers pays for its patterns
     # Layers past the last are MTP modules only where the config declares some (DeepSeek-V3 stores one so).
     count, more = weights.safetensors_count(headers, shape.layers if shape and shape.mtp_layers else None)
     notes.extend(headers.notes)
@@ -158,6 +159,7 @@ def _with_safetensors(facts: Facts, headers: WeightHeaders, shape: Shape | None,
 
 def _with_gguf(facts: Facts, headers: WeightHeaders, notes: list[str]) -> Facts:
     """Beside a config.json, a GGUF file adds its quantization and, without safetensors, its count."""
+    from . import weights
     found, more = weights.gguf_facts(headers)
     if found is None:
         return facts
@@ -173,6 +175,7 @@ def _with_gguf(facts: Facts, headers: WeightHeaders, notes: list[str]) -> Facts:
 
 def _gguf_backbone(headers: WeightHeaders, hub_params: int | None, base: str | list[str] | None) -> Backbone:
     """A GGUF-only repo: the backbone facts its header states (llama.cpp's metadata and tensor table)."""
+    from . import weights
     found, notes = weights.gguf_facts(headers)
     notes = list(headers.notes) + notes
     if found is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import AxesError
-from .families import FAMILIES, Family
+from .families import Family, lookup
 
 # "attention" | "sliding" | "linear" | "mamba" | "mamba2" | "conv" | "attention+mamba" | "none" (an MLP-only layer)
 LayerKind = str
@@ -209,7 +209,7 @@ class _Reader:
 def read_shape(config: dict[str, Any]) -> Shape:
     text, prefix = language_config(config)
     model_type = str(text.get("model_type") or config.get("model_type") or "").lower() or None
-    family = FAMILIES.get(model_type or "")
+    family = lookup(model_type or "")
     defaults = dict(family.defaults) if family else {}
     r = _Reader({**defaults, **text}, prefix, defaulted=frozenset(defaults) - frozenset(text),
                 own=family.keys if family else None)
