@@ -125,7 +125,7 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         notes.append(f"estimated: model_type {shape.model_type or '(none)'} is not in axes' family table, so "
                      f"the count assumes {'; '.join(shape.assumptions) or 'a Llama-style decoder'}")
     if counts and counts.vision:
-        notes.append(f"total includes a {counts.vision / 1e9:.2f}B vision tower")
+        notes.append(f"total includes {counts.vision / 1e9:.2f}B of vision or audio towers")
     if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
         notes.append(f"Hub safetensors count {hub_params:,} differs from the computed {counts.total:,}")
     if snapshot.weights:

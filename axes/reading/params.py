@@ -42,8 +42,12 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
     if counted is None:
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
-    vision = _vision_params(config, h)
-    return Counts(total=total + vision, active=active + vision, mtp=mtp, vision=vision), None
+    vision, audio = _vision_params(config, h), _audio_params(config, h)
+    if vision < 0:
+        return None, (f"parameter count not computed: the vision tower "
+                      f"({(config.get('vision_config') or {}).get('model_type', 'unnamed')}) is of a kind axes "
+                      "does not count, and the language model alone would understate the total")
+    return Counts(total=total + vision + audio, active=active + vision + audio, mtp=mtp, vision=vision + audio), None
 
 
 SSM_KINDS = {"mamba", "mamba2", "none"}
@@ -364,21 +368,77 @@ LAYOUTS: dict[str, Callable[[Shape], tuple[int, int, int | None] | None]] = {
 }
 
 
+# Vision towers counted by their blocks (Qwen-VL lineage: patches over frames, a merger of 2x2 patches into the
+# language model's width). What their code fixes and their configs leave out.
+VISION_TOWERS: dict[str, dict[str, Any]] = {
+    "qwen2_vl_vision": {"mlp": "plain", "norm": 2, "patch_bias": False},
+    "qwen2_5_vl_vision": {"mlp": "gated", "norm": 1, "patch_bias": False},
+    "qwen3_vl_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
+    "qwen3_vl_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
+    "qwen3_omni_moe_vision_encoder": {"mlp": "plain", "norm": 2, "patch_bias": True},
+}
+
+
 def _vision_params(config: dict[str, Any], text_hidden: int) -> int:
-    """A ViT-style vision tower (SigLIP, CLIP) and its projector, for image-text repos."""
+    """A vision tower and its projector, for image-text repos: a ViT (SigLIP, CLIP) or a Qwen-VL-style
+    tower. A tower of a kind axes cannot count is -1 (the caller says so)."""
     vision = config.get("vision_config")
     if not isinstance(vision, dict):
         return 0
+    tower = VISION_TOWERS.get(str(vision.get("model_type", "")))
+    if tower is not None:
+        return _merged_patches(vision, tower, text_hidden)
     dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size",
                                             "image_size")]
     if not all(dims):
-        return 0
+        return -1
     h, layers, inter, patch, image = (d or 0 for d in dims)
     channels = as_int(vision.get("num_channels", 3)) or 3
     per_layer = 4 * (h * h + h) + 2 * h * inter + inter + h + 2 * 2 * h
     embeddings = channels * patch * patch * h + h + (image // patch) ** 2 * h
     projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
     return layers * per_layer + embeddings + 2 * h + projector
+
+
+def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:
+    width = as_int(vision.get("embed_dim")) or as_int(vision.get("hidden_size")) or 0
+    layers = as_int(vision.get("depth")) or as_int(vision.get("num_hidden_layers")) or 0
+    inter = as_int(vision.get("intermediate_size")) or (as_int(vision.get("mlp_ratio")) or 4) * width
+    patch, frames = as_int(vision.get("patch_size")) or 14, as_int(vision.get("temporal_patch_size")) or 1
+    channels = as_int(vision.get("in_channels")) or as_int(vision.get("num_channels")) or 3
+    merge = as_int(vision.get("spatial_merge_size")) or 2
+    out = as_int(vision.get("out_hidden_size")) or (as_int(vision.get("hidden_size")) if "embed_dim" in vision
+                                                      else None) or text_hidden
+    if not (width and layers):
+        return -1
+    norm = tower["norm"] * width
+    mlp = 3 * width * inter + 2 * inter + width if tower["mlp"] == "gated" else 2 * width * inter + inter + width
+    layer = 3 * width * width + 3 * width + width * width + width + mlp + 2 * norm
+    patches = channels * frames * patch * patch * width + (width if tower["patch_bias"] else 0)
+    positions = (as_int(vision.get("num_position_embeddings")) or 0) * width
+    merged = width * merge * merge
+    merger = merged * merged + merged + merged * out + out
+    deepstack = vision.get("deepstack_visual_indexes")
+    extra = len(deepstack) * (tower["norm"] * merged + merger) if isinstance(deepstack, list) else 0
+    return patches + positions + layers * layer + norm + merger + extra
+
+
+def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
+    """A Whisper-style audio encoder (two convolutions over mel features, learned positions, pre-norm layers)
+    and a projector into the language model, for speech-text repos; its own layout, counted as its own part."""
+    audio = config.get("audio_config")
+    if not isinstance(audio, dict):
+        return 0
+    d, layers, ffn = (next((v for k in keys if (v := as_int(audio.get(k)))), None) for keys in (
+        ("d_model", "hidden_size"), ("encoder_layers", "num_hidden_layers"), ("encoder_ffn_dim", "intermediate_size")))
+    mels = as_int(audio.get("num_mel_bins"))
+    if not (d and layers and ffn and mels):
+        return 0
+    convs = mels * d * 3 + d + d * d * 3 + d
+    positions = (as_int(audio.get("max_source_positions")) or 0) * d
+    layer = 4 * d * d + 3 * d + 2 * d * ffn + ffn + d + 2 * 2 * d  # no key bias; two LayerNorms
+    projector = d * text_hidden + text_hidden
+    return convs + positions + layers * layer + 2 * d + projector
 
 
 def kv_cache_bytes(shape: Shape) -> tuple[int | None, str | None]:

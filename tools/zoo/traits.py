@@ -30,6 +30,11 @@ def traits(model_type: str, folder: Path) -> dict | None:
     lines = (folder / "params" / f"{model_type}.txt").read_text().splitlines()
     config = json.loads((folder / "configs" / f"default--{model_type}" / "config.json").read_text())
     params = {n: ast.literal_eval(s) for n, s in (line.split("\t") for line in lines)}
+    if any("language_model." in n for n in params) and isinstance(config.get("text_config"), dict):
+        # An image-text model: the traits of its language model, under the text config's own model_type.
+        params = {n.replace("language_model.", ""): s for n, s in params.items()
+                  if "language_model." in n or n.startswith("lm_head")}
+        config = config["text_config"]
     layer = {n: s for n, s in params.items() if LAYER0.search(n)}
     if not layer:
         return None
@@ -76,7 +81,9 @@ def main() -> int:
             print(f"# {model_type}: {err}")
             continue
         if found is not None:
-            print(f"{model_type!r}: {found},")
+            config = json.loads((folder / "configs" / f"default--{model_type}" / "config.json").read_text())
+            text = config.get("text_config") if isinstance(config.get("text_config"), dict) else {}
+            print(f"{text.get('model_type', model_type)!r}: {found},")
     return 0
 
 
