@@ -266,7 +266,6 @@ def _pattern(shape: Shape) -> str | None:
 
 
 def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str | None]:
-    family = shape.model_type or ""
     always = shape.family.position if shape.family else None
     if text.get("alibi") is True or always == "alibi" or text.get("position_embedding_type") == "alibi":
         return "alibi", "alibi" if "alibi" in text else "model_type"
@@ -280,7 +279,7 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str 
     interval = text.get("no_rope_layer_interval")
     if not nope and isinstance(interval, int) and not isinstance(interval, bool) and interval > 1:
         return "rope+nope", "no_rope_layer_interval"  # Llama 4: every interval-th layer without RoPE
-    if family == "exaone4" and "sliding" in shape.layer_kinds:
+    if shape.family and shape.family.nope_global and "sliding" in shape.layer_kinds:
         return "rope+nope", "layer_types"  # EXAONE 4.0: RoPE on the local layers only, none on the global ones
     if text.get("use_pos_enc") is False or text.get("nope") is True:
         return "nope", "use_pos_enc" if "use_pos_enc" in text else "nope"
@@ -292,8 +291,6 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str 
         return None, None
     if always == "rope" or always == "nope":
         return always, "model_type"  # the family's code fixes it (Jamba: the Mamba layers carry order)
-    if family in ("gpt_neox", "llama", "mistral", "qwen2", "chatglm", "internlm", "internlm2", "baichuan", "yi"):
-        return "rope", "model_type"  # these families always rotate queries and keys
     return None, None
 
 

@@ -54,6 +54,7 @@ class Family:
     linear: str = "attention"  # what a "linear_attention" layer is in this family
     structure: Structure | None = None  # the family's design, when a config shows only part of it
     position: Position | None = None  # the position encoding the family always uses
+    nope_global: bool = False  # RoPE on the sliding-window layers only, none on the global ones
     mamba_inner_norms: bool = False  # norms on Mamba's dt, B and C (Jamba)
     stack_norm: bool = False  # seq2seq: a final norm closing the encoder and the decoder stacks
     k_bias: bool = True  # seq2seq: the key projection carries a bias like q and v (Whisper's does not)
@@ -104,7 +105,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "ernie4_5": dict(tied=True),
     "ernie4_5_moe": dict(tied=True),
     "exaone": dict(),
-    "exaone4": dict(qk_norm="head"),
+    "exaone4": dict(qk_norm="head", nope_global=True),
     "exaone_moe": dict(qk_norm="head"),
     "falcon": dict(tied=True, mlp="plain", norm="layer", layer_norms=1, position="rope", inner=4),
     # Falcon's configs before it joined transformers (custom code) name the same layout.
@@ -136,7 +137,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
                           learned_positions=0, position="absolute", inner=4),
     "gpt_neo": dict(tied=True, mlp="plain", norm="layer", o_bias=True, mlp_bias=True, learned_positions=0,
                       position="absolute", inner=4),
-    "gpt_neox": dict(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer"),
+    "gpt_neox": dict(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", position="rope"),
     "gpt_neox_japanese": dict(mlp="plain", norm="layer", tied=True),
     "gpt_oss": dict(qkv_bias=True, o_bias=True, sinks=True, router_bias=True, expert_bias=True),
     "gptj": dict(mlp="plain", norm="layer", layer_norms=1, mlp_bias=True, lm_head_bias=True, position="rope",
@@ -166,7 +167,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "lara_mini": dict(tied=True),
     "lfm2": dict(tied=True, qk_norm="head", structure="hybrid", position="rope"),
     "lfm3": dict(layer_norms=4, tied=True),
-    "llama": dict(),
+    "llama": dict(position="rope"),
     "llama4_text": dict(qk_norm="l2", shared_mlp=True, defaults={"no_rope_layer_interval": 4}),
     "longcat_flash": dict(layer_norms=4, uncountable="two attention and MLP sub-blocks per layer and "
                             "identity (zero) experts beside the routed ones: a layout axes does not model"),
@@ -178,7 +179,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "minimax_m3_vl_text": dict(qk_norm="head"),
     "ministral": dict(),
     "ministral3": dict(),
-    "mistral": dict(),
+    "mistral": dict(position="rope"),
     "mixtral": dict(),
     "mllama": dict(layer_norms=0, norm="none"),
     "modernbert": dict(tied=True),  # its masked-LM head (a dense layer and a norm) is under 1% of the total
@@ -201,7 +202,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "phi3": dict(),
     "phi4_multimodal": dict(qkv_bias=True, o_bias=True, mlp_bias=True),
     "phimoe": dict(norm="layer"),
-    "qwen2": dict(qkv_bias=True),
+    "qwen2": dict(qkv_bias=True, position="rope"),
     "qwen2_moe": dict(qkv_bias=True, shared_gate=True),
     "qwen3": dict(qk_norm="head"),
     "qwen3_5_moe_text": dict(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True),
@@ -248,6 +249,14 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "qwen3_omni_moe_text": dict(qk_norm="head"),
     "qwen3_vl_moe_text": dict(qk_norm="head"),
     "step3p5": dict(qk_norm="head"),
+    # Families whose code ships with the checkpoint (trust_remote_code), written from that code by hand.
+    "chatglm": dict(qkv_bias=True, position="rope",
+                    keys={"vocab": "padded_vocab_size", "intermediate": "ffn_hidden_size", "context": "seq_length"}),
+    "qwen": dict(qkv_bias=True, halved_ffn=True, position="rope", keys={"context": "seq_length"}),
+    "internlm": dict(qkv_bias=True, o_bias=True, position="rope"),
+    "internlm2": dict(position="rope"),
+    "baichuan": dict(),
+    "yi": dict(position="rope"),
     # Layouts that are not a plain decoder stack, written from the reference implementation by hand.
     "mamba": dict(tied=True, mlp="none", layer_norms=1, mixer="mamba", structure="ssm"),
     "falcon_mamba": dict(tied=True, mlp="none", layer_norms=1, mixer="mamba", structure="ssm"),

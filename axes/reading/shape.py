@@ -249,9 +249,8 @@ def read_shape(config: dict[str, Any]) -> Shape:
     elif family is not None:
         tied = family.tied
     else:
-        # A config saved by transformers 4 leaves the key out exactly when it is true (the library default).
-        tied = True
-        assumptions.append("tie_word_embeddings absent: input and output embeddings assumed tied")
+        tied = False  # most large decoders keep a separate output head; the small ones that tie say so
+        assumptions.append("tie_word_embeddings absent: a separate output head assumed")
     mlp = family.mlp if family else _unknown_mlp(text, assumptions)
     biases = {"qkv": family.qkv_bias, "o": family.o_bias, "mlp": family.mlp_bias} if family else \
         {"qkv": False, "o": False, "mlp": False}
