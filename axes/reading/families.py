@@ -28,6 +28,9 @@ NormKind = Literal["rms", "layer", "none"]  # weight only / weight and bias / no
 @dataclass(frozen=True)
 class Family:
     tied: bool = False  # tie_word_embeddings when the config is silent (the config class's default)
+    # The class ties whatever the config says (transformers 5 ties T5 v1.1's head, which its checkpoints store
+    # apart: the reference count and the weights' own count differ by the head)
+    always_tied: bool = False
     mlp: MlpKind = "gated"
     norm: NormKind = "rms"
     layer_norms: int = 2  # norms per layer (1: parallel attention and MLP; 4: norms before and after each)
@@ -54,6 +57,8 @@ class Family:
     linear: str = "attention"  # what a "linear_attention" layer is in this family
     structure: Structure | None = None  # the family's design, when a config shows only part of it
     position: Position | None = None  # the position encoding the family always uses
+    alternating: bool = False  # sliding-window and global layers alternate when no layer list says otherwise
+    bucket_per_layer: bool = False  # T5 lineage: relative-position buckets learned in every layer (UMT5)
     nope_global: bool = False  # RoPE on the sliding-window layers only, none on the global ones
     mamba_inner_norms: bool = False  # norms on Mamba's dt, B and C (Jamba)
     stack_norm: bool = False  # seq2seq: a final norm closing the encoder and the decoder stacks
@@ -90,7 +95,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "codegen": dict(mlp="plain", norm="layer", layer_norms=1, mlp_bias=True, lm_head_bias=True, position="rope",
                       inner=4),
     "cohere": dict(tied=True, layer_norms=1),
-    "cohere2": dict(tied=True, layer_norms=1),
+    "cohere2": dict(tied=True, layer_norms=1, alternating=True),
     "cohere2_moe": dict(layer_norms=1, tied=True),
     "cpmant": dict(layer_norms=0),
     "ctrl": dict(o_bias=True, mlp="plain", mlp_bias=True, norm="layer", lm_head_bias=True),
@@ -103,7 +108,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "doge": dict(qk_norm="head"),
     "dory": dict(layer_norms=0, norm="none"),
     "ernie4_5": dict(tied=True),
-    "ernie4_5_moe": dict(tied=True),
+    "ernie4_5_moe": dict(tied=True, router_bias=True),
     "exaone": dict(),
     "exaone4": dict(qk_norm="head", nope_global=True),
     "exaone_moe": dict(qk_norm="head"),
@@ -115,7 +120,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "flint": dict(qk_norm="head"),
     "fuyu": dict(qkv_bias=True, o_bias=True, qk_norm="width", mlp="plain", mlp_bias=True, layer_norms=0, norm="none"),
     "gemma": dict(tied=True),
-    "gemma2": dict(layer_norms=4, tied=True),
+    "gemma2": dict(layer_norms=4, tied=True, alternating=True),
     "gemma3": dict(qkv_bias=True, o_bias=True, qk_norm="width", mlp_bias=True, layer_norms=0, norm="none", tied=True),
     "gemma3_text": dict(qk_norm="head", layer_norms=4, tied=True, defaults={
         "vocab_size": 262208, "max_position_embeddings": 131072, "sliding_window_pattern": 6, "rope_theta": 1000000.0}
@@ -265,12 +270,12 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "jamba": dict(mixer="mamba", mamba_inner_norms=True, structure="hybrid", position="nope"),
     "falcon_h1": dict(mixer="attention+mamba", structure="hybrid", position="rope"),
     "nemotron_h": dict(mlp="plain", layer_norms=1, mixer="mamba2", linear="mamba2", single_block=True,
-                         router_bias=True, structure="hybrid"),
-    "t5": dict(tied=True, mlp="plain", layout="t5", position="relative"),
-    "mt5": dict(mlp="gated", layout="t5", position="relative"),
-    "umt5": dict(mlp="gated", layout="t5", position="relative"),
-    "longt5": dict(mlp="plain", layout="t5", position="relative"),
-    "switch_transformers": dict(tied=True, mlp="plain", layout="t5", position="relative"),
+                         structure="hybrid"),
+    "t5": dict(tied=True, mlp="plain", layout="t5", position="relative", always_tied=True),
+    "mt5": dict(mlp="gated", layout="t5", position="relative", always_tied=True),
+    "umt5": dict(mlp="gated", bucket_per_layer=True, layout="t5", position="relative", always_tied=True),
+    "longt5": dict(mlp="plain", layout="t5", position="relative", always_tied=True),
+    "switch_transformers": dict(tied=True, mlp="plain", layout="t5", position="relative", always_tied=True),
     "bart": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
                    learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
     "mbart": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,

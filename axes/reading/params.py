@@ -121,8 +121,10 @@ def _attention_experts(shape: Shape) -> tuple[int, int] | None:
         return None
     width = shape.kv_heads * shape.head_dim
     one = 2 * h * width  # an expert's query and output projections
-    fixed = 2 * h * width + experts * h + h  # the shared K/V projection, the router, the output bias
-    return fixed + experts * one, fixed + k * one
+    router = experts * h + h  # the router and the output bias, inside the experts block
+    total = 2 * h * width + experts * one + router  # and the shared K/V projection
+    # Counted as the reference does, by module: the experts block (router included) at k of E.
+    return total, total - round((experts * one + router) * (1 - k / experts))
 
 
 def _mixer(shape: Shape, kind: str) -> tuple[int, int] | None:
@@ -308,7 +310,7 @@ def _t5(shape: Shape) -> tuple[int, int, int | None] | None:
     ffn = (3 if gated else 2) * d * (shape.intermediate or 0)
     attention = 4 * d * heads * head_dim
     buckets = as_int(raw.get("relative_attention_num_buckets")) or 32
-    per_layer_bias = shape.model_type == "umt5"  # UMT5 learns position buckets in every layer
+    per_layer_bias = bool(shape.family and shape.family.bucket_per_layer)
     bias = buckets * heads
     enc = encoder * (attention + ffn + 2 * d + (bias if per_layer_bias else 0)) + d
     dec = decoder * (2 * attention + ffn + 3 * d + (bias if per_layer_bias else 0)) + d

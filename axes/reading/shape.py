@@ -244,7 +244,9 @@ def read_shape(config: dict[str, Any]) -> Shape:
     ffn_layers = _ffn_layers(text, kinds, family)
     sliding = _sliding_window(text, kinds)
 
-    if "tie_word_embeddings" in text or "tie_word_embeddings" in config:
+    if family is not None and family.always_tied:
+        tied = True
+    elif "tie_word_embeddings" in text or "tie_word_embeddings" in config:
         tied = bool(text.get("tie_word_embeddings", config.get("tie_word_embeddings")))
     elif family is not None:
         tied = family.tied
@@ -444,8 +446,7 @@ def _layer_kinds(text: dict[str, Any], layers: int | None, family: Family | None
     window = as_int(text.get("sliding_window_pattern"))
     if window and window > 1 and text.get("sliding_window"):  # Gemma 3: 5 local, 1 global
         return tuple("attention" if (i + 1) % window == 0 else "sliding" for i in range(layers))
-    if text.get("sliding_window") and (text.get("use_sliding_window") is not False) and \
-            str(text.get("model_type", "")).lower() in ("gemma2", "cohere2"):
+    if text.get("sliding_window") and text.get("use_sliding_window") is not False and family and family.alternating:
         return tuple("sliding" if i % 2 == 0 else "attention" for i in range(layers))
     return ("attention",) * layers
 
