@@ -21,6 +21,25 @@ def facts(config: dict):
 
 
 CASES = [
+    # DBRX: attention and feed-forward settings nested in attn_config / ffn_config
+    (
+        "dbrx",
+        {
+            "architectures": ["DbrxForCausalLM"],
+            "model_type": "dbrx",
+            "d_model": 256,
+            "n_heads": 8,
+            "n_layers": 2,
+            "max_seq_len": 512,
+            "vocab_size": 1000,
+            "attn_config": {"kv_n_heads": 2, "rope_theta": 500000},
+            "ffn_config": {"ffn_hidden_size": 512, "moe_num_experts": 4, "moe_top_k": 2},
+            "tie_word_embeddings": False,
+        },
+        3988736,
+        2415872,
+        "moe",
+    ),
     # Mamba 1: no attention, no MLP, one norm per layer
     (
         "mamba",

@@ -254,6 +254,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "qwen3_omni_moe_text": dict(qk_norm="head"),
     "qwen3_vl_moe_text": dict(qk_norm="head"),
     "step3p5": dict(qk_norm="head"),
+    "dbrx": dict(position="rope"),  # its settings nested in attn_config / ffn_config; LayerNorms without bias
     # Families whose code ships with the checkpoint (trust_remote_code), written from that code by hand.
     "chatglm": dict(qkv_bias=True, position="rope",
                     keys={"vocab": "padded_vocab_size", "intermediate": "ffn_hidden_size", "context": "seq_length"}),

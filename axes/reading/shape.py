@@ -24,7 +24,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "layers": ("num_hidden_layers", "n_layer", "num_layers", "n_layers", "encoder_layers", "num_decoder_layers"),
     "heads": ("num_attention_heads", "n_head", "num_heads", "n_heads", "num_attention_head",
               "encoder_attention_heads", "attention_heads"),
-    "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups"),
+    "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups",
+                 "kv_n_heads"),
     "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "block_ff_dim", "d_ff",
                      "ffn_inner_dim", "encoder_ffn_dim"),
     "vocab": ("vocab_size", "padded_vocab_size", "n_vocab"),
@@ -206,8 +207,15 @@ class _Reader:
 
 
 
+# Blocks some families nest their attention and feed-forward settings in (DBRX): read as if at the top.
+NESTED_BLOCKS = ("attn_config", "ffn_config")
+
+
 def read_shape(config: dict[str, Any]) -> Shape:
     text, prefix = language_config(config)
+    nested = {k: v for block in NESTED_BLOCKS if isinstance(text.get(block), dict) for k, v in text[block].items()}
+    if nested:
+        text = {**nested, **text}
     model_type = str(text.get("model_type") or config.get("model_type") or "").lower() or None
     family = lookup(model_type or "")
     defaults = dict(family.defaults) if family else {}

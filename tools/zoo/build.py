@@ -83,7 +83,9 @@ def text_part(config):
 def count(model, config) -> tuple[int, int, int, bool]:
     """(total, active, routed, has_moe) with MTP modules left out; parameters() yields a tied weight once."""
     text = text_part(config)
-    experts, k = first(text, EXPERTS_KEYS), first(text, TOPK_KEYS)
+    nested = getattr(text, "ffn_config", None)  # DBRX keeps its experts' settings in a nested block
+    experts = first(text, EXPERTS_KEYS) or (first(nested, EXPERTS_KEYS) if nested is not None else None)
+    k = first(text, TOPK_KEYS) or (first(nested, TOPK_KEYS) if nested is not None else None)
     total = routed = 0
     for name, p in model.named_parameters():
         if MTP.search(name):
