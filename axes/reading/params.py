@@ -381,25 +381,43 @@ VISION_TOWERS: dict[str, dict[str, Any]] = {
 }
 
 
+# ViT towers (patches of one image, learned or rotary positions, pre-norm blocks): which carry biases, a gated
+# MLP, LayerNorms (2 parameters per unit) or RMSNorms (1), learned positions.
+VIT_TOWERS: dict[str, dict[str, Any]] = {
+    "siglip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "siglip2_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "idefics3_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "smolvlm_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "pixtral": {"bias": False, "mlp": "gated", "norm": 1, "positions": False},
+}
+
+
 def _vision_params(config: dict[str, Any], text_hidden: int) -> int:
     """A vision tower and its projector, for image-text repos: a ViT (SigLIP, CLIP) or a Qwen-VL-style
     tower. A tower of a kind axes cannot count is -1 (the caller says so)."""
     vision = config.get("vision_config")
     if not isinstance(vision, dict):
         return 0
-    tower = VISION_TOWERS.get(str(vision.get("model_type", "")))
+    # A vision config that names no type (hand-written) is read as the SigLIP-style ViT most image-text models use.
+    kind = str(vision.get("model_type") or "siglip_vision_model")
+    tower = VISION_TOWERS.get(kind)
     if tower is not None:
         return _merged_patches(vision, tower, text_hidden)
-    dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size",
-                                            "image_size")]
-    if not all(dims):
+    vit = VIT_TOWERS.get(kind)
+    dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size")]
+    if vit is None or not all(dims):
         return -1
-    h, layers, inter, patch, image = (d or 0 for d in dims)
+    h, layers, inter, patch = (d or 0 for d in dims)
     channels = as_int(vision.get("num_channels", 3)) or 3
-    per_layer = 4 * (h * h + h) + 2 * h * inter + inter + h + 2 * 2 * h
-    embeddings = channels * patch * patch * h + h + (image // patch) ** 2 * h
+    bias = vit["bias"]
+    mlp = 3 * h * inter if vit["mlp"] == "gated" else 2 * h * inter + (inter + h if bias else 0)
+    per_layer = 4 * h * h + (4 * h if bias else 0) + mlp + 2 * vit["norm"] * h
+    image = as_int(vision.get("image_size")) or 0
+    positions = (image // patch) ** 2 * h if vit["positions"] else 0
+    embeddings = channels * patch * patch * h + (h if bias else 0) + positions
     projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
-    return layers * per_layer + embeddings + 2 * h + projector
+    return layers * per_layer + embeddings + vit["norm"] * h + projector
 
 
 def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:

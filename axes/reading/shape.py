@@ -27,7 +27,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups",
                  "kv_n_heads"),
     "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "block_ff_dim", "d_ff",
-                     "ffn_inner_dim", "encoder_ffn_dim"),
+                     "ffn_inner_dim", "encoder_ffn_dim", "dff"),
     "vocab": ("vocab_size", "padded_vocab_size", "n_vocab"),
     "context": ("max_position_embeddings", "n_positions", "seq_length", "max_sequence_length", "n_ctx",
                 "max_seq_len", "model_max_length"),
@@ -239,7 +239,8 @@ def read_shape(config: dict[str, Any]) -> Shape:
         hidden // heads if hidden and heads else None
     )
     intermediate = r.dim("intermediate")
-    ratio = as_int(text.get("expansion_ratio")) or (family.inner if family else None)
+    ratio = as_int(text.get("expansion_ratio")) or as_int(text.get("intermediate_multiple_size")) or (
+        family.inner if family else None)
     if intermediate is None and hidden and ratio:
         intermediate = ratio * hidden  # the MLP as a multiple of the width (GPT-2's n_inner: null, MPT)
     vocab = r.dim("vocab")
@@ -254,8 +255,9 @@ def read_shape(config: dict[str, Any]) -> Shape:
 
     if family is not None and family.always_tied:
         tied = True
-    elif "tie_word_embeddings" in text or "tie_word_embeddings" in config:
-        tied = bool(text.get("tie_word_embeddings", config.get("tie_word_embeddings")))
+    elif "tie_word_embeddings" in config or "tie_word_embeddings" in text:
+        # An image-text model's own value wins over its language config's, as its class ties by its own config.
+        tied = bool(config.get("tie_word_embeddings", text.get("tie_word_embeddings")))
     elif family is not None:
         tied = family.tied
     else:
