@@ -30,7 +30,8 @@ def count(shape: Shape, config: dict[str, Any]) -> Counts | None:
 def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None, str | None]:
     """The counts, or None and the reason they cannot be computed."""
     if shape.family and shape.family.uncountable:
-        return None, f"parameter count not computed for {shape.model_type}: {shape.family.uncountable}"
+        return None, (f"parameter count not computed for {shape.model_type}: {shape.family.uncountable}, "
+                      "a layout axes does not model")
     h, n_layers, vocab = shape.hidden, shape.layers, shape.vocab
     needs_heads = shape.layout != "rwkv" and not set(shape.layer_kinds) <= SSM_KINDS
     if not (h and n_layers and vocab and (shape.heads or not needs_heads)):
@@ -43,6 +44,13 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
     vision, audio = _vision_params(config, h), _audio_params(config, h)
+    other = _other_part(config)
+    if other:
+        return None, f"parameter count not computed: the {other} part is of a kind axes does not count"
+    if audio < 0:
+        return None, (f"parameter count not computed: the audio tower "
+                      f"({(config.get('audio_config') or {}).get('model_type', 'unnamed')}) is of a kind axes "
+                      "does not count, and the language model alone would understate the total")
     if vision < 0:
         return None, (f"parameter count not computed: the vision tower "
                       f"({(config.get('vision_config') or {}).get('model_type', 'unnamed')}) is of a kind axes "
@@ -101,7 +109,7 @@ def _attention(shape: Shape) -> int | None:
             q = h * q_dim
         kv_rank = shape.kv_lora_rank or 0
         kv = h * (kv_rank + rope) + kv_rank + kv_rank * heads * (nope + v)
-        return q + kv + heads * v * h
+        return q + kv + heads * v * h + _indexer(shape)
     head_dim, kv_heads = shape.head_dim, shape.kv_heads
     if not head_dim or not kv_heads:
         return None
@@ -112,6 +120,15 @@ def _attention(shape: Shape) -> int | None:
     qk_norm = {"head": 2 * head_dim, "width": q + kv}.get(shape.qk_norm, 0) * max(shape.norm_params, 1)
     sinks = heads if shape.family and shape.family.sinks else 0  # one learned attention sink per head
     return weights + bias + qk_norm + sinks
+
+
+def _indexer(shape: Shape) -> int:
+    """DeepSeek sparse attention's lightning indexer: its own small query and key heads, and head weights."""
+    heads, dim = as_int(shape.raw.get("index_n_heads")), as_int(shape.raw.get("index_head_dim"))
+    if not (heads and dim):
+        return 0
+    h, query = shape.hidden or 0, shape.q_lora_rank or shape.hidden or 0
+    return query * heads * dim + h * dim + 2 * dim + h * heads  # wq_b, wk and its LayerNorm, weights_proj
 
 
 def _attention_experts(shape: Shape) -> tuple[int, int] | None:
@@ -443,6 +460,21 @@ def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: 
     return patches + positions + layers * layer + norm + merger + extra
 
 
+# Sub-configs that are the language model itself, or parts counted above, or settings rather than parts.
+COUNTED_PARTS = {"text_config", "llm_config", "language_config", "thinker_config", "vision_config", "audio_config",
+                 "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters"}
+
+
+def _other_part(config: dict[str, Any]) -> str | None:
+    """A sub-model of an image/speech-text repo that is not the language model or a tower axes counts
+    (a Q-Former, a speech encoder of its own kind): "key (model_type)", else None."""
+    for key, value in config.items():
+        if key.endswith("_config") and key not in COUNTED_PARTS and isinstance(value, dict) and \
+                value.get("model_type"):
+            return f"{key} ({value['model_type']})"
+    return None
+
+
 def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
     """A Whisper-style audio encoder (two convolutions over mel features, learned positions, pre-norm layers)
     and a projector into the language model, for speech-text repos; its own layout, counted as its own part."""
@@ -453,7 +485,7 @@ def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
         ("d_model", "hidden_size"), ("encoder_layers", "num_hidden_layers"), ("encoder_ffn_dim", "intermediate_size")))
     mels = as_int(audio.get("num_mel_bins"))
     if not (d and layers and ffn and mels):
-        return 0
+        return -1
     convs = mels * d * 3 + d + d * d * 3 + d
     positions = (as_int(audio.get("max_source_positions")) or 0) * d
     layer = 4 * d * d + 3 * d + 2 * d * ffn + ffn + d + 2 * 2 * d  # no key bias; two LayerNorms
