@@ -358,7 +358,10 @@ def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
     elif family.learned_positions is not None and shape.context:
         total += 2 * (shape.context + family.learned_positions) * d
     total += 2 * norm * (int(family.embed_norm) + int(family.stack_norm))
-    total += 0 if shape.tied else vocab * d
+    if not shape.tied:
+        # Untied, the shared table, the encoder's and the decoder's embeddings and the head are four tables
+        # (Whisper's encoder reads audio: the decoder's embedding and the head)
+        total += vocab * d * (1 if family.audio_conv else 3)
     return total, total, None
 
 
