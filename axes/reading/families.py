@@ -233,7 +233,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
                    position="absolute"),
     "xlnet": dict(layer_norms=1, norm="layer", tied=True,
                   uncountable="two-stream relative attention with segment and position biases"),
-    "xlstm": dict(uncountable="mLSTM blocks with their own gates and projections"),
+    "xlstm": dict(structure="ssm", uncountable="mLSTM blocks with their own gates and projections"),
     "youtu": dict(tied=True),
     "zamba": dict(tied=True, structure="hybrid", uncountable="Mamba layers sharing attention blocks that "
                     "are stored once and applied at several depths: a layout axes does not model"),

@@ -20,10 +20,12 @@ LayerKind = str
 
 # Alias lists, most specific first. The first key present wins (and is cited as the evidence).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "hidden": ("hidden_size", "n_embd", "n_embed", "d_model", "hidden_dim", "block_dim", "dim", "model_dim"),
-    "layers": ("num_hidden_layers", "n_layer", "num_layers", "n_layers", "encoder_layers", "num_decoder_layers"),
+    "hidden": ("hidden_size", "n_embd", "n_embed", "d_model", "hidden_dim", "block_dim", "dim", "model_dim",
+               "emb_dim"),
+    "layers": ("num_hidden_layers", "n_layer", "num_layers", "n_layers", "encoder_layers", "decoder_layers",
+               "num_decoder_layers"),
     "heads": ("num_attention_heads", "n_head", "num_heads", "n_heads", "num_attention_head",
-              "encoder_attention_heads", "attention_heads"),
+              "encoder_attention_heads", "decoder_attention_heads", "attention_heads"),
     "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups",
                  "kv_n_heads"),
     "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "block_ff_dim", "d_ff",
