@@ -72,6 +72,12 @@ class Family:
     defaults: Mapping[str, Any] = field(default_factory=dict)  # config keys the class fills in when absent
 
 
+# The post-LN lineages whose members differ in a field or two: biased attention and plain MLPs, LayerNorms.
+BERT: dict[str, Any] = dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                            layout="bert", position="absolute")
+BART: dict[str, Any] = dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
+                            layout="seq2seq", position="absolute")
+
 # model_type -> the Family fields that differ from the defaults above. Plain dicts, so importing the table
 # costs no dataclass construction; lookup() builds the one Family a config needs.
 FAMILIES: dict[str, dict[str, Any]] = {
@@ -281,43 +287,24 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "umt5": dict(mlp="gated", bucket_per_layer=True, layout="t5", position="relative", always_tied=True),
     "longt5": dict(mlp="plain", layout="t5", position="relative", always_tied=True),
     "switch_transformers": dict(tied=True, mlp="plain", layout="t5", position="relative", always_tied=True),
-    "bart": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                   learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
-    "mbart": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                    learned_positions=2, embed_norm=True, stack_norm=True, layout="seq2seq", position="absolute"),
-    "plbart": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                     learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
-    "mvp": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                  learned_positions=2, embed_norm=True, layout="seq2seq", position="absolute"),
-    "marian": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                     learned_positions=0, layout="seq2seq", position="absolute"),
-    "pegasus": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                      learned_positions=0, stack_norm=True, layout="seq2seq", position="absolute"),
-    "blenderbot": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                         learned_positions=0, stack_norm=True, layout="seq2seq", position="absolute"),
-    "m2m_100": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                      stack_norm=True, layout="seq2seq", position="absolute"),
-    "whisper": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                      stack_norm=True, k_bias=False, audio_conv=True, layout="seq2seq", position="absolute"),
-    "bert": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                   layout="bert", position="absolute"),
-    "roberta": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                      layout="bert", position="absolute"),
-    "xlm-roberta": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                          layout="bert", position="absolute"),
-    "camembert": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                        layout="bert", position="absolute"),
-    "electra": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                      layout="bert", position="absolute"),
-    "data2vec-text": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                            layout="bert", position="absolute"),
-    "ernie": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                    layout="bert", position="absolute"),
-    "albert": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                     shared_layers=True, layout="bert", position="absolute"),
-    "distilbert": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
-                         layout="bert", position="absolute", defaults={"type_vocab_size": 0},
-                         keys={"hidden": "dim", "intermediate": "hidden_dim"}),
+    "bart": {**BART, "learned_positions": 2, "embed_norm": True},
+    "mbart": {**BART, "learned_positions": 2, "embed_norm": True, "stack_norm": True},
+    "plbart": {**BART, "learned_positions": 2, "embed_norm": True},
+    "mvp": {**BART, "learned_positions": 2, "embed_norm": True},
+    "marian": {**BART, "learned_positions": 0},
+    "pegasus": {**BART, "learned_positions": 0, "stack_norm": True},
+    "blenderbot": {**BART, "learned_positions": 0, "stack_norm": True},
+    "m2m_100": {**BART, "stack_norm": True},  # sinusoidal positions: no parameters
+    "whisper": {**BART, "stack_norm": True, "k_bias": False, "audio_conv": True},
+    "bert": BERT,
+    "roberta": BERT,
+    "xlm-roberta": BERT,
+    "camembert": BERT,
+    "electra": BERT,
+    "data2vec-text": BERT,
+    "ernie": BERT,
+    "albert": {**BERT, "shared_layers": True},
+    "distilbert": {**BERT, "defaults": {"type_vocab_size": 0}, "keys": {"hidden": "dim", "intermediate": "hidden_dim"}},
 }
 
 
