@@ -21,6 +21,37 @@ def facts(config: dict):
 
 
 CASES = [
+    # Zamba 2: a Mamba-2 block per layer, two shared transformer blocks taking turns at the hybrid layers,
+    # each with per-layer adapters
+    (
+        "zamba2",
+        {
+            "architectures": ["Zamba2ForCausalLM"],
+            "model_type": "zamba2",
+            "hidden_size": 64,
+            "num_hidden_layers": 6,
+            "layers_block_type": ["mamba", "hybrid", "mamba", "hybrid", "mamba", "hybrid"],
+            "hybrid_layer_ids": [1, 3, 5],
+            "mamba_d_state": 16,
+            "mamba_d_conv": 4,
+            "mamba_expand": 2,
+            "mamba_ngroups": 1,
+            "n_mamba_heads": 4,
+            "mamba_headdim": 32,
+            "intermediate_size": 128,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 4,
+            "attention_head_dim": 32,
+            "num_mem_blocks": 2,
+            "adapter_rank": 8,
+            "use_shared_attention_adapter": True,
+            "vocab_size": 300,
+            "tie_word_embeddings": True,
+        },
+        389192,
+        389192,
+        "hybrid",
+    ),
     # DBRX: attention and feed-forward settings nested in attn_config / ffn_config
     (
         "dbrx",
@@ -457,7 +488,7 @@ def test_an_unknown_family_reads_its_mlp_from_the_activation():
     assert gated - plain == 2 * 64 * 128  # one matrix fewer per layer
 
 
-@pytest.mark.parametrize("model_type", ["zamba2", "longcat_flash"])
+@pytest.mark.parametrize("model_type", ["zamba", "longcat_flash"])
 def test_a_layout_axes_does_not_model_is_null_with_its_reason(model_type):
     backbone = facts(UNKNOWN | {"model_type": model_type})
     assert backbone.facts.total_params is None and backbone.facts.params_source is None

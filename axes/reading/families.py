@@ -243,8 +243,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "youtu": dict(tied=True),
     "zamba": dict(tied=True, structure="hybrid", uncountable="Mamba layers sharing attention blocks that "
                     "are stored once and applied at several depths: a layout axes does not model"),
-    "zamba2": dict(tied=True, structure="hybrid", uncountable="Mamba-2 layers sharing attention blocks "
-                     "that are stored once and applied at several depths: a layout axes does not model"),
+    "zamba2": dict(tied=True, mixer="mamba2", layout="zamba2", structure="hybrid"),
     "zaya": dict(norm="layer", tied=True),
     "bamba": dict(mixer="mamba2", structure="hybrid"),
     "granitemoehybrid": dict(linear="mamba2", structure="hybrid"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .shape import Shape, as_int
+from .shape import Shape, as_int, int_list
 
 
 @dataclass(frozen=True)
@@ -385,8 +385,37 @@ def _bert(shape: Shape) -> tuple[int, int, int | None]:
     return total, total, None
 
 
+def _zamba2(shape: Shape) -> tuple[int, int, int | None] | None:
+    """Zamba 2: a Mamba-2 block in every layer; at the hybrid layers a shared transformer block (stored
+    num_mem_blocks times, applied at each of them, reading the layer input beside the original embedding), its
+    output projection and per-layer low-rank adapters."""
+    h, vocab, raw = shape.hidden or 0, shape.vocab or 0, shape.raw
+    mamba = _mamba2(shape)
+    hybrid = int_list(raw.get("hybrid_layer_ids"))
+    heads, kv_heads = shape.heads or 0, shape.kv_heads or 0
+    head_dim = as_int(raw.get("attention_head_dim")) or (2 * h // heads if heads else 0)
+    inter, rank = shape.intermediate or 0, as_int(raw.get("adapter_rank")) or 0
+    if mamba is None or not (heads and head_dim and inter):
+        return None
+    wide = as_int(raw.get("attention_hidden_size")) or 2 * h
+    attention = wide * heads * head_dim + 2 * wide * kv_heads * head_dim + heads * head_dim * h
+    block = attention + wide + h + 3 * h * inter  # its two norms and a gated MLP
+    adapter = h * rank + rank * 2 * inter
+    if raw.get("use_shared_attention_adapter"):
+        adapter += 3 * 2 * wide * rank
+    # Block b holds the adapters of the hybrid layers i with i % num_mem_blocks == b. The blocks are tied
+    # weights: untied, every hybrid layer keeps its own copy of its block, adapters and all.
+    mem = as_int(raw.get("num_mem_blocks")) or 1
+    ids = [i % mem for i in range(len(hybrid))] if not shape.tied else list(range(mem))
+    adapters = sum(sum(1 for i in range(len(hybrid)) if i % mem == b % mem) for b in ids) * adapter
+    total = vocab * h + _norm(shape) + (shape.layers or 0) * (mamba + _norm(shape))
+    total += len(ids) * block + adapters + len(hybrid) * h * h
+    total += 0 if shape.tied else vocab * h
+    return total, total, None
+
+
 LAYOUTS: dict[str, Callable[[Shape], tuple[int, int, int | None] | None]] = {
-    "decoder": _decoder, "rwkv": _rwkv, "t5": _t5, "seq2seq": _seq2seq, "bert": _bert,
+    "decoder": _decoder, "rwkv": _rwkv, "t5": _t5, "seq2seq": _seq2seq, "bert": _bert, "zamba2": _zamba2,
 }
 
 
