@@ -64,6 +64,7 @@ class Family:
     stack_norm: bool = False  # seq2seq: a final norm closing the encoder and the decoder stacks
     k_bias: bool = True  # seq2seq: the key projection carries a bias like q and v (Whisper's does not)
     audio_conv: bool = False  # seq2seq: two convolutions over mel features in front of the encoder (Whisper)
+    dual_sublayers: bool = False  # two attention and two dense MLP sub-blocks around one MoE block (LongCat)
     single_block: bool = False  # each layer is one block: a mixer or an MLP, never both (Nemotron-H)
     shared_layers: bool = False  # one set of layer weights applied at every depth (ALBERT)
     keys: Mapping[str, str] = field(default_factory=dict)  # shape field -> this family's own config key
@@ -181,8 +182,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "lfm3": dict(layer_norms=4, tied=True),
     "llama": dict(position="rope"),
     "llama4_text": dict(qk_norm="l2", shared_mlp=True, defaults={"no_rope_layer_interval": 4}),
-    "longcat_flash": dict(layer_norms=4, uncountable="two attention and MLP sub-blocks per layer and "
-                            "identity (zero) experts beside the routed ones: a layout axes does not model"),
+    "longcat_flash": dict(layer_norms=4, dual_sublayers=True),
     "mellum": dict(qk_norm="head"),
     "mimo_v2_flash": dict(uncountable="experts and attention of its own kind"),
     "minicpm3": dict(tied=True),

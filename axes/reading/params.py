@@ -83,6 +83,10 @@ def _decoder(shape: Shape) -> tuple[int, int, int | None] | None:
         has_ffn = shape.ffn_layers[i] if i < len(shape.ffn_layers) else True
         ffn_total, ffn_active = _mlp(shape, i) if has_ffn else (0, 0)
         norms = shape.norms_per_layer * _norm(shape)
+        if family and family.dual_sublayers:
+            # LongCat-Flash: two attention and two dense MLP sub-blocks around one MoE block per layer
+            dense = 2 * _ffn(shape, _ff_dim(shape, shape.intermediate or 0))
+            mixer = (2 * mixer[0] + dense, 2 * mixer[1] + dense)
         total += mixer[0] + ffn_total + norms
         active += mixer[1] + ffn_active + norms
     mtp = None
@@ -286,6 +290,12 @@ def _mlp(shape: Shape, layer: int) -> tuple[int, int]:
         shared += h  # its sigmoid gate
     if family and family.attention_experts:
         router += h  # JetMoE: the MoE block's output bias
+    zero = as_int(shape.raw.get("zero_expert_num")) or 0
+    if zero:
+        # Identity ("zero") experts take part in routing and, in the reference, in the gate/up tensor's rows
+        routed = (experts + zero) * 2 * h * expert_dim + experts * expert_dim * h
+        router = h * (experts + zero)
+        return routed + router + shared, round(routed * min(k, experts) / experts) + router + shared
     return experts * one + router + shared, min(k, experts) * one + router + shared
 
 
