@@ -233,7 +233,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "solar_open": dict(),
     "stablelm": dict(norm="layer"),
     "starcoder2": dict(qkv_bias=True, o_bias=True, mlp="plain", mlp_bias=True, norm="layer", tied=True),
-    "trocr": dict(qkv_bias=True, o_bias=True, layer_norms=3, norm="layer", tied=True, learned_positions=2),
+    "trocr": dict(uncountable="a decoder with cross-attention to an image encoder it is paired with"),
     "vaultgemma": dict(tied=True),
     "xglm": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
                    position="absolute"),

@@ -29,7 +29,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "kv_heads": ("num_key_value_heads", "n_head_kv", "num_kv_heads", "n_kv_heads", "num_key_value_groups",
                  "kv_n_heads"),
     "intermediate": ("intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "block_ff_dim", "d_ff",
-                     "ffn_inner_dim", "encoder_ffn_dim", "dff"),
+                     "ffn_inner_dim", "encoder_ffn_dim", "decoder_ffn_dim", "dff"),
     "vocab": ("vocab_size", "padded_vocab_size", "n_vocab"),
     "context": ("max_position_embeddings", "n_positions", "seq_length", "max_sequence_length", "n_ctx",
                 "max_seq_len", "model_max_length"),
