@@ -59,27 +59,70 @@ def safetensors_header(path: Path, cap: int = SAFETENSORS_HEADER_CAP) -> str:
 
 
 class _Reader:
-    """Bounded little-endian reads from a binary handle."""
+    """Bounded little-endian reads from a binary handle, through a buffer: a vocabulary of 150,000 strings is
+    walked in memory, not with 300,000 small reads."""
 
-    def __init__(self, handle: Handle, cap: int):
+    def __init__(self, handle: Handle, cap: int, chunk: int = 1 << 20):
         self.handle = handle
-        self.left = cap
+        self.chunk = chunk
+        self.left = cap  # bytes the header may still take
         self.items = 0
+        self.buffer = b""
+        self.offset = 0
+
+    def _fill(self, n: int) -> None:
+        """At least n bytes buffered from the offset on (fewer only where the file ends)."""
+        if len(self.buffer) - self.offset >= n:
+            return
+        rest = self.buffer[self.offset:]
+        self.buffer = rest + self.handle.read(max(self.chunk, n - len(rest)))
+        self.offset = 0
 
     def take(self, n: int) -> bytes:
         if n > self.left:
             raise HeaderError("metadata longer than the read cap")
-        data = self.handle.read(n)
+        self._fill(n)
+        data = self.buffer[self.offset: self.offset + n]
         if len(data) < n:
             raise HeaderError("file ends inside its header")
+        self.offset += n
         self.left -= n
         return data
 
     def skip(self, n: int) -> None:
         if n > self.left:
             raise HeaderError("metadata longer than the read cap")
-        self.handle.seek(n, 1)
         self.left -= n
+        held = len(self.buffer) - self.offset
+        if n <= held:
+            self.offset += n
+            return
+        self.handle.seek(n - held, 1)
+        self.buffer, self.offset = b"", 0
+
+    def skip_strings(self, count: int) -> None:
+        """Skip `count` length-prefixed strings: a tight walk over the buffer, refilled as it runs out."""
+        u64 = U64.unpack_from
+        buffer, offset, used = self.buffer, self.offset, 0
+        for _ in range(count):
+            if offset + 8 > len(buffer):
+                self.buffer, self.offset = buffer, offset
+                self._fill(8)
+                buffer, offset = self.buffer, self.offset
+                if offset + 8 > len(buffer):
+                    raise HeaderError("file ends inside its header")
+            end = offset + 8 + u64(buffer, offset)[0]
+            used += end - offset
+            if used > self.left:
+                raise HeaderError("metadata longer than the read cap")
+            if end > len(buffer):  # a string running past the buffer: continue from the file
+                self.buffer, self.offset, self.left = buffer, len(buffer), self.left - used
+                self.handle.seek(end - len(buffer), 1)
+                self.buffer, self.offset = b"", 0
+                buffer, offset, used = b"", 0, 0
+                continue
+            offset = end
+        self.buffer, self.offset, self.left = buffer, offset, self.left - used
 
     def unpack(self, fmt: str) -> Any:
         return struct.unpack("<" + fmt, self.take(struct.calcsize("<" + fmt)))[0]
@@ -97,6 +140,7 @@ class _Reader:
         return self.take(length).decode("utf-8", errors="replace")
 
 
+U64 = struct.Struct("<Q")
 # GGUF value types: id -> struct format of a fixed-size scalar.
 SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 STRING, ARRAY = 8, 9
@@ -116,8 +160,7 @@ def _value(r: _Reader, kind: int, key: str, lengths: dict[str, int]) -> Any:
         if item in SCALARS:
             r.skip(length * struct.calcsize(SCALARS[item]))
         elif item == STRING:
-            for _ in range(length):
-                r.skip(r.unpack("Q"))
+            r.skip_strings(length)
         else:
             raise HeaderError(f"array of arrays at {key!r}")
         return None
@@ -134,9 +177,10 @@ def gguf_header(path: Path, cap: int = GGUF_READ_CAP) -> GGUFHeader:
         raise HeaderError(f"cannot read: {err.strerror or err}") from None
 
 
-def gguf_from(handle: Handle, name: str, size: int, cap: int = GGUF_READ_CAP) -> GGUFHeader:
-    """Read a GGUF header from any handle with read(n) and seek(n, 1): a file, or ranges fetched over HTTP."""
-    r = _Reader(handle, cap)
+def gguf_from(handle: Handle, name: str, size: int, cap: int = GGUF_READ_CAP, chunk: int = 1 << 20) -> GGUFHeader:
+    """Read a GGUF header from any handle with read(n) and seek(n, 1): a file, or ranges fetched over HTTP
+    (`chunk`: bytes asked for at a time)."""
+    r = _Reader(handle, cap, chunk)
     if r.take(4) != b"GGUF":
         raise HeaderError("not a GGUF file (no GGUF magic)")
     version = r.unpack("I")

@@ -210,3 +210,16 @@ def _prod(shape: list[int]) -> int:
     for d in shape:
         n *= d
     return n
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_gguf_reader_gives_the_same_header_whatever_its_buffer(tmp_path, chunk):
+    from axes.weightheaders import gguf_from
+
+    path = write_gguf(tmp_path / "a.gguf", gguf_metadata(), gguf_tensors())  # strings cross every small buffer
+    with path.open("rb") as handle:
+        header = gguf_from(handle, "a.gguf", 0, chunk=chunk)
+    whole = gguf_header(path)
+    assert (header.metadata, header.array_lengths, header.tensors) == (whole.metadata, whole.array_lengths,
+                                                                        whole.tensors)
+    assert header.complete

@@ -58,7 +58,7 @@ ACTIVATION_MLP = {"silu": "gated", "swish": "gated", "swiglu": "gated", "geglu":
 SSM_MIXERS = {"mamba", "mamba2", "rwkv"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: the generated methods cost start-up
 class Shape:
     """The dimensions of the language model; `keys` records which config key gave each one."""
 

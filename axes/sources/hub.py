@@ -220,7 +220,7 @@ def _gguf_remote(url: str, repo_id: str, revision: str | None, name: str, token:
 
     reader = _RangeReader(fetch_range, GGUF_CHUNK)
     try:
-        header = weightheaders.gguf_from(reader, name, 0, GGUF_REMOTE_CAP)
+        header = weightheaders.gguf_from(reader, name, 0, GGUF_REMOTE_CAP, chunk=GGUF_CHUNK)
     except weightheaders.HeaderError as err:
         return WeightHeaders(notes=(f"{name}: GGUF header not read: {err}",))
     except Exception as err:
