@@ -31,9 +31,10 @@ class Family:
     this many fields costs ~2 ms of start-up, the whole table 0.1 ms."""
 
     tied: bool = False  # tie_word_embeddings when the config is silent (the config class's default)
-    # The class ties whatever the config says (transformers 5 ties T5 v1.1's head, which its checkpoints store
-    # apart: the reference count and the weights' own count differ by the head)
-    always_tied: bool = False
+    # The class ties (True) or keeps apart (False) whatever the config says; None: the config decides.
+    # transformers 5 ties T5 v1.1's head, which its checkpoints store apart: the reference count and the
+    # weights' own count then differ by the head. Nemotron-H never ties.
+    fixed_tie: bool | None = None
     mlp: MlpKind = "gated"
     norm: NormKind = "rms"
     layer_norms: int = 2  # norms per layer (1: parallel attention and MLP; 4: norms before and after each)
@@ -291,13 +292,13 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "rwkv": dict(norm="layer", layout="rwkv", structure="ssm"),
     "jamba": dict(mixer="mamba", mamba_inner_norms=True, structure="hybrid", position="nope"),
     "falcon_h1": dict(mixer="attention+mamba", structure="hybrid", position="rope"),
-    "nemotron_h": dict(mlp="plain", layer_norms=1, mixer="mamba2", linear="mamba2", single_block=True,
+    "nemotron_h": dict(mlp="plain", layer_norms=1, mixer="mamba2", linear="mamba2", single_block=True, fixed_tie=False,
                          structure="hybrid"),
-    "t5": dict(tied=True, mlp="plain", layout="t5", position="relative", always_tied=True),
-    "mt5": dict(mlp="gated", layout="t5", position="relative", always_tied=True),
-    "umt5": dict(mlp="gated", bucket_per_layer=True, layout="t5", position="relative", always_tied=True),
-    "longt5": dict(mlp="plain", layout="t5", position="relative", always_tied=True),
-    "switch_transformers": dict(tied=True, mlp="plain", layout="t5", position="relative", always_tied=True),
+    "t5": dict(tied=True, mlp="plain", layout="t5", position="relative", fixed_tie=True),
+    "mt5": dict(mlp="gated", layout="t5", position="relative", fixed_tie=True),
+    "umt5": dict(mlp="gated", bucket_per_layer=True, layout="t5", position="relative", fixed_tie=True),
+    "longt5": dict(mlp="plain", layout="t5", position="relative", fixed_tie=True),
+    "switch_transformers": dict(tied=True, mlp="plain", layout="t5", position="relative", fixed_tie=True),
     "bart": {**BART, "learned_positions": 2, "embed_norm": True},
     "mbart": {**BART, "learned_positions": 2, "embed_norm": True, "stack_norm": True},
     "plbart": {**BART, "learned_positions": 2, "embed_norm": True},

@@ -255,8 +255,8 @@ def read_shape(config: dict[str, Any]) -> Shape:
     ffn_layers = _ffn_layers(text, kinds, family)
     sliding = _sliding_window(text, kinds)
 
-    if family is not None and family.always_tied:
-        tied = True
+    if family is not None and family.fixed_tie is not None:
+        tied = family.fixed_tie
     elif "tie_word_embeddings" in config or "tie_word_embeddings" in text:
         # An image-text model's own value wins over its language config's, as its class ties by its own config.
         tied = bool(config.get("tie_word_embeddings", text.get("tie_word_embeddings")))
