@@ -556,7 +556,7 @@ def kv_cache_bytes(shape: Shape) -> tuple[int | None, str | None]:
             f"{sliding} of {shape.layers} layers use a {shape.sliding_window}-token sliding window: "
             f"beyond it a token adds {global_bytes:,} bytes"
         )
-    others = len(kinds) - len(caching)
+    others = len(kinds) - len(caching) - kinds.count("none")  # MLP-only layers hold no state at all
     if others:
         notes.append(f"{others} of {shape.layers} layers keep a fixed-size state instead of a KV cache")
     return total, "; ".join(notes) or None
