@@ -18,18 +18,18 @@ from .types import InspectOptions, Snapshot, Verdict
 __all__ = ["analyse", "inspect", "inspect_all", "rulebook"]
 
 
-def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
-    """A model's files -> its verdict."""
-    read = reading.read(snapshot)
+def analyse(snapshot: Snapshot, rules: Rulebook, render: bool = True) -> Verdict:
+    """A model's files -> its verdict. `render`: run its chat template in the sandbox (InspectOptions.render)."""
+    read = reading.read(snapshot, render)
     tags, marketing = tagger.tag(rules, read)
-    return verdict.build(snapshot, read.backbone, tags, marketing)
+    return verdict.build(snapshot, read.backbone, tags, marketing, read.rendering)
 
 
 def inspect(target: str, options: InspectOptions = InspectOptions()) -> Verdict:
     """Find a target's files and analyse them; errors name the target."""
     rules = rulebook(options.rules)  # validate rules before any network work
     try:
-        return analyse(sources.resolve(target, options), rules)
+        return analyse(sources.resolve(target, options), rules, options.render)
     except AxesError as err:
         raise err.within(target) from None
 

@@ -137,6 +137,49 @@ class Backbone:
     notes: tuple[str, ...] = ()
 
 
+SystemPrompt = Literal["rendered", "rejected", "dropped"]
+ReasoningHistory = Literal["stripped", "kept"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateFacts:
+    """What the chat template did when rendered with the probe conversations (reading.template); the
+    `rendered:` rule conditions name these fields. None means "not established" (the probe failed or the
+    template was not rendered: `note` says why)."""
+
+    rendered: bool = False  # the template rendered at least the plain user turn
+    templates: tuple[str, ...] = ()  # the named templates probed, default first (tool_use, rag ...)
+    note: str | None = None  # why the template was not rendered, or where a render was cut
+    system_prompt: SystemPrompt | None = None  # the system text shown, refused by the template, or dropped
+    system_error: str | None = None  # the template's own words when it refuses a system turn
+    tool_definitions: bool | None = None  # the function passed as `tools` appears in the prompt
+    tool_syntax: str | None = None  # how the definitions are written ("JSON in <tools>", "Python signatures")
+    tool_calls: bool | None = None  # an assistant tool call is written into the prompt
+    tool_call_syntax: str | None = None  # how ("<tool_call> JSON", "[TOOL_CALLS] JSON", "bare JSON")
+    tool_results: str | None = None  # the role a tool result is accepted under (tool, ipython)
+    documents: bool | None = None  # passages passed as `documents` appear in the prompt (RAG)
+    generation_prompts: tuple[str, ...] = ()  # what add_generation_prompt appends, per switch setting
+    reasoning_rendered: bool | None = None  # an assistant turn's reasoning field appears in the prompt
+    reasoning_history: ReasoningHistory | None = None  # earlier turns' reasoning removed or kept
+    switches: tuple[str, ...] = ()  # template variables whose true/false changes the prompt
+    levels: tuple[str, ...] = ()  # template variables whose low/high changes the prompt
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeSource:
+    """The render that established a template fact: which probe, of which named template, and what it showed."""
+
+    probe: str  # "system + user", "tools", "enable_thinking false" ...
+    template: str = "default"
+    snippet: str = ""  # the rendered text (or the template's error) that decided it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rendering:
+    facts: TemplateFacts
+    sources: dict[str, ProbeSource] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AxisRow:
     axis: Axis
@@ -191,6 +234,7 @@ class Verdict:
     murkiest: Murkiest
     lineage: Lineage = field(default_factory=Lineage)
     notices: tuple[str, ...] = ()
+    template: Rendering | None = None  # the chat template's renders (None: the repo has no template)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,3 +245,4 @@ class InspectOptions:
     token: str | None = None  # a Hugging Face token; None lets huggingface_hub find one
     rules: tuple[Path, ...] = ()  # extra rule directories, after the bundled rules
     cards: tuple[Path, ...] = ()  # the user's card directories, before the bundled catalog
+    render: bool = True  # render chat templates in the sandbox; False: only their text is matched

@@ -24,6 +24,7 @@ from .types import (
     Lineage,
     Murkiest,
     MurkReason,
+    Rendering,
     Snapshot,
     Tag,
     Verdict,
@@ -66,7 +67,7 @@ def murk(tags: list[Tag], need: float, marketing: int) -> float:
 
 
 def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
-          marketing: dict[str, list[Evidence]]) -> Verdict:
+          marketing: dict[str, list[Evidence]], template: Rendering | None = None) -> Verdict:
     rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
@@ -85,6 +86,7 @@ def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
         murkiest=Murkiest(axis=worst, reason=reason(worst, rows[worst], backbone)),
         lineage=lineage,
         notices=snapshot.notices + backbone.notes,
+        template=template,
     )
 
 

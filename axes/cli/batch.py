@@ -17,7 +17,7 @@ from ..output.formats import BatchFormat
 from ..output.i18n import Lang
 from ..workflows.batch import default_jobs
 from .console import handles_errors, terminal_width, write_notices
-from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from .options import CardsOpt, LangOpt, NoRenderOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
 
 
 @handles_errors
@@ -49,6 +49,7 @@ def batch(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
     width: WidthOpt = None,
 ) -> None:
     """Inspect many targets: one result per target, in input order, written as each one finishes.
@@ -74,7 +75,7 @@ def batch(
     from ..rules import rulebook
     from ..workflows import batch as workflow
 
-    options = inspect_options(rules, offline or hf_cache, token, cards)
+    options = inspect_options(rules, offline or hf_cache, token, cards, no_render)
     rulebook(options.rules)  # a bad rule file fails here, before any target
     fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
     plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)

@@ -10,7 +10,7 @@ from ..errors import AxesError
 from ..output.formats import CompareFormat
 from ..output.i18n import Lang
 from .console import handles_errors, terminal_width, write_notices
-from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from .options import CardsOpt, LangOpt, NoRenderOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
 
 
 @handles_errors
@@ -25,6 +25,7 @@ def compare(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
     width: WidthOpt = None,
 ) -> None:
     """Put models side by side, axis by axis, and name the axis that carries the difference.
@@ -49,7 +50,7 @@ def compare(
 
     if len(targets) < 2:
         raise AxesError("compare needs two or more targets")
-    verdicts = pipeline.inspect_all(targets, inspect_options(rules, offline, token, cards))
+    verdicts = pipeline.inspect_all(targets, inspect_options(rules, offline, token, cards, no_render))
     for verdict in verdicts:
         write_notices(tuple(f"{verdict.target}: {n}" for n in verdict.notices))
     text = render_comparison(compare_verdicts(verdicts), format, Style(lang=lang, width=terminal_width(width)))

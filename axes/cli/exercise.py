@@ -8,7 +8,16 @@ import typer
 
 from ..output.i18n import Lang
 from .console import check_out, deliver, handles_errors, write_notices
-from .options import CardsOpt, LangOpt, MarkdownOutOpt, OfflineOpt, RulesOpt, TokenOpt, inspect_options
+from .options import (
+    CardsOpt,
+    LangOpt,
+    MarkdownOutOpt,
+    NoRenderOpt,
+    OfflineOpt,
+    RulesOpt,
+    TokenOpt,
+    inspect_options,
+)
 
 app = typer.Typer(help="The course's exercises, answered from the models' own files.", no_args_is_help=True)
 
@@ -23,6 +32,7 @@ def four_axes(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
 ) -> None:
     """Lesson 02's exercise: a four-row table (one row per axis), the murkiest axis, what to look up next.
 
@@ -36,7 +46,7 @@ def four_axes(
     from ..output import exercise
 
     check_out(out)
-    verdict = pipeline.inspect(model, inspect_options(rules, offline, token, cards))
+    verdict = pipeline.inspect(model, inspect_options(rules, offline, token, cards, no_render))
     write_notices(verdict.notices)
     deliver(exercise.four_axes(verdict, lang), out, say_written=True)
 
@@ -51,6 +61,7 @@ def lenses(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
 ) -> None:
     """Lesson 04's exercise: tag each model (a) dense or MoE, (b) standard or reasoning, with evidence.
 
@@ -68,5 +79,5 @@ def lenses(
     check_out(out)
     if len(models) != 5:
         write_notices((t("not_five", lang).format(n=len(models)),))
-    verdicts = pipeline.inspect_all(models, inspect_options(rules, offline, token, cards))
+    verdicts = pipeline.inspect_all(models, inspect_options(rules, offline, token, cards, no_render))
     deliver(exercise.lenses(verdicts, lang), out, say_written=True)

@@ -10,7 +10,17 @@ import typer
 from ..output.formats import Format
 from ..output.i18n import Lang
 from .console import check_out, deliver, handles_errors, terminal_width, write_notices
-from .options import CardsOpt, ExplainOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from .options import (
+    CardsOpt,
+    ExplainOpt,
+    LangOpt,
+    NoRenderOpt,
+    OfflineOpt,
+    RulesOpt,
+    TokenOpt,
+    WidthOpt,
+    inspect_options,
+)
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 InspectOutOpt = Annotated[
@@ -28,6 +38,7 @@ def inspect(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
     width: WidthOpt = None,
     out: InspectOutOpt = None,
 ) -> None:
@@ -46,6 +57,6 @@ def inspect(
     from ..output.render import render
 
     check_out(out)
-    verdict = pipeline.inspect(target, inspect_options(rules, offline, token, cards))
+    verdict = pipeline.inspect(target, inspect_options(rules, offline, token, cards, no_render))
     write_notices(verdict.notices)
     deliver(render(verdict, format, Style(lang, explain, None if out else terminal_width(width))), out)

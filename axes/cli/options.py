@@ -23,6 +23,10 @@ OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the net
 TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and sentences.")]
 WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
+NoRenderOpt = Annotated[
+    bool,
+    typer.Option("--no-render", help="Do not run chat templates in the sandbox; match their text instead."),
+]
 MarkdownOutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the Markdown to this file (atomically) instead of stdout."),
@@ -30,5 +34,6 @@ MarkdownOutOpt = Annotated[
 
 
 def inspect_options(rules: list[Path] | None, offline: bool, token: str | None,
-                    cards: list[Path] | None) -> InspectOptions:
-    return InspectOptions(offline=offline, token=token, rules=tuple(rules or ()), cards=tuple(cards or ()))
+                    cards: list[Path] | None, no_render: bool = False) -> InspectOptions:
+    return InspectOptions(offline=offline, token=token, rules=tuple(rules or ()), cards=tuple(cards or ()),
+                          render=not no_render)

@@ -31,4 +31,6 @@ def contract(verdict: Verdict) -> dict[str, Any]:
         "murkiest": {"axis": verdict.murkiest.axis, "why": why(verdict.murkiest, Lang.en)},
         "lineage": {"base_model": list(verdict.lineage.base_model), "relation": verdict.lineage.relation},
         "notices": list(verdict.notices),
+        # What the chat template did with the probe conversations (null: the repo has no template).
+        "template": asdict(verdict.template.facts) if verdict.template else None,
     }

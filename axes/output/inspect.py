@@ -107,6 +107,31 @@ def explain_lines(verdict: Verdict) -> list[str]:
             out += [f"    {cite(ev)}  {ev.text}" for ev in tag.evidence]
         for ev in row.marketing:
             out.append(f"{axis}  marketing  {cite(ev)}  {ev.text}")
+    return out + template_lines(verdict)
+
+
+def template_lines(verdict: Verdict) -> list[str]:
+    """What the chat template's renders showed beyond the tags: how it was read, what it refused, and the
+    syntax it writes (the tags' own probes are in their evidence)."""
+    if verdict.template is None:
+        return []
+    facts, sources = verdict.template.facts, verdict.template.sources
+    names = ", ".join(facts.templates)
+    if not facts.rendered:
+        return [f"chat_template ({names})  not rendered: {facts.note}"]
+    shown = [f"system prompt {facts.system_prompt}" if facts.system_prompt else None,
+             f"tool definitions: {facts.tool_syntax}" if facts.tool_syntax else None,
+             f"tool calls: {facts.tool_call_syntax}" if facts.tool_call_syntax else None,
+             f"tool results as role {facts.tool_results}" if facts.tool_results else None,
+             f"earlier reasoning {facts.reasoning_history}" if facts.reasoning_history else None,
+             f"switches: {', '.join(facts.switches)}" if facts.switches else None,
+             f"levels: {', '.join(facts.levels)}" if facts.levels else None]
+    out = [f"chat_template ({names})  rendered: " + "; ".join(s for s in shown if s)]
+    if facts.system_prompt in ("rejected", "dropped") and "system_prompt" in sources:
+        source = sources["system_prompt"]
+        out.append(f"    no system-prompt: {source.probe}: {source.snippet}")
+    if facts.note:
+        out.append(f"    note: {facts.note}")
     return out
 
 

@@ -2,8 +2,8 @@
 (unknown keys and bad values refused), and the compiled form the tagger matches with.
 
 A rule file is YAML: `axis: <axis>` and `rules: [...]`. Each rule sets one tag when any of its matchers
-(card, front_matter, template, config, generation, facts, hub, name, files) holds; see README "How to add a
-rule".
+(card, front_matter, template, rendered, config, generation, facts, hub, name, files) holds; see README "How
+to add a rule".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..types import Facts, HubInfo, Strength
+from ..types import Facts, HubInfo, Strength, TemplateFacts
 from .regex import check_regex, lower_literals, required_literals
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -76,6 +76,9 @@ class TextMatch:
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()  # the file matching one of these cancels the match
     strength: Strength | None = None
+    # Only when the template could not be rendered (or rendering is off): the `rendered:` rules answer
+    # the same question from what the template does, and its text is only the fallback.
+    fallback: bool = False
 
     def __post_init__(self) -> None:
         _not_empty("patterns", self.patterns)
@@ -114,6 +117,21 @@ class KeysMatch:
 
     def __post_init__(self) -> None:
         _not_empty("all", self.all)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderMatch:
+    """Conditions over what the chat template did with the probe conversations (types.TemplateFacts): all of
+    `all` and at least one of `any` must hold. Only a template that rendered is evidence."""
+
+    __pydantic_config__ = FORBID
+    all: tuple[Condition, ...] = ()
+    any: tuple[Condition, ...] = ()
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        if not self.all and not self.any:
+            raise _field_error("all", "needs at least one condition in `all` or `any`")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +187,7 @@ class ExampleModel:
     config: dict[str, Any] | None = None
     generation: dict[str, Any] | None = None
     front_matter: dict[str, Any] | None = None
+    tokens: dict[str, str] | None = None  # the special tokens a template reads (bos_token, eos_token ...)
     name: str = "example-model"
     files: tuple[str, ...] = ()  # present, with no content that matters
     hub: ExampleHub | None = None
@@ -194,7 +213,8 @@ class Examples:
 # What `facts` and `hub` conditions may name: the fields the pipeline fills in.
 FACT_KEYS = frozenset(f.name for f in fields(Facts))
 HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
-MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "hub", "name", "files")
+RENDER_KEYS = frozenset(f.name for f in fields(TemplateFacts))
+MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,6 +228,7 @@ class Rule:
     card: CardMatch | None = None
     front_matter: KeysMatch | None = None
     template: TextMatch | None = None
+    rendered: RenderMatch | None = None  # what the chat template does when rendered (reading.template)
     config: KeysMatch | None = None
     generation: KeysMatch | None = None
     facts: KeysMatch | None = None
@@ -231,8 +252,10 @@ class Rule:
         if not any(getattr(self, m) is not None for m in MATCHERS):
             raise _field_error("id", f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
         for name, matcher, known in (("facts", self.facts, FACT_KEYS), ("hub", self.hub, HUB_KEYS),
-                                     ("requires", self.requires.facts if self.requires else None, FACT_KEYS)):
-            for cond in matcher.all if matcher else ():
+                                     ("requires", self.requires.facts if self.requires else None, FACT_KEYS),
+                                     ("rendered", self.rendered, RENDER_KEYS)):
+            conditions = (*matcher.all, *getattr(matcher, "any", ())) if matcher else ()
+            for cond in conditions:
                 if cond.key.split(".", 1)[0] not in known:
                     raise _field_error(name, f"no such key {cond.key!r} (known: {', '.join(sorted(known))})")
 

@@ -18,7 +18,18 @@ from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
 from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
 from .regex import pattern
-from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
+from .schema import (
+    CardMatch,
+    CompiledRule,
+    Condition,
+    FilesMatch,
+    KeysMatch,
+    LoadedRule,
+    NameMatch,
+    RenderMatch,
+    Rulebook,
+    TextMatch,
+)
 
 MAX_EVIDENCE = 3  # lines cited per tag
 NEGATION_BEFORE = re.compile(
@@ -166,6 +177,7 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
         (rule.card, _card),
         (rule.front_matter, _front_matter),
         (rule.template, _template),
+        (rule.rendered, _rendered),
         (rule.config, _config),
         (rule.generation, _generation),
         (rule.facts, _facts),
@@ -409,9 +421,10 @@ def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
 
 
-def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evidence]:
     text = ctx.template
-    if not text:
+    rendering = ctx.reading.rendering
+    if not text or (matcher.fallback and rendering is not None and rendering.facts.rendered):
         return []
     compiled = loaded.compiled
     if any(pattern(p).search(text) for p in compiled.template_unless):
@@ -425,6 +438,33 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
             line = text.count("\n", 0, hit.start()) + 1
             return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, hit.start() - line_start))]
     return []
+
+
+def _rendered(_rule: LoadedRule, matcher: RenderMatch, ctx: Context) -> list[Evidence]:
+    """What the rendered template showed: every `all` condition and the first `any` condition that holds,
+    each cited with the probe that established it and the rendered text."""
+    rendering = ctx.reading.rendering
+    if rendering is None or not rendering.facts.rendered:
+        return []
+    facts = ctx.memo.get("rendered")
+    if facts is None:
+        facts = ctx.memo["rendered"] = asdict(rendering.facts)
+    if not all(holds(c, facts) for c in matcher.all):
+        return []
+    first = next((c for c in matcher.any if holds(c, facts)), None)
+    if matcher.any and first is None:
+        return []
+    out = []
+    for cond in (*matcher.all, *([first] if first else [])):
+        _, value = lookup(facts, cond.key)
+        element = next((v for v in value if _holds_one(cond, v)), None) if isinstance(value, (list, tuple)) else None
+        source = rendering.sources.get(f"{cond.key}:{element}") or rendering.sources.get(cond.key)
+        if source is None:
+            out.append(Evidence(file="chat_template", text=f"rendered: {_describe(cond, facts)}"))
+            continue
+        named = "" if source.template == "default" else f" ({source.template} template)"
+        out.append(Evidence(file="chat_template", text=f"rendered{named}: {source.probe}: {source.snippet}"))
+    return out
 
 
 def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:

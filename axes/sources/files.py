@@ -25,6 +25,8 @@ TEXT_CAPS = {
 }
 DEFAULT_TEXT_CAP = 1024 * 1024
 CARD_FILE_SUFFIXES = (".md", ".txt", ".yaml", ".yml")  # the one list of what a card file may be
+# The tokens tokenizer_config.json names that templates read as variables (bos_token ...).
+SPECIAL_TOKENS = ("bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token")
 
 # Canonical name -> the file names that can carry it in a repo.
 FILE_NAMES = {
@@ -79,16 +81,28 @@ def read_capped(path: Path, name: str, cap: int) -> tuple[str, list[str]]:
     return text, notices
 
 
-def template_from_tokenizer_config(text: str, name: str) -> str | None:
-    """The chat template inside tokenizer_config.json: a string, or a list of named templates."""
+def templates_from_tokenizer_config(text: str, name: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(chat templates by name, special tokens) in tokenizer_config.json or chat_template.json.
+
+    `chat_template` is one string (named "default") or a list of named templates (default, tool_use, rag);
+    the special tokens (bos_token, eos_token ...) are strings or AddedToken objects holding `content`.
+    """
     config = parse_json_object(text, name)
     template = config.get("chat_template")
+    named: dict[str, str] = {}
     if isinstance(template, str):
-        return template
-    if isinstance(template, list):
-        parts = [t.get("template", "") for t in template if isinstance(t, dict)]
-        return "\n".join(p for p in parts if isinstance(p, str)) or None
-    return None
+        named["default"] = template
+    elif isinstance(template, list):
+        for entry in template:
+            if isinstance(entry, dict) and isinstance(entry.get("template"), str):
+                named.setdefault(str(entry.get("name") or "default"), entry["template"])
+    tokens = {}
+    for key in SPECIAL_TOKENS:
+        value = config.get(key)
+        value = value.get("content") if isinstance(value, dict) else value
+        if isinstance(value, str):
+            tokens[key] = value
+    return named, tokens
 
 
 def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]]:
@@ -108,27 +122,45 @@ def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]
         text, more = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
         files[canonical] = text
         notices += more
-    template, more = _chat_template(raw)
-    if template is not None:
-        files["chat_template"] = template
+    templates, more = _chat_template(raw)
+    files.update(templates)
     notices += more
     return files, notices
 
 
-def _chat_template(raw: dict[str, Path]) -> tuple[str | None, list[str]]:
+def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str]]:
+    """The chat templates (chat_template.jinja, else chat_template.json, else tokenizer_config.json) and the
+    special tokens they read, as canonical files: `chat_template` (the default template),
+    `chat_template:NAME` (the other named templates), `special_tokens_map.json`."""
     cap = TEXT_CAPS["chat_template"]
-    if "chat_template.jinja" in raw:
-        return read_capped(raw["chat_template.jinja"], "chat_template", cap)
-    for name in ("chat_template.json", "tokenizer_config.json"):
+    named: dict[str, str] = {}
+    tokens: dict[str, str] = {}
+    notices: list[str] = []
+    for name in ("tokenizer_config.json", "chat_template.json"):  # the later one's templates win
         if name in raw:
-            text, notices = read_capped(raw[name], name, TEXT_CAPS.get(name, DEFAULT_TEXT_CAP))
-            template = template_from_tokenizer_config(text, name)
-            if template is not None:
-                if len(template) > cap:
-                    notices.append(f"chat_template: {len(template) / 1e6:.1f} MB, read only the first part")
-                    template = template[:cap]
-                return template, notices
-    return None, []
+            text, more = read_capped(raw[name], name, TEXT_CAPS.get(name, DEFAULT_TEXT_CAP))
+            try:
+                found, found_tokens = templates_from_tokenizer_config(text, name)
+            except AxesError as err:
+                if "chat_template.jinja" not in raw:
+                    raise
+                # The template has its own file: a broken tokenizer config loses only its tokens.
+                found, found_tokens, more = {}, {}, [*more, f"{name}: {err.message}; its special tokens not read"]
+            named, tokens = found or named, {**found_tokens, **tokens}
+            notices += more
+    if "chat_template.jinja" in raw:
+        text, more = read_capped(raw["chat_template.jinja"], "chat_template", cap)
+        named = {"default": text}
+        notices += more
+    files: dict[str, str] = {}
+    for index, (name, template) in enumerate(sorted(named.items(), key=lambda kv: kv[0] != "default")):
+        if len(template) > cap:
+            notices.append(f"chat_template: {len(template) / 1e6:.1f} MB, read only the first part")
+            template = template[:cap]
+        files["chat_template" if index == 0 else f"chat_template:{name}"] = template
+    if files and tokens:
+        files["special_tokens_map.json"] = json.dumps(tokens)
+    return files, notices
 
 
 def from_directory(
