@@ -7,8 +7,9 @@ one before it failed:
 - the environment has no loader (no include, import or extends), no filesystem, only the sandbox's safe
   attribute access, and `*` / `**` bounded so a template cannot build a giant string or number;
 - the child process that compiles and renders has RLIMIT_CPU (1 s soft, then SIGKILL at 2 s), RLIMIT_AS
-  (its current size plus 512 MB), no core dumps, no file writes and no new processes; it stops a render whose
-  output passes 256 KB;
+  (its current size plus 512 MB), no core dumps, no file writes and no new processes (RLIMIT_NPROC, which
+  root ignores); it stops a render whose output passes 256 KB. It keeps its user: dropping root to nobody
+  would break the lazy imports Python makes mid-render where the interpreter lives under a private home;
 - the parent waits for the child's reply with a wall-clock deadline and kills it when the deadline passes.
 An exception inside the template is a result (the template's own words are evidence), never a crash.
 
@@ -145,6 +146,9 @@ def _limit_self() -> None:
     if mapped is not None:
         resource.setrlimit(resource.RLIMIT_AS, (mapped + MEMORY_HEADROOM, mapped + MEMORY_HEADROOM))
     signal.signal(signal.SIGXCPU, _on_cpu_limit)
+    # A write past RLIMIT_FSIZE fails with EFBIG instead of killing the child: Python caching the bytecode
+    # of a module imported mid-render must not end the render.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once, the parent handles it
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
@@ -218,7 +222,8 @@ def _read_names(tree: Any) -> set[str]:
     loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
     bound = {"loop", "caller", "varargs", "kwargs", "self"}
     for loop in tree.find_all(nodes.For):
-        bound |= {n.name for n in loop.target.find_all(nodes.Name)}
+        targets = [loop.target, *loop.target.find_all(nodes.Name)]  # find_all skips the node itself
+        bound |= {n.name for n in targets if isinstance(n, nodes.Name)}
     for macro in tree.find_all((nodes.Macro, nodes.CallBlock)):
         bound |= {arg.name for arg in macro.args}
         if isinstance(macro, nodes.Macro):
@@ -280,8 +285,12 @@ def _environment() -> Any:
     global _env
     if _env is not None:
         return _env
+    # What jinja2 imports only when a template first needs it (string escapes, error tracebacks): imported
+    # here, so the child, which renders under limits, never has to load a module.
+    import encodings.unicode_escape  # noqa: F401
     from datetime import datetime
 
+    import jinja2.debug  # noqa: F401
     from jinja2 import ext, nodes
     from jinja2.exceptions import TemplateError
     from jinja2.sandbox import ImmutableSandboxedEnvironment

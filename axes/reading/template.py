@@ -8,6 +8,7 @@ these facts (rules/inference.yaml, rules/product.yaml).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -80,16 +81,24 @@ _remembered: dict[str, Rendering] = {}
 
 
 def _key(templates: dict[str, str], tokens: dict[str, str]) -> str:
+    digest = hashlib.sha256(_code_digest().encode())
+    digest.update(json.dumps([templates, tokens], sort_keys=True).encode())
+    return digest.hexdigest()[:40]
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that renders and reads (once per process), and jinja2's install: an upgrade of either, a
+    sandbox fix in jinja2 included, renders afresh."""
     digest = hashlib.sha256()
     for module in ("probes.py", "sandbox.py", "template.py"):
         digest.update((Path(__file__).with_name(module)).read_bytes())
     digest.update(Path(types_module.__file__ or "").read_bytes())
     spec = importlib.util.find_spec("jinja2")
-    if spec is not None and spec.origin:  # a jinja2 upgrade (a sandbox fix) renders afresh
+    if spec is not None and spec.origin:
         stat = os.stat(spec.origin)
         digest.update(f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(json.dumps([templates, tokens], sort_keys=True).encode())
-    return digest.hexdigest()[:40]
+    return digest.hexdigest()
 
 
 def _cache_path(key: str) -> Path:
@@ -149,7 +158,7 @@ def observe(reply: dict[str, Any], names: tuple[str, ...]) -> Rendering:
     if reply.get("cut"):
         notes.append(str(reply["cut"]))
     rendered = bool(merged.pop("rendered", False))
-    note = "; ".join(notes) or None
+    note = _show("; ".join(notes)) or None
     if not rendered:
         note = (note or "no probe rendered") + "; the template's text is matched"
     return Rendering(facts=TemplateFacts(rendered=rendered, templates=names, note=note, **merged), sources=sources)
@@ -186,12 +195,14 @@ def _observe_one(name: str, entry: dict[str, Any]) -> tuple[dict[str, Any], dict
         return {}, {}, f"the template does not compile: {entry['error']}"
     plain, prompted = renders.output("user"), renders.output("user + generation prompt")
     if plain is None and prompted is None:
-        return {}, {}, f"a plain user turn does not render: {renders.error('user') or entry.get('error')}"
+        why = renders.error("user") or entry.get("error")
+        return {}, {}, f"a plain user turn does not render: {why}" if why else None
     if probes.USER not in (plain or "") + (prompted or ""):
         return {}, {}, "the render does not show the probe's user message"
     facts: dict[str, Any] = {"rendered": True}
     sources: dict[str, ProbeSource] = {}
-    base = prompted if prompted is not None else plain or ""
+    # The markers of a plain conversation (turns, roles), which say nothing about tool syntax.
+    base = "".join(filter(None, (prompted, plain, renders.output("earlier reasoning"))))
     for part in (_system, _tools, _calls, _documents, _reasoning):
         part(renders, base, facts, sources)
     _switches(renders, entry, facts, sources)
@@ -208,8 +219,8 @@ def _system(renders: Renders, _base: str, facts: dict[str, Any], sources: dict[s
         sources["system_prompt"] = renders.source(probe, _around(out, "probe-system-5e1") if shown else
                                                   "the system text does not appear in the prompt")
     elif err is not None:
-        facts["system_prompt"], facts["system_error"] = "rejected", err
-        sources["system_prompt"] = renders.source(probe, err)
+        facts["system_prompt"], facts["system_error"] = "rejected", _show(err)
+        sources["system_prompt"] = renders.source(probe, _show(err))
 
 
 def _tools(renders: Renders, base: str, facts: dict[str, Any], sources: dict[str, ProbeSource]) -> None:
@@ -371,5 +382,10 @@ def _around(text: str, needle: str = "", at: int | None = None) -> str:
     return ("…" if start else "") + _show(text[start:start + SNIPPET]) + ("…" if start + SNIPPET < len(text) else "")
 
 
+# Control characters a render may carry (a terminal escape sequence in a stranger's template), shown as
+# escapes so evidence printed to a terminal cannot drive it.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _show(text: str) -> str:
-    return text.replace("\n", "\\n")
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\n", "\\n"))
