@@ -263,3 +263,60 @@ def test_terminal_escapes_in_a_render_are_shown_as_escapes():
     texts = [ev.text for tag in verdict.rows["product"].tags for ev in tag.evidence]
     assert texts and all("\x1b" not in text for text in texts)
     assert any("\\x1b" in text for text in texts)
+
+
+def test_when_every_tool_probe_fails_the_tool_regex_answers():
+    # The tool branch reads a field no probe gives (a vendor's own shape): the renders establish nothing
+    # about tools, so the template's text answers for them, and only for them.
+    vendor = ("{% for m in messages %}{% if m.tool_calls %}{{ m.tool_calls[0].vendor_spec.name | upper }}"
+              "{% else %}<|{{ m.role }}|>{{ m.content }}{% endif %}{% endfor %}"
+              "{% if tools %}{{ tools[0].vendor_spec.name | upper }}{% endif %}")
+    verdict = verdict_of(vendor)
+    facts = verdict.template.facts
+    assert facts.rendered and facts.tool_definitions is None and facts.tool_calls is None
+    assert tags(verdict, "product") == {"system-prompt": "product.system-prompt-rendered",
+                                        "tool-use": "product.tool-use-template"}
+
+
+def test_a_template_that_refuses_tools_in_its_own_words_has_no_tool_use():
+    refusing = "{% if tools %}{{ raise_exception('tools are not supported by this model') }}{% endif %}" + T.CHATML
+    verdict = verdict_of(refusing)
+    assert verdict.template.facts.tool_definitions is False
+    assert "tool-use" not in tags(verdict, "product")
+
+
+def test_a_template_that_dumps_whole_messages_proves_nothing():
+    dumping = "{% for m in messages %}{{ m | tojson }}\n{% endfor %}"
+    verdict = verdict_of(dumping)
+    facts = verdict.template.facts
+    assert not facts.rendered and "raw data" in (facts.note or "")
+    assert tags(verdict, "inference") == {} and "tool-use" not in tags(verdict, "product")
+
+
+def test_a_fallback_naming_an_unknown_fact_is_refused(tmp_path: Path):
+    from axes.errors import RuleError
+    from axes.rules.load import load_file
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "axis: product\nrules:\n  - id: x\n    tag: x\n    strength: verified\n    message: a rule for the test\n"
+        "    template: {patterns: ['tools'], fallback: [tool_sintax]}\n"
+        "    examples: {match: ['tools'], no_match: ['none']}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="no such template fact 'tool_sintax'"):
+        load_file(path)
+
+
+@pytest.mark.parametrize("rendered,message", [
+    ("{all: [{key: sistem_prompt, op: truthy}]}", "no such key 'sistem_prompt'"),
+    ("{strength: verified}", "needs at least one condition"),
+])
+def test_rendered_conditions_are_validated(tmp_path: Path, rendered: str, message: str):
+    from axes.errors import RuleError
+    from axes.rules.load import load_file
+
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "axis: product\nrules:\n  - id: x\n    tag: x\n    strength: verified\n    message: a rule for the test\n"
+        f"    rendered: {rendered}\n    examples: {{match: ['a'], no_match: ['b']}}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=message):
+        load_file(path)

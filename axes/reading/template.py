@@ -29,6 +29,7 @@ TOKENS_FILE = "special_tokens_map.json"
 SNIPPET = 120  # characters of a render shown as evidence
 # Special-token-like markers a render may hold: <|tool|>, <｜tool▁sep｜>, [TOOL_CALLS], <tools> ... (bounded).
 MARKER = re.compile(r"<\|[^<>|\n]{1,40}\|>|<｜[^<>｜\n]{1,40}｜>|\[/?[A-Z][A-Z_]{2,30}\]|</?[A-Za-z][\w.:-]{0,30}>")
+RAW_MESSAGE = re.compile(r"""["']role["']\s*:\s*["']user["']""")  # a message dumped whole ({"role": "user"})
 NOT_RENDERED = "rendering is off (--no-render): the template's text is matched instead"
 
 
@@ -179,6 +180,10 @@ class Renders:
         result = self.results.get(probe)
         return str(result["error"]) if isinstance(result, dict) and result.get("error") else None
 
+    def refused(self, probes_: tuple[str, ...] | list[str]) -> bool:
+        """Did the template itself refuse one of these probes (raise_exception, its own words)?"""
+        return any(isinstance(r := self.results.get(p), dict) and r.get("raised") for p in probes_)
+
     def outcome(self, probe: str) -> str | None:
         """The render or the error, as one comparable value (None: the probe did not run)."""
         out = self.output(probe)
@@ -199,6 +204,9 @@ def _observe_one(name: str, entry: dict[str, Any]) -> tuple[dict[str, Any], dict
         return {}, {}, f"a plain user turn does not render: {why}" if why else None
     if probes.USER not in (plain or "") + (prompted or ""):
         return {}, {}, "the render does not show the probe's user message"
+    if RAW_MESSAGE.search(plain or prompted or ""):
+        # Every field of every message is written, whatever it is: the renders say nothing about support.
+        return {}, {}, "the template writes the messages as raw data"
     facts: dict[str, Any] = {"rendered": True}
     sources: dict[str, ProbeSource] = {}
     # The markers of a plain conversation (turns, roles), which say nothing about tool syntax.
@@ -233,8 +241,8 @@ def _tools(renders: Renders, base: str, facts: dict[str, Any], sources: dict[str
             sources["tool_definitions"] = sources["tool_syntax"] = renders.source(
                 probe, _around(out, probes.TOOL_NAME))
             return
-    if any(renders.output(p) is not None for p in candidates):
-        facts["tool_definitions"] = False
+    if any(renders.output(p) is not None for p in candidates) or renders.refused(candidates):
+        facts["tool_definitions"] = False  # rendered without them, or refused: established, not unknown
 
 
 def _calls(renders: Renders, base: str, facts: dict[str, Any], sources: dict[str, ProbeSource]) -> None:
@@ -252,7 +260,8 @@ def _calls(renders: Renders, base: str, facts: dict[str, Any], sources: dict[str
         if "tool_results" not in sources and probes.RESULT in out:
             facts["tool_results"] = "ipython" if probe.endswith("ipython") else "tool"
             sources["tool_results"] = renders.source(probe, _around(out, probes.RESULT))
-    if "tool_calls" not in sources and any(renders.output(p) is not None for p in probes.CALL_PROBES):
+    if "tool_calls" not in sources and (any(renders.output(p) is not None for p in probes.CALL_PROBES)
+                                        or renders.refused(probes.CALL_PROBES)):
         facts["tool_calls"] = False
 
 
@@ -325,15 +334,18 @@ def _switches(renders: Renders, entry: dict[str, Any], facts: dict[str, Any],
 
 
 def _syntax(out: str, base: str, at: int, *, definitions: bool) -> str:
-    """How the function (at offset `at`) is written: the first marker before it that a plain conversation
-    does not have (<tools>, [TOOL_CALLS] ...), and the shape of the text (JSON, XML, a signature ...)."""
+    """How the function (at offset `at`) is written: the markers before it that a plain conversation does
+    not have (<tools>, [TOOL_CALLS] ...), and the shape of the text (JSON, XML, a signature ...)."""
     known = set(MARKER.findall(base))
     window = out[:at] if definitions else out[max(0, at - 400):at]
     fresh = [m for m in MARKER.findall(window) if m not in known and probes.TOOL_NAME not in m]
     shape = _shape(out[max(0, at - 40):at + 120])
     if not fresh:
         return f"bare {shape}" if shape != "text" else "plain text"
-    return f"{shape} in {fresh[0]}" if definitions else f"{fresh[0]} {shape}"
+    if not definitions:
+        return f"{fresh[0]} {shape}"  # the call's outermost opener: <tool_call>, [TOOL_CALLS] ...
+    opening = [m for m in fresh if not m.startswith(("</", "[/"))] or fresh
+    return f"{shape} in {opening[-1]}"  # the block the definitions sit in: the nearest opener before them
 
 
 SHAPES = (  # how a function name is written, tried in order on the text around it

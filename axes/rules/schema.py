@@ -24,6 +24,8 @@ DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|conta
                          r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
 
 
+RENDER_KEYS = frozenset(f.name for f in fields(TemplateFacts))  # what `rendered:` conditions may name
+
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
 # files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
 FORBID = {"extra": "forbid"}  # pydantic's config for a stdlib dataclass: unknown keys are errors
@@ -76,14 +78,19 @@ class TextMatch:
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()  # the file matching one of these cancels the match
     strength: Strength | None = None
-    # Only when the template could not be rendered (or rendering is off): the `rendered:` rules answer
-    # the same question from what the template does, and its text is only the fallback.
-    fallback: bool = False
+    # The `rendered:` rules answer the same question from what the template does; the text is then only the
+    # fallback: `true`, when the template did not render (or rendering is off); a list of TemplateFacts
+    # fields, also when none of them was established (every probe behind them failed).
+    fallback: bool | tuple[str, ...] = False
 
     def __post_init__(self) -> None:
         _not_empty("patterns", self.patterns)
         _regexes("patterns", self.patterns)
         _regexes("unless", self.unless)
+        for name in self.fallback if isinstance(self.fallback, tuple) else ():
+            if name not in RENDER_KEYS:
+                known = ", ".join(sorted(RENDER_KEYS))
+                raise _field_error("fallback", f"no such template fact {name!r} (known: {known})")
 
 
 Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
@@ -213,7 +220,6 @@ class Examples:
 # What `facts` and `hub` conditions may name: the fields the pipeline fills in.
 FACT_KEYS = frozenset(f.name for f in fields(Facts))
 HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
-RENDER_KEYS = frozenset(f.name for f in fields(TemplateFacts))
 MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 

@@ -423,8 +423,7 @@ def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
 
 def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evidence]:
     text = ctx.template
-    rendering = ctx.reading.rendering
-    if not text or (matcher.fallback and rendering is not None and rendering.facts.rendered):
+    if not text or _rendering_answers(matcher, ctx):
         return []
     compiled = loaded.compiled
     if any(pattern(p).search(text) for p in compiled.template_unless):
@@ -438,6 +437,16 @@ def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evid
             line = text.count("\n", 0, hit.start()) + 1
             return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, hit.start() - line_start))]
     return []
+
+
+def _rendering_answers(matcher: TextMatch, ctx: Context) -> bool:
+    """Whether the renders settle what this fallback regex would: the template rendered, and (for a list of
+    facts) at least one of them was established."""
+    rendering = ctx.reading.rendering
+    if not matcher.fallback or rendering is None or not rendering.facts.rendered:
+        return False
+    names = matcher.fallback if isinstance(matcher.fallback, tuple) else ()
+    return not names or any(getattr(rendering.facts, name) is not None for name in names)
 
 
 def _rendered(_rule: LoadedRule, matcher: RenderMatch, ctx: Context) -> list[Evidence]:
