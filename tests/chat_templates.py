@@ -14,16 +14,12 @@ CHATML = (
 # first user turn, calls as bare JSON, results under the ipython role.
 LLAMA3_TOOLS = """{{- bos_token }}
 {%- if not date_string is defined %}{%- set date_string = strftime_now("%d %b %Y") %}{%- endif %}
-{%- if messages[0]['role'] == 'system' %}
-    {%- set system_message = messages[0]['content'] | trim %}
-    {%- set messages = messages[1:] %}
-{%- else %}
-    {%- set system_message = "" %}
-{%- endif %}
+{%- set has_system = messages[0]['role'] == 'system' %}
+{%- set turns = messages[1:] if has_system else messages %}
 {{- "<|start_header_id|>system<|end_header_id|>\\n\\n" }}
 {%- if tools is defined and tools is not none %}{{- "Environment: ipython\\n" }}{%- endif %}
-{{- "Today: " + date_string + "\\n\\n" + system_message + "<|eot_id|>" }}
-{%- for message in messages %}
+{{- "Today: " + date_string + "\\n\\n" + (messages[0]['content'] | trim if has_system else "") + "<|eot_id|>" }}
+{%- for message in turns %}
     {%- if message.role == 'user' and loop.first and tools is defined and tools is not none %}
         {{- '<|start_header_id|>user<|end_header_id|>\\n\\nYou may call one of these functions; answer with '
             '{"name": function name, "parameters": arguments}.\\n\\n' }}
@@ -86,16 +82,17 @@ MISTRAL_TOOLS = """{%- if messages[0]['role'] == 'system' %}
 
 # Qwen3 style: ChatML with a <tools> block in the system turn, <tool_call> JSON, <tool_response> results,
 # reasoning shown only after the last user turn, and enable_thinking=false closing an empty think block.
-QWEN3_THINKING = """{%- if tools %}
-    {{- '<|im_start|>system\\n' }}
-    {%- if messages[0].role == 'system' %}{{- messages[0].content + '\\n\\n' }}{%- endif %}
-    {{- "You can call functions. Their signatures are inside <tools></tools>:\\n<tools>" }}
-    {%- for tool in tools %}{{- "\\n" + tool | tojson }}{%- endfor %}
-    {{- "\\n</tools>\\nWrite each call inside <tool_call></tool_call> tags.<|im_end|>\\n" }}
-{%- elif messages[0].role == 'system' %}
-    {{- '<|im_start|>system\\n' + messages[0].content + '<|im_end|>\\n' }}
+QWEN3_THINKING = """{%- set ns = namespace(system='', last_query=-1) %}
+{%- if messages[0].role == 'system' %}{%- set ns.system = messages[0].content %}{%- endif %}
+{%- if tools or ns.system %}
+    {{- '<|im_start|>system\\n' + ns.system }}
+    {%- if tools %}
+        {{- ('\\n\\n' if ns.system else '') + 'You can call functions. Their signatures are inside <tools></tools>:' }}
+        {{- '\\n<tools>' }}{%- for tool in tools %}{{- '\\n' + tool | tojson }}{%- endfor %}{{- '\\n</tools>' }}
+        {{- '\\nWrite each call inside <tool_call></tool_call> tags.' }}
+    {%- endif %}
+    {{- '<|im_end|>\\n' }}
 {%- endif %}
-{%- set ns = namespace(last_query=-1) %}
 {%- for m in messages %}{%- if m.role == 'user' %}{%- set ns.last_query = loop.index0 %}{%- endif %}{%- endfor %}
 {%- for message in messages %}
     {%- set content = message.content if message.content is string else '' %}
@@ -119,13 +116,12 @@ QWEN3_THINKING = """{%- if tools %}
         {%- endfor %}
         {{- '<|im_end|>\\n' }}
     {%- elif message.role == 'tool' %}
-        {{- '<|im_start|>user\\n<tool_response>\\n' + content + '\\n</tool_response><|im_end|>\\n' }}
+        {{- '<|im_start|>user\\n' }}{{- '<tool_response>\\n' + content + '\\n</tool_response>' }}{{- '<|im_end|>\\n' }}
     {%- endif %}
 {%- endfor %}
-{%- if add_generation_prompt %}
-    {{- '<|im_start|>assistant\\n' }}
-    {%- if enable_thinking is defined and enable_thinking is false %}{{- '<think>\\n\\n</think>\\n\\n' }}{%- endif %}
-{%- endif %}
+{%- set skip_thinking = enable_thinking is defined and enable_thinking is false %}
+{%- set opening = '<|im_start|>assistant\\n' + ('<think>\\n\\n</think>\\n\\n' if skip_thinking else '') %}
+{{- opening if add_generation_prompt else '' }}
 """
 
 # Harmony style: a reasoning level in the system turn, instructions and a TypeScript-like namespace of

@@ -49,63 +49,56 @@ def fresh_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(template_reading, "_load", lambda key: None)
 
 
-def test_chatml_takes_a_system_prompt_and_nothing_else():
-    verdict, seconds = timed(T.CHATML)
-    assert tags(verdict, "product") == {"system-prompt": "product.system-prompt-rendered"}
-    assert tags(verdict, "inference") == {}
+SYSTEM = {"system-prompt": "product.system-prompt-rendered"}
+TOOLS = {**SYSTEM, "tool-use": "product.tool-use-rendered"}
+FAMILIES = {  # template -> (its inference tags, product tags it must have, facts)
+    "chatml": (T.CHATML, {}, SYSTEM,
+               {"system_prompt": "rendered", "tool_definitions": False, "tool_calls": False, "switches": ()}),
+    "llama3-tools": (T.LLAMA3_TOOLS, {}, TOOLS,
+                     {"tool_syntax": "bare JSON", "tool_call_syntax": "bare JSON", "tool_results": "tool"}),
+    "mistral-tools": (T.MISTRAL_TOOLS, {}, TOOLS,
+                      {"tool_syntax": "JSON in [AVAILABLE_TOOLS]", "tool_call_syntax": "[TOOL_CALLS] JSON"}),
+    "qwen3-thinking": (T.QWEN3_THINKING,
+                       {"thinking": "inference.thinking-rendered",
+                        "thinking-toggle": "inference.thinking-toggle-rendered"}, TOOLS,
+                       {"switches": ("enable_thinking",), "tool_syntax": "JSON in <tools>",
+                        "tool_call_syntax": "<tool_call> JSON", "reasoning_rendered": True,
+                        "reasoning_history": "stripped"}),
+    "harmony-effort": (T.HARMONY_EFFORT,
+                       {"thinking": "inference.thinking-rendered",
+                        "reasoning-effort": "inference.reasoning-effort-rendered"}, TOOLS,
+                       {"switches": (), "tool_syntax": "bare TypeScript-style namespace",
+                        "tool_call_syntax": "bare harmony recipient", "reasoning_history": "stripped"}),
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_each_syntax_family_gets_its_tags_and_facts(family: str):
+    template, inference, product, expected = FAMILIES[family]
+    verdict, seconds = timed(template)
+    assert tags(verdict, "inference") == inference
+    assert tags(verdict, "product").items() >= product.items()
     facts = verdict.template.facts
-    assert facts.rendered and facts.system_prompt == "rendered" and facts.tool_definitions is False
-    assert facts.tool_calls is False and facts.switches == ()
+    assert facts.rendered and {key: getattr(facts, key) for key in expected} == expected
     assert seconds < LIMIT_S
 
 
-def test_llama3_style_tools_as_bare_json_results_as_ipython_role():
-    verdict, seconds = timed(T.LLAMA3_TOOLS)
-    assert tags(verdict, "product").items() >= {"system-prompt": "product.system-prompt-rendered",
-                                                "tool-use": "product.tool-use-rendered"}.items()
-    facts = verdict.template.facts
-    assert facts.tool_syntax == "bare JSON" and facts.tool_call_syntax == "bare JSON"
-    assert facts.tool_results == "tool"
-    assert "date_string" in facts.levels and tags(verdict, "inference") == {}  # a date is no effort level
-    assert seconds < LIMIT_S
+def test_a_date_is_a_level_but_no_reasoning_effort():
+    verdict = verdict_of(T.LLAMA3_TOOLS)
+    assert "date_string" in verdict.template.facts.levels and tags(verdict, "inference") == {}
 
 
-def test_mistral_style_available_tools_and_tool_calls_markers():
-    verdict, seconds = timed(T.MISTRAL_TOOLS)
-    assert {"system-prompt", "tool-use"} <= set(tags(verdict, "product"))
-    facts = verdict.template.facts
-    assert facts.tool_syntax == "JSON in [AVAILABLE_TOOLS]"
-    assert facts.tool_call_syntax == "[TOOL_CALLS] JSON"
-    assert seconds < LIMIT_S
+def test_a_thinking_switch_shows_in_the_generation_prompts():
+    facts = verdict_of(T.QWEN3_THINKING).template.facts
+    assert any(prompt.endswith("<think>\n\n</think>\n\n") for prompt in facts.generation_prompts)
 
 
-def test_qwen3_style_thinking_switch_tools_and_stripped_history():
-    verdict, seconds = timed(T.QWEN3_THINKING)
-    assert tags(verdict, "inference") == {"thinking": "inference.thinking-rendered",
-                                          "thinking-toggle": "inference.thinking-toggle-rendered"}
-    assert {"system-prompt", "tool-use"} <= set(tags(verdict, "product"))
-    facts = verdict.template.facts
-    assert facts.switches == ("enable_thinking",)
-    assert facts.tool_syntax == "JSON in <tools>" and facts.tool_call_syntax == "<tool_call> JSON"
-    assert facts.reasoning_rendered and facts.reasoning_history == "stripped"
-    assert any("<think>" in prompt for prompt in facts.generation_prompts)
-    assert seconds < LIMIT_S
-
-
-def test_harmony_style_reasoning_effort_without_a_thinking_switch():
-    verdict, seconds = timed(T.HARMONY_EFFORT)
-    assert tags(verdict, "inference") == {"thinking": "inference.thinking-rendered",
-                                          "reasoning-effort": "inference.reasoning-effort-rendered"}
-    assert {"system-prompt", "tool-use"} <= set(tags(verdict, "product"))
-    facts = verdict.template.facts
-    assert "reasoning_effort" in facts.levels and facts.switches == ()
-    assert facts.tool_syntax == "bare TypeScript-style namespace"
-    assert facts.tool_call_syntax == "bare harmony recipient"
+def test_reasoning_effort_cites_both_renders():
+    verdict = verdict_of(T.HARMONY_EFFORT)
     effort = next(t for t in verdict.rows["inference"].tags if t.name == "reasoning-effort")
     assert effort.evidence[0].file == "chat_template"
     assert effort.evidence[0].text.startswith("rendered: reasoning_effort low / high: ")
     assert "Reasoning: low" in effort.evidence[0].text and "Reasoning: high" in effort.evidence[0].text
-    assert seconds < LIMIT_S
 
 
 def test_a_template_that_refuses_the_system_role_gets_no_tag_and_says_why():
