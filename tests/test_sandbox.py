@@ -112,6 +112,7 @@ def test_bombs_are_stopped_with_a_note(name: str, tmp_path: Path, monkeypatch: p
 def test_a_loop_is_cut_by_the_cpu_limit_with_the_probes_done_before_it(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch):
     # The loop runs only when tools are given: the probes before the tools probe finish.
+    monkeypatch.setattr(sandbox, "WALL_SECONDS", 30.0)  # the CPU limit, not a busy machine's clock, decides
     spins = ("{% for m in messages %}<|{{ m.role }}|>{{ m.content }}{% endfor %}{% if tools %}"
              "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}")
     reply, seconds = run(spins, tmp_path, monkeypatch)
@@ -165,3 +166,10 @@ def test_the_child_cannot_write_files_or_start_processes(tmp_path: Path, monkeyp
     os.close(read_end)
     os.waitpid(pid, 0)
     assert list(answer) == [1, 1, 1, 1, 1]
+
+
+def test_the_parent_kills_a_child_that_passes_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sandbox, "WALL_SECONDS", 0.3)
+    reply, seconds = run(BOMBS["loop-forever"], tmp_path, monkeypatch)
+    assert isinstance(reply, sandbox.Failure) and reply.why.startswith("the render ran past 0.3 s")
+    assert seconds < 2.0

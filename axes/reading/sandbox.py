@@ -37,8 +37,8 @@ RENDER_CAP = 256 * 1024  # characters one render may produce before it is stoppe
 KEEP = 64 * 1024  # characters of each render sent back (every marker sits well inside this)
 ERROR_CAP = 300  # characters of an error message kept
 REPLY_CAP = 16 * 1024 * 1024  # bytes of reply read from the child
-REPEAT_CAP = 100_000  # the longest string or list `*` may build, and the largest number `**` may reach
-POWER_BITS = 4096
+REPEAT_CAP = 100_000  # the longest string or list a template's `*` may build
+POWER_BITS = 4096  # about the largest number (in bits) a template's `**` may build
 # A fixed clock for strftime_now: the same template renders to the same text on every run.
 FIXED_NOW = (2025, 1, 15, 12, 0, 0)
 
@@ -64,6 +64,8 @@ def run_isolated(templates: dict[str, str], tokens: dict[str, str]) -> Reply | F
     deadline and kills a child that overruns."""
     if not hasattr(os, "fork"):
         return Failure("rendering needs a POSIX system (os.fork); the template's text is matched instead")
+    import resource  # noqa: F401 - imported before the fork, as everything the child uses
+
     _environment()  # import and build before the fork: the child inherits it instead of paying for it
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -78,15 +80,16 @@ def run_isolated(templates: dict[str, str], tokens: dict[str, str]) -> Reply | F
         finally:
             os._exit(status)
     os.close(write_end)
+    overran = True  # until a whole reply is read: an interrupt (Ctrl-C) also ends and reaps the child
     try:
         data, overran = _read_reply(read_end, time.monotonic() + WALL_SECONDS)
     finally:
         os.close(read_end)
+        if overran:
+            _kill(pid)
+        _, status = os.waitpid(pid, 0)
     if overran:
-        _kill(pid)
-    _, status = os.waitpid(pid, 0)
-    if overran:
-        return Failure(f"the render ran past {WALL_SECONDS:.0f} s (or its reply past {REPLY_CAP // 2**20} MB) "
+        return Failure(f"the render ran past {WALL_SECONDS:g} s (or its reply past {REPLY_CAP // 2**20} MB) "
                        "and was stopped")
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)

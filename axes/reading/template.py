@@ -67,10 +67,14 @@ def read_template(snapshot: Snapshot, render: bool = True) -> Rendering | None:
             found = Rendering(facts=TemplateFacts(templates=names, note=f"{reply.why}; the template's text is matched"))
         else:
             found = observe(reply, names)
-        _store(key, found)
+            if not reply.get("cut"):  # a render stopped at a limit may finish on a quieter machine: not kept
+                _store(key, found)
     _remembered[key] = found
     if len(_remembered) > MEMORY_CACHE:
-        _remembered.pop(next(iter(_remembered)))
+        try:
+            _remembered.pop(next(iter(_remembered)))
+        except (RuntimeError, KeyError, StopIteration):
+            pass  # another thread is trimming it too
     return found
 
 
