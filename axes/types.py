@@ -143,7 +143,7 @@ ReasoningHistory = Literal["stripped", "kept"]
 
 @dataclass(frozen=True, kw_only=True)
 class TemplateFacts:
-    """What the chat template did when rendered with the probe conversations (reading.template); the
+    """What the chat template did when rendered with the probe conversations (reading.observe); the
     `rendered:` rule conditions name these fields. None means "not established" (the probe failed or the
     template was not rendered: `note` says why)."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from axes.reading import sandbox
-from axes.reading.template import observe
+from axes.reading.observe import observe
 from axes.types import Rendering
 
 LIMIT_S = 8.0  # 1 s of CPU, then the kernel's SIGKILL at 2 s; wall time on a busy machine is longer

@@ -1,7 +1,7 @@
 """The probe conversations every chat template is rendered with, and the marker texts that show, in a render,
 whether the template used what it was given.
 
-Data and plain functions only: reading.sandbox renders the probes in a limited child process, reading.template
+Data and plain functions only: reading.sandbox renders the probes in a limited child process, reading.observe
 reads the renders. Each marker is lowercase ASCII with a tag no real prompt holds ("5e1"), so a template that
 lowercases or trims its input still shows it, and finding it is a substring test.
 """
@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-SYSTEM = "You are probe-system-5e1, a careful assistant."
-USER = "probe-user-5e1: what is the weather in Paris?"
+SYSTEM = "you are probe-system-5e1, a careful assistant."
+USER = "probe-user-5e1: what is the weather in paris?"
 FOLLOW_UP = "probe-followup-5e1: and tomorrow?"
-ANSWER = "probe-answer-5e1: sunny, 21 C."
+ANSWER = "probe-answer-5e1: sunny, 21 degrees."
 REASONING = "probe-reasoning-5e1: the user wants the weather today."
 TOOL_NAME = "lookup_weather_5e1"
 TOOL_DESCRIPTION = "probe-tool-5e1: look up the weather of a city."
-RESULT = "probe-result-5e1: 21 C and sunny"
-DOCUMENT = "probe-document-5e1: Paris is the capital of France."
+RESULT = "probe-result-5e1: 21 degrees and sunny"
+DOCUMENT = "probe-document-5e1: paris is the capital of france."
 CALL_ID = "call5e1ab"  # nine letters and digits: the strictest templates refuse any other call id
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"  # the inline reasoning block most templates strip
 
