@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
 # Public name -> the module that defines it, imported when the name is first asked for.
@@ -25,7 +23,10 @@ __all__ = [  # in the order people read them
     "AxesError", "TargetNotFound", "NotOnHub", "GatedRepo", "HubUnreachable", "RuleError",
 ]
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cheap `import axes`)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .api import Comparison, Verdict, batch, compare, inspect
     from .errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, RuleError, TargetNotFound
     from .types import Failure

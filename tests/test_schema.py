@@ -85,3 +85,16 @@ def test_every_corpus_model_validates(validator) -> None:
     assert len(records) == len(folders)
     invalid = {r["target"]: errors(validator, r)[:2] for r in records if errors(validator, r)}
     assert invalid == {}
+
+
+def test_contract_md_names_every_key_axes_writes() -> None:
+    """CONTRACT.md is the project's own copy: every key of the schema and every CSV column is in it."""
+    from axes.output.batch import CSV_COLUMNS
+
+    text = (ROOT / "CONTRACT.md").read_text(encoding="utf-8")
+    defs = build()["$defs"]
+    keys = {key for d in defs.values() for key in d.get("properties", {})} - set(
+        defs["Verdict"]["properties"]["axes"]["properties"])
+    assert [key for key in sorted(keys) if f'"{key}"' not in text] == []
+    assert [column for column in CSV_COLUMNS if column not in text] == []
+    assert f'"schema_version": "{SCHEMA_VERSION}"' in text

@@ -45,7 +45,7 @@ STYLE = """
 .axes th[aria-sort="descending"]::after { content: " \\25BC"; }
 .axes .nowrap { white-space: nowrap; }
 .axes td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.axes td.murk { white-space: nowrap; } .axes meter { width: 52px; height: 12px; vertical-align: middle; }
+.axes td.murk { white-space: nowrap; } .axes meter { width: 44px; height: 12px; vertical-align: middle; }
 .axes .murk-value { display: inline-block; width: 2.6em; text-align: right; font-variant-numeric: tabular-nums; }
 .axes .mark { color: #b42318; font-weight: 700; }
 .axes .tag { display: inline-block; margin: 1px 2px; padding: 0 6px; border-radius: 9px; font-size: 12px;
@@ -61,7 +61,8 @@ STYLE = """
 .axes .count { font-size: 20px; font-weight: 700; margin-right: 6px; }
 .axes .names { max-height: 7.5em; overflow: auto; font-size: 12px; }
 .axes .names a { margin-right: 8px; display: inline-block; }
-.axes td.model { min-width: 250px; } .axes th.group { text-align: center; font-weight: 500; color: #5f6b76; }
+.axes td.model { min-width: 220px; } .axes .scroll { overflow-x: auto; }
+.axes th.group { text-align: center; font-weight: 500; color: #5f6b76; }
 .axes tr.failed td { background: #fdf1f0; } .axes .error { color: #b42318; }
 .axes section.model { margin-top: 28px; padding-top: 4px; border-top: 2px solid #d8dde3; }
 .axes ul.evidence { margin: 2px 0 8px; padding-left: 20px; } .axes ul.evidence li { margin: 1px 0; }
@@ -275,12 +276,12 @@ MURK_FROM = 8  # the index of the first murk column
 
 def _model_table(models: list[tuple[str, Record]]) -> str:
     group = (f"<tr><th class=\"group\" colspan=\"{MURK_FROM}\"></th><th class=\"group\" colspan=\"{len(AXES)}\">"
-             f"murk per axis (0 = every fact checkable, 1 = nothing)</th><th class=\"group\"></th></tr>")
+             f"murk per axis: 0 every fact checkable, 1 nothing</th><th class=\"group\"></th></tr>")
     head = "".join(f"<th data-key=\"{key}\" data-type=\"{kind}\" scope=\"col\">{e(label)}</th>"
                    for key, label, kind in COLUMNS)
     rows = "".join(_model_row(i, anchor, record) for i, (anchor, record) in enumerate(models, 1))
-    return (f"<table id=\"models\" class=\"grid\"><thead>{group}<tr>{head}</tr></thead><tbody>{rows}</tbody>"
-            "</table>")
+    return (f"<div class=\"scroll\"><table id=\"models\" class=\"grid\"><thead>{group}<tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _model_row(index: int, anchor: str, record: Record) -> str:
@@ -348,17 +349,18 @@ def _evidence(record: Record, anchor: str) -> str:
 def _row_cells(record: Record, axis: str) -> tuple[str, str]:
     """The facts found on one axis (backbone facts, then tags by strength) and the files and lines citing them."""
     tags = _tags(record, axis)
-    found = []
+    found: list[str] = []
     if axis == "backbone":
         facts = {k: v for k, v in (record.get("facts") or {}).items() if k in FACT_NAMES}
         found += [e(part) for part in backbone_facts(Facts(**facts), Lang.en)]
         shown = [tag for tag in tags if tag.get("strength") != "verified"]  # the facts already say the rest
     else:
         shown = tags
-    found += [_tag_chip(tag) for tag in shown]
+    text = ", ".join(found)
+    chips = " ".join(_tag_chip(tag) for tag in shown)  # chips need no commas between them
     cites = list(dict.fromkeys(_cite(ev) for tag in tags for ev in (tag.get("evidence") or ())[:1]))
-    return (", ".join(found) or "<span class=\"muted\">nothing found</span>",
-            ", ".join(f"<code>{e(c)}</code>" for c in cites[:6]))
+    return ((f"{text}<br>{chips}" if text and chips else text or chips) or "<span class=\"muted\">nothing found</span>",
+            " ".join(f"<code>{e(c)}</code>" for c in cites[:6]))
 
 
 def _tags(record: Record, axis: str) -> list[Mapping[str, Any]]:

@@ -77,7 +77,7 @@ def dumps(schema: dict[str, Any] | None = None) -> str:
 def _object(cls: type, *, only: tuple[str, ...] | None = None, extra: dict[str, Any] | None = None,
             optional: tuple[str, ...] = ()) -> dict[str, Any]:
     hints = _hints(cls)
-    names = [f.name for f in fields(cls) if only is None or f.name in only]  # type: ignore[arg-type]
+    names = [f.name for f in fields(cls) if only is None or f.name in only]
     properties = {**(extra or {}), **{name: _type(hints[name]) for name in names}}
     return _closed(properties, optional=optional)
 
