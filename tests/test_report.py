@@ -108,6 +108,16 @@ def test_nothing_from_a_model_file_becomes_markup(results: Path) -> None:
     assert "evil&quot;&gt;&lt;script&gt;alert(4)&lt;/script&gt;" in text
 
 
+def test_any_iterable_of_contract_dicts_renders(results: Path) -> None:
+    """The page is built from plain dicts (a JSONL line, a Parquet row's JSON): a structure a newer axes writes
+    gets its own row of the lens matrix, and even it is escaped."""
+    records = [json.loads(line) for line in results.read_text().splitlines()]
+    newer = {**records[0], "target": "org/new", "lenses": {**records[0]["lenses"], "structure": "<b>diffusion"}}
+    text = html.report_page(iter([*records, newer]))
+    assert len(parse(text).rows()) == 5
+    assert '<th scope="row">&lt;b&gt;diffusion</th>' in text and "<b>diffusion" not in text
+
+
 def test_the_page_needs_no_network(results: Path) -> None:
     page = parse(report(results))
     links = [v for _, attrs in page.elements for k, v in attrs.items() if k in ("src", "href") and v]

@@ -38,6 +38,7 @@ CONFIG = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_
     ("http://hf.co/org/name?library=transformers#model-card", "org/name", None),
     ("https://huggingface.co/gpt2/tree/main", "gpt2", "main"),
     ("https://huggingface.co/models/org/name", "org/name", None),
+    ("huggingface.co/org/name/tree/v3", "org/name", "v3"),  # copied without its scheme
     ("org/name_1.5-x", "org/name_1.5-x", None),
 ])
 def test_repo_targets(target: str, repo_id: str, revision: str | None) -> None:
@@ -63,6 +64,7 @@ def test_paths_are_not_repo_targets(target: str) -> None:
     ("org/name@../../etc", "not a revision"),
     ("dataset/org/name", "a dataset repo, not a model"),
     ("datasets/org/name", "a dataset repo, not a model"),
+    ("hf://datasets/org/name", "a dataset repo, not a model"),
     ("https://huggingface.co/datasets/org/name", "a dataset repo, not a model"),
     ("https://huggingface.co/spaces/org/app", "a space repo, not a model"),
     ("https://example.com/org/name", "not a Hugging Face Hub link"),

@@ -234,11 +234,8 @@ def _lens_matrix(verdicts: list[tuple[str, Record]]) -> str:
     cells: dict[tuple[str, bool], list[tuple[str, Record]]] = {}
     for anchor, record in verdicts:
         cells.setdefault((_structure(record), _reasoning(record)), []).append((anchor, record))
-    present = {structure for structure, _ in cells}
     rows = []
-    for key, label in STRUCTURES:
-        if key not in ALWAYS_SHOWN and key not in present:
-            continue
+    for key, label in _structures({structure for structure, _ in cells}, ALWAYS_SHOWN):
         row = [f"<th scope=\"row\">{e(label)}</th>"]
         for reasoning in (False, True):
             found = cells.get((key, reasoning), [])
@@ -253,9 +250,8 @@ def _lens_matrix(verdicts: list[tuple[str, Record]]) -> str:
 
 
 def _controls(verdicts: list[tuple[str, Record]]) -> str:
-    present = {_structure(r) for _, r in verdicts}
     options = "".join(f"<option value=\"{e(key or 'unknown')}\">{e(label)}</option>"
-                      for key, label in STRUCTURES if key in present)
+                      for key, label in _structures({_structure(r) for _, r in verdicts}))
     return ("<div class=\"controls\"><input id=\"q\" type=\"search\" placeholder=\"filter: name, tag, source ...\" "
             "aria-label=\"filter\"><select id=\"structure\" aria-label=\"structure\"><option value=\"\">any "
             f"structure</option>{options}</select><select id=\"reasoning\" aria-label=\"reasoning\"><option value=\"\">"
@@ -385,6 +381,12 @@ def _tag_chip(tag: Mapping[str, Any]) -> str:
 
 def _cite(ev: Mapping[str, Any]) -> str:
     return f"{ev.get('file')}:{ev['line']}" if ev.get("line") else str(ev.get("file", ""))
+
+
+def _structures(present: set[str], always: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(key, label) of the structures to show, known ones in their order, then any a newer axes wrote."""
+    known = [(key, label) for key, label in STRUCTURES if key in present or key in always]
+    return known + [(key, key) for key in sorted(present - {key for key, _ in STRUCTURES})]
 
 
 def _structure(record: Record) -> str:

@@ -68,13 +68,15 @@ def parse_repo_target(target: str) -> RepoRef | None:
     Raises AxesError for what is neither: an id the Hub would refuse, another kind of repo, a foreign URL.
     """
     if "://" in target and not target.startswith("hf://"):
-        return _from_url(target)
+        return _from_url(target, target)
+    if target.split("/", 1)[0].lower() in HUB_HOSTS:  # a link without its scheme: huggingface.co/org/name
+        return _from_url(f"https://{target}", target)
+    kind = next((k for k in OTHER_KINDS if target.startswith((f"{k}/", f"{k}s/", f"hf://{k}s/"))), None)
+    if kind is not None:
+        raise AxesError(f"a {kind} repo, not a model: axes reads model repos (and no such file or folder)",
+                        where=target)
     rest = next((target[len(p):] for p in MODEL_PREFIXES if target.startswith(p)), None)
     if rest is None:
-        kind = next((k for k in OTHER_KINDS if target.startswith((f"{k}/", f"{k}s/", f"hf://{k}s/"))), None)
-        if kind is not None:
-            raise AxesError(f"a {kind} repo, not a model: axes reads model repos (and no such file or folder)",
-                            where=target)
         if _looks_like_path(target.partition("@")[0]):  # a revision may hold slashes (refs/pr/1)
             return None
         rest = target
@@ -106,9 +108,9 @@ def _valid_revision(revision: str) -> bool:
     return bool(REVISION.fullmatch(revision)) and not any(p in ("", ".", "..") for p in revision.split("/"))
 
 
-def _from_url(target: str) -> RepoRef:
+def _from_url(url: str, target: str) -> RepoRef:
     """https://huggingface.co/org/name, optionally /tree/REV (or a file's /blob/REV/... or /resolve/REV/...)."""
-    parts = urlsplit(target)
+    parts = urlsplit(url)
     hosts = HUB_HOSTS | {urlsplit(os.environ.get("HF_ENDPOINT", "")).netloc.lower()} - {""}
     if parts.scheme not in ("http", "https") or parts.netloc.lower() not in hosts:
         raise AxesError("not a Hugging Face Hub link (https://huggingface.co/org/name)", where=target)
