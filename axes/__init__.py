@@ -4,7 +4,8 @@
     v = axes.inspect("deepseek-ai/DeepSeek-R1")
     v.to_dict()["lenses"]
 
-`import axes` stays cheap: the API (axes.api) and the errors load on first use of a name below.
+`import axes` stays cheap: the API (axes.api) and the errors load on first use of a name below. Type checkers
+read the names from __init__.pyi (this package is the bottom layer, so it imports nothing above it).
 """
 
 from __future__ import annotations
@@ -23,16 +24,8 @@ __all__ = [  # in the order people read them
     "AxesError", "TargetNotFound", "NotOnHub", "GatedRepo", "HubUnreachable", "RuleError",
 ]
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (a cheap `import axes`)
-if TYPE_CHECKING:
-    from typing import Any
 
-    from .api import Comparison, Verdict, batch, compare, inspect
-    from .errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, RuleError, TargetNotFound
-    from .types import Failure
-
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'axes' has no attribute {name!r}")

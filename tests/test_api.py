@@ -149,6 +149,13 @@ def test_import_axes_is_cheap() -> None:
         axes.no_such_name  # noqa: B018
 
 
+def test_the_type_stub_names_what_the_package_exports() -> None:
+    stub = (Path(axes.__file__).parent / "__init__.pyi").read_text(encoding="utf-8")
+    declared = set(re.findall(r" as (\w+)$", stub, re.M)) | set(re.findall(r"^(\w+):", stub, re.M))
+    assert declared - {"__all__"} == set(axes.__all__)
+    assert all(getattr(axes, name) is not None for name in axes.__all__)
+
+
 def test_the_readme_example_runs(tmp_path: Path) -> None:
     """The README's "Python API" example, as written, in a fresh interpreter (offline: the catalog answers)."""
     text = README.read_text(encoding="utf-8")

@@ -60,7 +60,7 @@ def test_paths_are_not_repo_targets(target: str) -> None:
     ("org/name.git", "'.git'"),
     ("org/" + "n" * 97, "not a repo id"),
     ("org/na me", "not a repo id"),
-    ("org/name@", "not a revision"),
+    ("org/name@", "no revision after '@'"),
     ("org/name@../../etc", "not a revision"),
     ("dataset/org/name", "a dataset repo, not a model"),
     ("datasets/org/name", "a dataset repo, not a model"),

@@ -99,6 +99,8 @@ def _checked(target: str, repo_id: str, revision: str | None) -> RepoRef:
     problem = repo_id_problem(repo_id)
     if problem is not None:
         raise AxesError(f"{problem}, and no such file or folder", where=target)
+    if revision == "":
+        raise AxesError("not a repo id (org/name[@revision]): no revision after '@'", where=target)
     if revision is not None and not _valid_revision(revision):
         raise AxesError(f"not a revision: {revision!r} (a branch, tag or commit)", where=target)
     return RepoRef(repo_id, revision)
