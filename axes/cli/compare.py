@@ -50,7 +50,7 @@ def compare(
 
     if len(targets) < 2:
         raise AxesError("compare needs two or more targets")
-    verdicts = pipeline.inspect_all(targets, inspect_options(rules, offline, token, cards, no_render))
+    verdicts = pipeline.inspect_all(targets, inspect_options(rules, offline, token, cards, no_render=no_render))
     for verdict in verdicts:
         write_notices(tuple(f"{verdict.target}: {n}" for n in verdict.notices))
     text = render_comparison(compare_verdicts(verdicts), format, Style(lang=lang, width=terminal_width(width)))

@@ -46,7 +46,7 @@ def four_axes(
     from ..output import exercise
 
     check_out(out)
-    verdict = pipeline.inspect(model, inspect_options(rules, offline, token, cards, no_render))
+    verdict = pipeline.inspect(model, inspect_options(rules, offline, token, cards, no_render=no_render))
     write_notices(verdict.notices)
     deliver(exercise.four_axes(verdict, lang), out, say_written=True)
 
@@ -79,5 +79,5 @@ def lenses(
     check_out(out)
     if len(models) != 5:
         write_notices((t("not_five", lang).format(n=len(models)),))
-    verdicts = pipeline.inspect_all(models, inspect_options(rules, offline, token, cards, no_render))
+    verdicts = pipeline.inspect_all(models, inspect_options(rules, offline, token, cards, no_render=no_render))
     deliver(exercise.lenses(verdicts, lang), out, say_written=True)
