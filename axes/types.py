@@ -49,6 +49,19 @@ class HubInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a target's files came from, beyond the source kind: what the reader should be told about them."""
+
+    entry: str | None = None  # the catalog id the files came from ("openai/gpt-4o")
+    alias: str | None = None  # the name the user typed, when it matched an entry's alias ("ChatGPT")
+    summary: bool = False  # a bundled catalog card: axes' own summary of its source, not the model's card
+    # Canonical file name -> the file's own name, where they differ ("README.md" -> "x.md").
+    names: dict[str, str] = field(default_factory=dict)
+    link: str | None = None  # the card's source (front matter catalog.source)
+    date: str | None = None  # when that source was read (front matter catalog.date)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Snapshot:
     """The files of one model, as text, and where they came from.
 
@@ -62,6 +75,7 @@ class Snapshot:
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+    origin: Origin = field(default_factory=Origin)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,6 +205,16 @@ class Verdict:
     murkiest: Murkiest
     lineage: Lineage = field(default_factory=Lineage)
     notices: tuple[str, ...] = ()
+    origin: Origin = field(default_factory=Origin)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Failure:
+    """A target that gave no verdict: its one-line error and, for a name nothing knows, the names it is close to."""
+
+    target: str
+    error: str
+    suggestions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,8 @@ words for it, in each language, are output.i18n's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .types import (
     AXES,
     Axis,
@@ -24,6 +26,7 @@ from .types import (
     Lineage,
     Murkiest,
     MurkReason,
+    Origin,
     Snapshot,
     Tag,
     Verdict,
@@ -66,7 +69,8 @@ def murk(tags: list[Tag], need: float, marketing: int) -> float:
 
 
 def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
-          marketing: dict[str, list[Evidence]]) -> Verdict:
+          marketing: dict[str, list[Evidence]], record: object = None) -> Verdict:
+    """The verdict; `record` is the card's own note of its source (front matter `catalog:`), if any."""
     rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
@@ -85,7 +89,16 @@ def build(snapshot: Snapshot, backbone: Backbone, tags: dict[str, list[Tag]],
         murkiest=Murkiest(axis=worst, reason=reason(worst, rows[worst], backbone)),
         lineage=lineage,
         notices=snapshot.notices + backbone.notes,
+        origin=_origin(snapshot.origin, record),
     )
+
+
+def _origin(origin: Origin, record: object) -> Origin:
+    """Where the files came from, with the source and date the card records (front matter catalog.source, .date)."""
+    if not isinstance(record, dict):
+        return origin
+    link, date = record.get("source"), record.get("date")
+    return replace(origin, link=str(link) if link else None, date=str(date) if date else None)
 
 
 def _ordered(tags: list[Tag]) -> list[Tag]:

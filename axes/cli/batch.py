@@ -83,10 +83,11 @@ def batch(
     with workflow.target_list(targets_file, hf_cache) as (targets, left):
         plan.start()
         try:
-            with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+            with _output(out, append=plan.append_to is not None) as stream, \
+                    _progress(left(skip.done)) as (tick, clear):
                 outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
                                         local=options.offline)
-                failed = write_all(outcomes, emitter, stream, tick)
+                failed = write_all(outcomes, emitter, stream, tick, clear)
         except BrokenPipeError:
             _quiet_stdout()
             raise typer.Exit(1) from None
@@ -122,10 +123,11 @@ def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
 
 
 @contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
-    """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
+def _progress(total: int | None) -> Iterator[tuple[Callable[[object], None], Callable[[], None]]]:
+    """A progress bar on stderr when stderr is a terminal (its tick, and its clearing before the table is
+    drawn); otherwise nothing, so logs stay clean."""
     if not sys.stderr.isatty():
-        yield lambda _: None
+        yield (lambda _: None), (lambda: None)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -133,4 +135,4 @@ def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
     columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("batch", total=total)
-        yield lambda _: bar.advance(task)
+        yield (lambda _: bar.advance(task)), bar.stop

@@ -31,11 +31,16 @@ def resolve(target: str, options: InspectOptions = InspectOptions()) -> Snapshot
     path = Path(target).expanduser()
     if _looks_like_path(target) or path.exists():
         return _local(path, target)
-    if not REPO_ID.match(target) or ".." in target:
-        raise AxesError("not a repo id (org/name[@revision]), and no such file or folder", where=target)
-    repo_id, _, revision = target.partition("@")
-    return _repo(target, repo_id, revision or None, offline=is_offline(options.offline), token=options.token,
-                 cards=options.cards)
+    if catalog.find(target, options.cards) is None and (entry := catalog.by_alias(target, options.cards)):
+        return from_entry(entry, target, (catalog.alias_notice(target, entry),), alias=target)
+    try:
+        if not REPO_ID.match(target) or ".." in target:
+            raise TargetNotFound("not a repo id (org/name[@revision]), and no such file or folder", where=target)
+        repo_id, _, revision = target.partition("@")
+        return _repo(target, repo_id, revision or None, offline=is_offline(options.offline), token=options.token,
+                     cards=options.cards)
+    except TargetNotFound as err:
+        raise catalog.not_found(err, target, options.cards, tuple(hfcache.scan_cache())) from None
 
 
 def _looks_like_path(target: str) -> bool:
@@ -46,7 +51,7 @@ def _looks_like_path(target: str) -> bool:
 
 def _local(path: Path, target: str) -> Snapshot:
     if not path.exists():
-        raise TargetNotFound("no such file or folder", where=target)
+        raise AxesError("no such file or folder", where=target)  # a path typed wrong is bad input, not a model
     if path.is_dir():
         snap = files.from_directory(path, target, "local")
         if "config.json" not in snap.files and "README.md" not in snap.files:
@@ -98,8 +103,10 @@ def _text_only(folder: Path) -> bool:
     return not (folder / "config.json").exists()
 
 
-def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...]) -> Snapshot:
+def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...], alias: str | None = None) -> Snapshot:
     if entry.path.is_file():
         snap = files.from_card_file(entry.path, target)
-        return replace(snap, source="catalog", notices=notices + snap.notices)
-    return files.from_directory(entry.path, target, "catalog", notices=notices)
+        snap = replace(snap, source="catalog", notices=notices + snap.notices)
+    else:
+        snap = files.from_directory(entry.path, target, "catalog", notices=notices)
+    return replace(snap, origin=replace(snap.origin, entry=entry.id, alias=alias, summary=entry.bundled))

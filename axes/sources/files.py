@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AxesError
 from ..parsing import parse_json_object, safe_load
-from ..types import HubInfo, Snapshot, SourceKind
+from ..types import HubInfo, Origin, Snapshot, SourceKind
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
 # read up to the cap with a notice, because the part we read is still worth tagging.
@@ -170,10 +171,13 @@ def from_card_file(path: Path, target: str) -> Snapshot:
         data = safe_load(text, str(path))
         if not isinstance(data, dict):
             raise AxesError("a YAML card must be a mapping (keys: name, readme, config, ...)", where=str(path))
-        return snapshot_from_yaml_card(data, target, str(path), tuple(notices))
+        snap = snapshot_from_yaml_card(data, target, str(path), tuple(notices))
+        return replace(snap, origin=Origin(names={"README.md": f"{path.name} (readme)"}))
     text, notices = read_capped(path, "README.md", TEXT_CAPS["README.md"])
+    # Evidence cites README.md (CONTRACT.md); people are shown the file they wrote.
     return Snapshot(
-        target=target, source="card", files={"README.md": text}, notices=tuple(notices), repo_name=repo_name(target)
+        target=target, source="card", files={"README.md": text}, notices=tuple(notices), repo_name=repo_name(target),
+        origin=Origin(names={} if path.name == "README.md" else {"README.md": path.name}),
     )
 
 
