@@ -150,7 +150,7 @@ def suggest(name: str, extra: tuple[Path, ...] = (), cached: tuple[str, ...] = (
         if "/" not in wanted:
             typed.setdefault(name_key(entry.id.split("/", 1)[1]), entry.id)
             for alias in entry.aliases:
-                typed.setdefault(name_key(alias), alias)
+                typed.setdefault(name_key(alias), entry.id)  # the id: what an alias means, said plainly
     for repo in cached:
         typed.setdefault(name_key(repo), repo)
         if "/" not in wanted:
