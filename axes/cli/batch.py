@@ -14,7 +14,7 @@ import typer
 
 from ..errors import AxesError
 from ..output.formats import BatchFormat
-from ..output.i18n import Lang
+from ..output.i18n import Lang, tn
 from ..workflows.batch import default_jobs
 from .console import handles_errors, terminal_width, write_notices
 from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
@@ -93,10 +93,9 @@ def batch(
             raise typer.Exit(1) from None
     if skip.skipped:
         n = skip.skipped
-        write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
+        write_notices((tn("skipped", n, lang, file=resume),), lang)
     if failed:
-        typer.echo(f"axes: {failed} target{'s' if failed != 1 else ''} failed (error lines in the output)",
-                   err=True)
+        typer.echo(f"axes: {tn('n_failed', failed, lang)}", err=True)
         raise typer.Exit(1)
 
 

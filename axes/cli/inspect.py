@@ -47,5 +47,5 @@ def inspect(
 
     check_out(out)
     verdict = pipeline.inspect(target, inspect_options(rules, offline, token, cards))
-    write_notices(verdict.notices)
+    write_notices(verdict.notices, lang)
     deliver(render(verdict, format, Style(lang, explain, None if out else terminal_width(width))), out)

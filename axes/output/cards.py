@@ -24,7 +24,7 @@ def listing(rows: list[CardRow], lang: Lang, width: int | None) -> str:
         widths[0] = max(12, min(widths[0], room - MIN_LENSES))
         widths[1] = max(MIN_LENSES, min(widths[1], room - widths[0]))
     grid = Table(box=None, show_header=False, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
-    for i, size in enumerate(widths):
+    for size in widths:
         grid.add_column(width=size, overflow="fold")
     for row in cells:
         grid.add_row(*(Text(c) for c in row))

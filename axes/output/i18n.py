@@ -270,6 +270,10 @@ TEXT: dict[str, dict[str, str]] = {
     # what the CLI says on stderr
     "note": {"en": "note", "ko": "참고"},
     "wrote": {"en": "wrote {path}", "ko": "저장했어요: {path}"},
+    "skipped": {"en": "skipped {n} target with a result in {file}|skipped {n} targets with a result in {file}",
+                "ko": "{file}에 결과가 있는 대상 {n}개는 건너뛰었어요"},
+    "n_failed": {"en": "{n} target failed (error lines in the output)|{n} targets failed (error lines in the output)",
+                 "ko": "대상 {n}개가 실패했어요 (출력에 오류 줄이 있어요)"},
     "card_written": {"en": "wrote {path}: fill it in, then `axes inspect {id} --cards {root}`",
                      "ko": "저장했어요: {path}. 채워 넣은 다음 `axes inspect {id} --cards {root}`로 확인해 보세요"},
 }
