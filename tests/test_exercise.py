@@ -145,8 +145,9 @@ def test_lenses_five_models(tmp_path: Path) -> None:
     assert rows[4][1] == "**unknown — look this up next**"
     assert {row[3] for row in rows} <= {"standard", "reasoning"}
     assert rows[2][3] == "reasoning" and "chat_template" in rows[2][4]
-    assert result.stdout.rstrip().endswith(f"At least one backbone is unknown ({models[4]}) — "
-                                           "that is what to look up next.")
+    assert (f"\nAt least one backbone is unknown ({models[4]}) — that is what to look up next.\n\n## Sources\n"
+            in result.stdout)
+    assert result.stdout.rstrip().endswith(f"- {models[4]} — your card acme-assistant.md")
     assert result.stderr == ""
 
 

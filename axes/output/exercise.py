@@ -115,5 +115,16 @@ def lenses(results: tuple[Result, ...], lang: Lang = Lang.en) -> str:
     unknown = [r.target for r in results if isinstance(r, Failure) or r.lenses.moe is None]
     closing = (t("lenses_unknown", lang).format(models=", ".join(unknown)) if unknown
                else t("lenses_all_known", lang))
-    lines += ["", closing, *missing_section(results, lang)]
+    lines += ["", closing, *sources_section(results, lang), *missing_section(results, lang)]
     return "\n".join(lines) + "\n"
+
+
+def sources_section(results: tuple[Result, ...], lang: Lang) -> list[str]:
+    """Where each model's files came from (a catalog card is axes' summary of its source), for the reader
+    who hands the table in."""
+    verdicts = [r for r in results if isinstance(r, Verdict)]
+    if not verdicts:
+        return []
+    said = [provenance(v, lang).split(": ", 1)[-1] for v in verdicts]
+    return ["", f"## {t('sources_title', lang)}", "", *(f"- {model_name(v)} — {s}" for v, s in zip(verdicts, said,
+                                                                                              strict=True))]

@@ -111,6 +111,7 @@ TEXT: dict[str, dict[str, str]] = {
     "not_found": {"en": "not found — look it up, or write a card: `axes cards new {card}`",
                   "ko": "찾지 못했어요 — 찾아보거나 카드를 직접 써 보세요: `axes cards new {card}`"},
     "not_found_title": {"en": "Not found", "ko": "찾지 못한 모델"},
+    "sources_title": {"en": "Sources", "ko": "출처"},
     "did_you_mean": {"en": "did you mean {names}?", "ko": "비슷한 이름: {names}"},
     "no_close_name": {"en": "no close name in the catalog or the local HF cache; `axes cards list` shows the "
                             "catalog",
