@@ -100,3 +100,10 @@ def test_the_murkiest_why_is_whole_in_korean(target: str) -> None:
     assert set(re.findall(r"\d+|[a-z]+-[a-z-]+|\bsft\b|\brl\b", en)) <= set(re.findall(
         r"\d+|[a-z]+-[a-z-]+|\bsft\b|\brl\b", ko))
     assert not ko.endswith(".")
+
+
+def test_every_fact_a_comparison_names_has_its_words() -> None:
+    from axes.workflows.compare import BACKBONE_SETTINGS, BACKBONE_WIRING
+
+    named = {*BACKBONE_WIRING, *BACKBONE_SETTINGS, "total_params"} - {"quantization"}  # quantization: "quantized"
+    assert {f"fact_{n}" for n in named} <= set(TEXT)

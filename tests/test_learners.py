@@ -256,3 +256,16 @@ def test_catalog_sizes_and_links() -> None:
     result = runner.invoke(app, ["cards", "list"])
     rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
     assert len(rows) >= 40 and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", row[-2]) for row in rows)
+
+
+def test_the_batch_table_reads_at_100_columns() -> None:
+    from rich.cells import cell_len
+
+    targets = "Qwen/Qwen3-8B\nQwen/Qwen3-32B\nQwen/Qwen3-30B-A3B\ndeepseek-ai/DeepSeek-R1\nopenai/gpt-4o\nnobody/x\n"
+    result = runner.invoke(app, ["batch", "-", "--offline", "-f", "table", "--width", "100"], input=targets)
+    lines = result.stdout.splitlines()
+    assert result.exit_code == 1 and max(cell_len(line.rstrip()) for line in lines) <= 100
+    rows = {line.split()[0]: line.split()[1:3] for line in lines if line.startswith(" ") and len(line.split()) > 2}
+    assert rows["Qwen3-8B"] == ["D", "R"] and rows["Qwen3-30B-A3B"] == ["M", "R"] and rows["gpt-4o"] == ["?", "-"]
+    assert "Qwen/" not in result.stdout and any(line.startswith("lens: D dense · M MoE") for line in lines)
+    assert any(line.startswith("✗ failed: nobody/x — ") for line in lines)

@@ -76,7 +76,7 @@ def own_part(diff: Difference, index: int, lang: Lang) -> str:
     if diff.name == "quantization":
         return f"{t('quantized', lang)}: {value}" if value else ""
     shown = human(value) if diff.name == "total_params" else ("—" if value is None else str(value))
-    return f"{t(diff.name, lang)} {shown}"
+    return f"{t(f'fact_{diff.name}', lang)} {shown}"
 
 
 def closing(comparison: Comparison, lang: Lang, missing: tuple[Failure, ...] = ()) -> str:

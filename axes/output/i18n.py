@@ -93,6 +93,23 @@ TEXT: dict[str, dict[str, str]] = {
     "rel_merge": {"en": "merge of {base}", "ko": "{base}의 병합"},
     "rel_adapter": {"en": "adapter on {base}", "ko": "{base}에 얹은 어댑터"},
     "rel_other": {"en": "derived from {base}", "ko": "{base}에서 나온 모델"},
+    # a backbone fact named in a comparison ("layers 61"): the English keeps the config's own word
+    "fact_structure": {"en": "structure", "ko": "구조"},
+    "fact_layers": {"en": "layers", "ko": "레이어 수"},
+    "fact_hidden_size": {"en": "hidden_size", "ko": "은닉 차원"},
+    "fact_heads": {"en": "heads", "ko": "어텐션 헤드"},
+    "fact_kv_heads": {"en": "kv_heads", "ko": "KV 헤드"},
+    "fact_attention": {"en": "attention", "ko": "어텐션"},
+    "fact_attention_pattern": {"en": "attention_pattern", "ko": "어텐션 패턴"},
+    "fact_position": {"en": "position", "ko": "위치 인코딩"},
+    "fact_experts": {"en": "experts", "ko": "전문가"},
+    "fact_experts_per_token": {"en": "experts_per_token", "ko": "토큰당 전문가"},
+    "fact_shared_experts": {"en": "shared_experts", "ko": "공유 전문가"},
+    "fact_total_params": {"en": "total params", "ko": "전체 파라미터"},
+    "fact_rope_scaling": {"en": "rope_scaling", "ko": "RoPE 확장"},
+    "fact_rope_theta": {"en": "rope_theta", "ko": "RoPE theta"},
+    "fact_context_length": {"en": "context_length", "ko": "컨텍스트 길이"},
+    "fact_sliding_window": {"en": "sliding_window", "ko": "슬라이딩 윈도"},
     # where the files came from (the line above the table)
     "from_summary": {"en": "source: axes' summary of {link}, read {date}",
                      "ko": "출처: axes가 요약한 카드예요 (원문 {link}, {date} 기준)"},
@@ -276,7 +293,8 @@ TEXT: dict[str, dict[str, str]] = {
     "n_failed": {"en": "{n} target failed (error lines in the output)|{n} targets failed (error lines in the output)",
                  "ko": "대상 {n}개가 실패했어요 (출력에 오류 줄이 있어요)"},
     "card_written": {"en": "wrote {path}: fill it in, then `axes inspect {id} --cards {root}`",
-                     "ko": "저장했어요: {path}. 채워 넣은 다음 `axes inspect {id} --cards {root}`로 확인해 보세요"},
+                     "ko": "저장했어요: {path}. 채워 넣은 다음 이렇게 확인해 보세요: "
+                           "`axes inspect {id} --cards {root}`"},
 }
 
 LESSONS: dict[tuple[str, bool], dict[str, str]] = {
@@ -317,6 +335,8 @@ NOTICES: tuple[tuple[str, str], ...] = (
     ("{repo} is not on the Hub, or is private (then set HF_TOKEN to a token with access)",
      "Hub에 없거나 비공개 저장소예요 (비공개라면 접근 권한이 있는 토큰을 HF_TOKEN에 넣어 주세요): {repo}"),
     ("{repo} is not on the Hub", "Hub에 없는 저장소예요: {repo}"),
+    ("{repo} is gated: set HF_TOKEN to a token with access, or request access at {url}",
+     "접근 승인이 필요한 저장소예요: {repo}. 접근 권한이 있는 토큰을 HF_TOKEN에 넣거나 {url}에서 접근을 요청하세요"),
     ("{repo} is gated: {access}", "접근 승인이 필요한 저장소예요: {repo} ({access})"),
     ("no config.json: the backbone is not established by any machine-readable file",
      "config.json이 없어요. 기계가 읽을 수 있는 파일로는 백본을 확인할 수 없어요"),
