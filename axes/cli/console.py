@@ -47,8 +47,12 @@ def handles_errors(func: F) -> F:
 
 
 def terminal_width(width: int | None) -> int | None:
+    """--width, else COLUMNS (set by the user, honoured even when piped), else the terminal's, else None."""
     if width:
         return width
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     try:
         return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
     except OSError:
