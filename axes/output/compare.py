@@ -7,7 +7,7 @@ from typing import Any
 
 from ..types import AXES, Failure, Verdict
 from ..workflows.compare import AxisComparison, Comparison, Difference
-from .contract import contract
+from .contract import SCHEMA_VERSION, contract, failure_record
 from .exercise import not_found
 from .i18n import Lang, t
 from .text import export, human, md_table
@@ -15,16 +15,19 @@ from .text import export, human, md_table
 
 def record(comparison: Comparison, missing: tuple[Failure, ...] = ()) -> dict[str, Any]:
     """The JSON of `axes compare --format json`: every model's contract, the per-axis verdicts, and the
-    targets nothing knows (with the names they are close to)."""
-    return {
+    targets nothing knows (with the names they are close to), as CONTRACT.md has it."""
+    record = {
+        "schema_version": SCHEMA_VERSION,
         "models": [contract(v) for v in comparison.verdicts],
         "axes": {axis: {"same": c.same,
                         "differences": [asdict(d) for d in c.differences],
                         "notes": [asdict(d) for d in c.notes]}
                  for axis, c in comparison.axes.items()},
         "carrier": comparison.carrier,
-        "missing": [{"target": f.target, "error": f.error, "suggestions": list(f.suggestions)} for f in missing],
     }
+    if missing:  # like a Failure's suggestions, only when there are some
+        record["missing"] = [failure_record(f) for f in missing]
+    return record
 
 
 def fact_rows(verdict: Verdict, lang: Lang) -> list[tuple[str, str]]:

@@ -145,18 +145,9 @@ class Gate:
     name: NameMatch | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExampleHub:
-    """Hub metadata of an example model (types.HubInfo's fields)."""
-
-    __pydantic_config__ = FORBID
-    safetensors_total: int | None = None
-    gated: bool | str | None = None
-    pipeline_tag: str | None = None
-    tags: tuple[str, ...] = ()
-    base_models: tuple[str, ...] = ()
-    sha: str | None = None
-    files: tuple[str, ...] = ()
+# What `facts` and `hub` conditions may name: the fields the pipeline fills in.
+FACT_KEYS = frozenset(f.name for f in fields(Facts))
+HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -171,8 +162,13 @@ class ExampleModel:
     front_matter: dict[str, Any] | None = None
     name: str = "example-model"
     files: tuple[str, ...] = ()  # present, with no content that matters
-    hub: ExampleHub | None = None
+    hub: dict[str, Any] | None = None  # Hub metadata: types.HubInfo's fields
     line: int | None = None  # a match must cite this line of its evidence's file
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.hub or ()) - HUB_KEYS)
+        if unknown:
+            raise _field_error("hub", f"no such key {unknown[0]!r} (known: {', '.join(sorted(HUB_KEYS))})")
 
 
 # A bare string is card text, or template text for a rule that reads only the chat template.
@@ -191,9 +187,6 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
-# What `facts` and `hub` conditions may name: the fields the pipeline fills in.
-FACT_KEYS = frozenset(f.name for f in fields(Facts))
-HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
 MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "hub", "name", "files")
 
 

@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -54,7 +55,10 @@ def example_snapshot(rule: LoadedRule, example: Example) -> Snapshot:
         files["chat_template"] = model.template
     for name in model.files:
         files.setdefault(name, "{}")
-    hub = HubInfo(**asdict(model.hub)) if model.hub is not None else None
+    hub = None
+    if model.hub is not None:
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in model.hub.items()}
+        hub = HubInfo(**values)
     return Snapshot(target=model.name, source="card", files=files, repo_name=model.name, hub=hub)
 
 
