@@ -21,8 +21,7 @@ __all__ = ["analyse", "inspect", "inspect_all", "rulebook"]
 def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
     """A model's files -> its verdict."""
     read = reading.read(snapshot)
-    tags, marketing = tagger.tag(rules, read)
-    return verdict.build(snapshot, read.backbone, tags, marketing)
+    return verdict.build(read, tagger.tag(rules, read))
 
 
 def inspect(target: str, options: InspectOptions = InspectOptions()) -> Verdict:

@@ -148,6 +148,7 @@ def test_ordinary_regexes_are_accepted(pattern):
     (r"\bGRPO\b", ("GRPO",)), (r"supervised (instruction )?fine-?tun", ("supervised ",)), (r"(a|b)c", None),
     (r"x+yz", ("yz",)), (r"a.bc", ("bc",)), (r"[]ab]cd", ("cd",)), (r"ab\.cd", ("ab.cd",)),
     (r"abc{2}d", ("ab",)), (r"tool use|function call", ("tool use", "function call")), (r"ab|c", None),
+    (r"x[^.]{0,80}yz", ("yz",)), (r"(ab|cd)[^.]{0,800}(e|f)", None),
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals

@@ -63,6 +63,7 @@ def lower_literals(pattern: str) -> str:
 PLAIN = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
 ESCAPED_PLAIN = set(".-+*?()[]{}|^$/<>'\"_ \\")
 QUANTIFIERS = "?*+{"
+REPEAT_BOUNDS = re.compile(r"\{\d*,?\d*\}")
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
@@ -89,6 +90,8 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
+        elif char == "{" and (bounds := REPEAT_BOUNDS.match(pattern, i)):
+            step = bounds.end() - i  # a quantifier's bounds are not text to look for
         elif char == "|" and depth == 0:
             branches.append(max(best, run, key=len))
             best = run = ""
