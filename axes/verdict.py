@@ -158,6 +158,10 @@ def build(read: Reading, found: Tagged) -> Verdict:
         axis_tags = tags.get(axis, [])
         materials = found.materials.get(axis, [])
         marketing = found.marketing.get(axis, [])
+        if axis == "post_training" and any(t.name == "base-only" for t in axis_tags):
+            # No post-training, so no post-training materials: what the card says of its data is pretraining's.
+            vague = {ev for m in materials if m.grade == "generic" for ev in m.evidence}
+            materials, marketing = [], [ev for ev in marketing if ev not in vague]
         need = needed(axis, tags)
         if axis == "post_training":
             score = post_training_murk(axis_tags, materials, len(marketing))

@@ -5,9 +5,9 @@
 RATINGS is a tab-separated file like ../shared/osai/ratings.tsv: a `model` column (a repo id), a `source`
 column (`corpus`: the model's files are the folder DIR/<model>; `catalog`: axes' bundled catalog card of that
 id) and `osai_post_training_murk` (how little of the post-training a reader can check, 0 to 1; rows where
-it is empty are skipped). `--only FILE` keeps the rows whose id is listed in FILE (one id a line); rows of
-source `catalog` are always kept, since they are the bundled cards. `--show` prints each model's two figures.
-It prints `rho = R (n = N)`. The exit code is 0 whatever the figure: this reports, it is not a test.
+it is empty, a base model's, are skipped). `--only FILE` keeps the rows whose id FILE lists (one id a line).
+`--show` prints each model's two figures. It prints `rho = R (n = N)`; rho is Spearman's, ties averaged.
+The exit code is 0 whatever the figure: this reports, it is not a test. Every target is read offline.
 
 The ratings are those of the European Open Source AI Index (https://osai-index.eu), rated by hand from
 public evidence and published under CC-BY 4.0: Liesenfeld, A. and Dingemanse, M. (2024), "Rethinking open
@@ -63,8 +63,7 @@ def spearman(xs: Sequence[float], ys: Sequence[float]) -> float:
 def rated_rows(ratings: Path, only: set[str] | None) -> list[dict[str, str]]:
     with ratings.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [r for r in rows if r.get(MURK_COLUMN, "").strip()
-            and (only is None or r["model"] in only or r.get("source") == "catalog")]
+    return [r for r in rows if r.get(MURK_COLUMN, "").strip() and (only is None or r["model"] in only)]
 
 
 def target_of(row: dict[str, str], corpus: Path) -> str:
@@ -75,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ratings", nargs="?", type=Path, default=SHARED / "osai" / "ratings.tsv")
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="folder of the `corpus` rows' files")
-    parser.add_argument("--only", type=Path, help="keep only the ids listed in this file (catalog rows stay)")
+    parser.add_argument("--only", type=Path, help="keep only the ids this file lists, one a line")
     parser.add_argument("--show", action="store_true", help="print each model's murk and OSAI's figure")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    from axes.errors import AxesError
     from axes.pipeline import inspect
     from axes.types import InspectOptions
 
@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     ours: list[float] = []
     theirs: list[float] = []
     for row in rated_rows(args.ratings, only):
-        verdict = inspect(target_of(row, args.corpus), options)
+        try:
+            verdict = inspect(target_of(row, args.corpus), options)
+        except AxesError as err:
+            print(f"skipped {row['model']}: {err}", file=sys.stderr)
+            continue
         ours.append(verdict.rows["post_training"].murk)
         theirs.append(float(row[MURK_COLUMN]))
         if args.show:

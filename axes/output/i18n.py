@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ..types import Lenses, Murkiest
+from ..types import Lenses, Murkiest, MurkReason
 
 
 class Lang(str, Enum):
@@ -49,6 +49,8 @@ TEXT: dict[str, dict[str, str]] = {
     "context": {"en": "context", "ko": "컨텍스트"},
     "bytes_per_token": {"en": "bytes/token", "ko": "바이트/토큰"},
     "because": {"en": "why", "ko": "이유"},
+    "materials": {"en": "checkable", "ko": "확인할 수 있는 자료"},
+    "unread": {"en": "not read", "ko": "읽지 못한 파일"},
     # batch columns (markdown and table; CSV headers stay the machine names)
     "target": {"en": "target", "ko": "대상"},
     "total_params": {"en": "total params", "ko": "전체 파라미터"},
@@ -189,34 +191,107 @@ def _plural(n: int, word: str) -> str:
 
 
 def why(murkiest: Murkiest, lang: Lang) -> str:
-    """Why the murkiest axis is murky, in one sentence, from the verdict's counts."""
+    """Why the murkiest axis is murky, in one sentence, from the verdict's counts and materials."""
     r = murkiest.reason
+    ko = lang is Lang.ko
+    if murkiest.axis == "post_training" and "base-only" not in r.tags:
+        body = _post_training_why(r, ko)
+    else:
+        body = _tags_why(murkiest.axis, r, ko)
+    return "; ".join([body, *_provenance(r, ko)])
+
+
+def _tags_why(axis: str, r: MurkReason, ko: bool) -> str:
+    """An axis scored from its tags: what established it, against what it should establish."""
     names = ", ".join(r.tags[:4])
-    if lang is Lang.ko:
-        found = ", ".join(f"{KO_STRENGTH[s]} {n}개" for s, n in r.strengths.items() if n) or "근거 없음"
+    count = sum(r.strengths.values())
+    if ko:
+        found = ", ".join(f"{KO_STRENGTH[s]} {n}개" for s, n in r.strengths.items() if n)
         tail = f", 마케팅 문구 {r.marketing}개" if r.marketing else ""
+        tags = (f"태그는 {found}{'(' + names + ')' if names else ''}{tail}이고" if found
+                else f"태그 없이 마케팅 문구만 {r.marketing}개이고" if r.marketing else "태그가 없고")
         if r.no_config:
-            return (f"config.json이 없어요: 백본 태그는 {found}{' (' + names + ')' if names else ''}{tail}이고, "
-                    "구조, 어텐션, 파라미터 수는 공개되지 않았어요")
-        if murkiest.axis == "post_training":
-            methods = f"이름이 밝혀진 방법 {len(r.methods)}개 ({', '.join(r.methods)})" if r.methods else \
-                "이름이 밝혀진 학습 방법 없음"
-            source = "일부는 기계가 읽을 수 있는 파일에서" if r.machine_readable else "카드의 말로만"
-            return f"{methods}; 근거 {found}, {source}{tail}; 데이터셋, 레시피, 보상 모델은 확인할 수 없어요"
-        return f"태그 {found}{' (' + names + ')' if names else ''}{tail}, 기대한 사실 {r.expected}개"
+            return f"config.json이 없어요: 백본 {tags}, 구조, 어텐션, 파라미터 수는 공개되지 않았어요"
+        return f"{tags}, 기대한 사실은 {r.expected}개예요"
     found = ", ".join(f"{n} {s}" for s, n in r.strengths.items() if n) or "no"
     tail = f" and {_plural(r.marketing, 'marketing phrase')}" if r.marketing else ""
-    count = sum(r.strengths.values())
+    shown = f"{found} {axis_word(axis)}tag{'s' if count != 1 else ''}{' (' + names + ')' if names else ''}{tail}"
     if r.no_config:
-        return (f"no config.json: {found} backbone tag{'s' if count != 1 else ''}"
-                f"{' (' + names + ')' if names else ''}{tail}; structure, attention and parameters are undisclosed")
-    if murkiest.axis == "post_training":
-        method_text = (f"{_plural(len(r.methods), 'named method')} ({', '.join(r.methods)})" if r.methods
-                       else "no named training method")
-        source = "partly machine-readable" if r.machine_readable else "only the card's words"
-        return f"{method_text}; {found} evidence, {source}{tail}; no dataset, recipe or reward can be checked"
-    return (f"{found} tag{'s' if count != 1 else ''}{' (' + names + ')' if names else ''}{tail} "
-            f"against {_plural(r.expected, 'expected fact')}")
+        return f"no config.json: {shown}; structure, attention and parameters are undisclosed"
+    return f"{shown} against {_plural(r.expected, 'expected fact')}"
+
+
+def axis_word(axis: str) -> str:
+    return "backbone " if axis == "backbone" else ""
+
+
+# What a reader finds of each post-training material, by its best grade (None: not found at all). Korean
+# has two forms of each: joined to the next phrase (-고) and ending the list (-어요).
+MATERIAL_EN: dict[tuple[str, str | None], str] = {
+    ("data", "released"): "data released",
+    ("data", "named"): "data named but not released",
+    ("data", None): "no dataset id",
+    ("recipe", "released"): "training code or config released",
+    ("recipe", "named"): "recipe described but no training code",
+    ("recipe", None): "no training code",
+    ("reward", "released"): "reward model released",
+    ("reward", "named"): "reward named but not released",
+    ("reward", None): "no reward model named",
+}
+MATERIAL_KO: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("data", "released"): ("데이터가 공개돼 있고", "데이터가 공개돼 있어요"),
+    ("data", "named"): ("데이터는 이름만 있고", "데이터는 이름만 있어요"),
+    ("data", None): ("데이터셋 id가 없고", "데이터셋 id가 없어요"),
+    ("recipe", "released"): ("학습 코드나 설정이 공개돼 있고", "학습 코드나 설정이 공개돼 있어요"),
+    ("recipe", "named"): ("레시피는 설명만 있고 학습 코드는 없고", "레시피는 설명만 있고 학습 코드는 없어요"),
+    ("recipe", None): ("학습 코드가 없고", "학습 코드가 없어요"),
+    ("reward", "released"): ("보상 모델이 공개돼 있고", "보상 모델이 공개돼 있어요"),
+    ("reward", "named"): ("보상은 이름만 있고", "보상은 이름만 있어요"),
+    ("reward", None): ("보상 모델 이름이 없고", "보상 모델 이름이 없어요"),
+}
+
+
+def _post_training_why(r: MurkReason, ko: bool) -> str:
+    """Post-training: the named methods, then what of each material a reader can check, then marketing."""
+    grade = {**{k: "released" for k in r.released}, **{k: "named" for k in r.named}}
+    found = {*r.released, *r.named, *r.missing}
+    order = [(k, grade.get(k)) for k in ("data", "recipe", "reward") if k in found]
+    if ko:
+        methods = (f"이름이 밝혀진 학습 방법은 {len(r.methods)}개({', '.join(r.methods)})예요" if r.methods
+                   else "이름이 밝혀진 학습 방법이 없어요")
+        phrases = [MATERIAL_KO[k] for k in order]
+        materials = ", ".join([p[0] for p in phrases[:-1]] + [phrases[-1][1]]) if phrases else ""
+        tail = [f"확인할 거리를 주지 않는 마케팅 문구가 {r.marketing}개 있어요"] if r.marketing else []
+    else:
+        methods = (f"{_plural(len(r.methods), 'named method')} ({', '.join(r.methods)})" if r.methods
+                   else "no named training method")
+        materials = ", ".join(MATERIAL_EN[k] for k in order)
+        tail = [f"{_plural(r.marketing, 'marketing phrase')} that name nothing checkable"] if r.marketing else []
+    return "; ".join([methods, *([materials] if materials else []), *tail])
+
+
+UNREAD_WORDS = {
+    "missing": {"en": "not in the repo", "ko": "저장소에 없어요"},
+    "not-served": {"en": "listed but not served", "ko": "목록에는 있지만 받지 못했어요"},
+    "capped": {"en": "over its size cap, read in part", "ko": "크기 제한을 넘어서 앞부분만 읽었어요"},
+}
+
+
+def _provenance(r: MurkReason, ko: bool) -> list[str]:
+    """What the verdict rests on: files that could not be read, a catalog summary instead of the real card."""
+    out = []
+    if r.unread:
+        if ko:
+            files = ", ".join(f"{name}({UNREAD_WORDS[why]['ko']})" for name, why in r.unread)
+            out.append(f"읽지 못한 파일이 있어서 읽은 파일로만 매겼어요: {files}")
+        else:
+            files = ", ".join(f"{name} ({UNREAD_WORDS[why]['en']})" for name, why in r.unread)
+            out.append(f"scored on what was read; not read: {files}")
+    if r.summary_of:
+        date = f" ({r.summary_date})" if r.summary_date else ""
+        out.append(f"{r.summary_of}{date}의 카탈로그 요약으로 매겼어요" if ko
+                   else f"from the catalog's summary of {r.summary_of}{date}")
+    return out
 
 
 KO_STRENGTH = {"verified": "검증됨", "declared": "명시됨", "hinted": "암시됨"}

@@ -5,6 +5,7 @@ Renderers return strings and never print; rich is imported only by the table ren
 from __future__ import annotations
 
 from ..types import AXES, Evidence, Facts, Tag, Verdict
+from ..verdict import grades
 from .i18n import Lang, lesson, t, why
 from .text import export, human, md_table
 
@@ -71,6 +72,11 @@ def row_cells(verdict: Verdict, axis: str, lang: Lang) -> tuple[str, str]:
                 where.append(cite(ev))
     if row.marketing:
         found.append(f"{len(row.marketing)} {t('marketing', lang)}")
+    best = grades(row.materials)
+    if best:
+        found.append(f"{t('materials', lang)}: " + ", ".join(f"{kind} {grade}" for kind, grade in best.items()))
+    if row.unread:
+        found.append(f"{t('unread', lang)}: " + ", ".join(name for name, _ in row.unread))
     return (", ".join(found) or t("nothing", lang)), ", ".join(where[:6])
 
 
@@ -107,6 +113,9 @@ def explain_lines(verdict: Verdict) -> list[str]:
             out += [f"    {cite(ev)}  {ev.text}" for ev in tag.evidence]
         for ev in row.marketing:
             out.append(f"{axis}  marketing  {cite(ev)}  {ev.text}")
+        for material in row.materials:
+            out.append(f"{axis}  {material.kind} {material.grade}  rule {material.rule}")
+            out += [f"    {cite(ev)}  {ev.text}" for ev in material.evidence]
     return out
 
 
