@@ -22,8 +22,9 @@ A base checkpoint has no post-training materials: its row is scored from its tag
 
 The murkiest axis is the highest murk; ties go to the axis listed first in TIE_ORDER. Why it is murky is
 data (MurkReason): the words for it, in each language, are output.i18n's. What could not be read is named
-on the rows it feeds, and murk is computed over what was read. A catalog entry is a summary written for
-axes: its evidence counts as declared at most, and the why names the source it summarises.
+on the rows it feeds, and murk is computed over what was read. A catalog entry's card and template are
+summaries written for axes: what they alone establish counts as declared at most, and the why names the
+source the summary was written from.
 """
 
 from __future__ import annotations
@@ -195,8 +196,15 @@ def _catalog_record(read: Reading) -> tuple[str, str | None]:
     return str(record.get("source") or read.snapshot.target), None if date is None else str(date)
 
 
+# A catalog entry's config files carry the published values, key for key; its card and chat template are
+# summaries written for axes, so what they alone establish counts as the card's word, not as a file's.
+COPIED_FILES = {"config.json", "generation_config.json"}
+
+
 def _at_most_declared(tag: Tag) -> Tag:
-    return replace(tag, strength=Strength.declared) if tag.strength is Strength.verified else tag
+    if tag.strength is not Strength.verified or any(ev.file in COPIED_FILES for ev in tag.evidence):
+        return tag
+    return replace(tag, strength=Strength.declared)
 
 
 def _ordered(tags: list[Tag]) -> list[Tag]:

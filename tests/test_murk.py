@@ -145,7 +145,7 @@ def test_a_card_over_its_cap_is_flagged(tmp_path: Path, monkeypatch: pytest.Monk
     assert ("README.md", "capped") in v.rows["post_training"].unread
 
 
-def test_a_catalog_summary_is_declared_at_most_and_names_its_source(tmp_path: Path):
+def test_a_catalog_summary_counts_as_the_cards_word_and_names_its_source(tmp_path: Path):
     entry = tmp_path / "some-lab" / "Summary-Chat-8B"
     entry.mkdir(parents=True)
     (entry / "config.json").write_text(json.dumps(DENSE))
@@ -155,8 +155,10 @@ def test_a_catalog_summary_is_declared_at_most_and_names_its_source(tmp_path: Pa
         "# Summary-Chat-8B\nTuned with SFT and DPO.\n")
     v = inspect("some-lab/Summary-Chat-8B", InspectOptions(offline=True, cards=(tmp_path,)))
     assert v.source == "catalog"
-    strengths = {t.strength.value for row in v.rows.values() for t in row.tags}
-    assert strengths and "verified" not in strengths
+    tool_use = next(t for t in v.rows["product"].tags if t.name == "tool-use")
+    assert tool_use.strength.value == "declared", "the catalog's template is a summary, not the lab's file"
+    dense = next(t for t in v.rows["backbone"].tags if t.name == "dense")
+    assert dense.strength.value == "verified", "its config carries the published values"
     reason = v.murkiest.reason
     assert reason.summary_of == "https://example.org/summary-chat" and reason.summary_date == "2025-02-01"
     assert "from the catalog's summary of https://example.org/summary-chat (2025-02-01)" in why(v.murkiest, Lang.en)
