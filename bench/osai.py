@@ -1,12 +1,15 @@
 """How well axes' post-training murk agrees with people who rate openness: Spearman's rho against OSAI.
 
     .venv/bin/python bench/osai.py [RATINGS] [--corpus DIR] [--only FILE] [--show]
+                                   [--pair LOWER HIGHER]... [--without-data]
 
 RATINGS is a tab-separated file like ../shared/osai/ratings.tsv: a `model` column (a repo id), a `source`
 column (`corpus`: the model's files are the folder DIR/<model>; `catalog`: axes' bundled catalog card of that
 id) and `osai_post_training_murk` (how little of the post-training a reader can check, 0 to 1; rows where
 it is empty, a base model's, are skipped). `--only FILE` keeps the rows whose id FILE lists (one id a line).
 `--show` prints each model's two figures. It prints `rho = R (n = N)`; rho is Spearman's, ties averaged.
+`--pair LOWER HIGHER` also says whether the first rated model is less murky than the second, and
+`--without-data` what each rated model that releases data (dataset ids, dataset links) scores without it.
 The exit code is 0 whatever the figure: this reports, it is not a test. Every target is read offline.
 
 The ratings are those of the European Open Source AI Index (https://osai-index.eu), rated by hand from
@@ -21,6 +24,7 @@ import csv
 import math
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,29 +80,54 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="folder of the `corpus` rows' files")
     parser.add_argument("--only", type=Path, help="keep only the ids this file lists, one a line")
     parser.add_argument("--show", action="store_true", help="print each model's murk and OSAI's figure")
+    parser.add_argument("--pair", nargs=2, action="append", default=[], metavar=("LOWER", "HIGHER"),
+                        help="check that the first model's post-training murk is below the second's")
+    parser.add_argument("--without-data", action="store_true",
+                        help="also score each model that releases data as if it named none")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
+    from axes import reading
+    from axes import verdict as verdicts
     from axes.errors import AxesError
-    from axes.pipeline import inspect
+    from axes.pipeline import inspect, rulebook
+    from axes.rules import tagger
+    from axes.sources import resolve
     from axes.types import InspectOptions
 
     only = None
     if args.only:
         only = {line.strip() for line in args.only.read_text(encoding="utf-8").splitlines() if line.strip()}
     options = InspectOptions(offline=True)
-    ours: list[float] = []
+    ours: dict[str, float] = {}
     theirs: list[float] = []
+    ablated: list[str] = []
     for row in rated_rows(args.ratings, only):
+        target = target_of(row, args.corpus)
         try:
-            verdict = inspect(target_of(row, args.corpus), options)
+            verdict = inspect(target, options)
         except AxesError as err:
             print(f"skipped {row['model']}: {err}", file=sys.stderr)
             continue
-        ours.append(verdict.rows["post_training"].murk)
+        murk = ours[row["model"]] = verdict.rows["post_training"].murk
         theirs.append(float(row[MURK_COLUMN]))
         if args.show:
-            print(f"{row['model']:<52} axes {ours[-1]:.2f}  osai {theirs[-1]:.3f}  ({row.get('match', '')})")
-    print(f"rho = {spearman(ours, theirs):.2f} (n = {len(ours)})")
+            print(f"{row['model']:<52} axes {murk:.2f}  osai {theirs[-1]:.3f}  ({row.get('match', '')})")
+        if args.without_data and any(m.kind == "data" and m.grade == "released"
+                                     for m in verdict.rows["post_training"].materials):
+            read = reading.read(resolve(target, options))
+            found = tagger.tag(rulebook(), read)
+            kept = {axis: [m for m in ms if m.kind != "data"] for axis, ms in found.materials.items()}
+            bare = verdicts.build(read, replace(found, materials=kept)).rows["post_training"].murk
+            ablated.append(f"without its data: {row['model']} {murk:.2f} -> {bare:.2f}")
+    print(f"rho = {spearman(list(ours.values()), theirs):.2f} (n = {len(ours)})")
+    for lower, higher in args.pair:
+        if lower not in ours or higher not in ours:
+            print(f"pair: {lower} < {higher}: not both rated and read")
+            continue
+        holds = "holds" if ours[lower] < ours[higher] else "FAILS"
+        print(f"pair: {lower} {ours[lower]:.2f} < {higher} {ours[higher]:.2f}: {holds}")
+    for line in ablated:
+        print(line)
     print(CITATION, file=sys.stderr)
     return 0
 

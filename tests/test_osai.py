@@ -43,14 +43,19 @@ CARDS = {
 }
 
 
-def test_the_script_ranks_our_models_against_a_ratings_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    corpus = tmp_path / "corpus"
+def write_corpus(root: Path) -> Path:
+    corpus = root / "corpus"
     for name, card in CARDS.items():
         folder = corpus / "lab" / name
         folder.mkdir(parents=True)
         (folder / "README.md").write_text(card)
         (folder / "config.json").write_text(json.dumps(CONFIG))
         (folder / "chat_template.jinja").write_text(TEMPLATE)
+    return corpus
+
+
+def test_the_script_ranks_our_models_against_a_ratings_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    corpus = write_corpus(tmp_path)
     ratings = tmp_path / "ratings.tsv"
     ratings.write_text("model\tsource\tosai_post_training_murk\n"
                        "lab/open-chat\tcorpus\t0.2\nlab/half-chat\tcorpus\t0.5\nlab/closed-chat\tcorpus\t1.0\n"
@@ -61,3 +66,17 @@ def test_the_script_ranks_our_models_against_a_ratings_file(tmp_path: Path, caps
     only.write_text("lab/open-chat\nlab/closed-chat\n")
     osai.main([str(ratings), "--corpus", str(corpus), "--only", str(only)])
     assert capsys.readouterr().out.strip() == "rho = 1.00 (n = 2)"
+
+
+def test_pairs_and_scoring_without_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    corpus = write_corpus(tmp_path)
+    ratings = tmp_path / "ratings.tsv"
+    ratings.write_text("model\tsource\tosai_post_training_murk\n"
+                       "lab/half-chat\tcorpus\t0.5\nlab/closed-chat\tcorpus\t1.0\n")
+    osai.main([str(ratings), "--corpus", str(corpus), "--pair", "lab/half-chat", "lab/closed-chat",
+               "--pair", "lab/closed-chat", "lab/half-chat", "--pair", "lab/half-chat", "lab/missing",
+               "--without-data"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].endswith(": holds") and lines[2].endswith(": FAILS") and "not both rated" in lines[3]
+    half, bare = (float(x) for x in lines[4].rsplit(" ", 3)[1::2])
+    assert lines[4].startswith("without its data: lab/half-chat") and bare > half
