@@ -88,8 +88,7 @@ def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
 
 
 def needed(axis: str, tags: dict[str, list[Tag]]) -> float:
-    names = {t.name for t in tags.get("post_training", [])}
-    if axis in ("product", "inference") and "base-only" in names:
+    if axis in ("product", "inference") and is_base(tags.get("post_training", [])):
         return 0.0  # a raw next-token model has no product surface or inference mode to establish
     return NEEDED[axis]
 
@@ -137,8 +136,13 @@ def checkable(tags: list[Tag] | tuple[Tag, ...], materials: list[Material] | tup
     return sum(MATERIAL_WEIGHT[k] * value[k] for k in kinds) / sum(MATERIAL_WEIGHT[k] for k in kinds)
 
 
+def is_base(post_training: list[Tag] | tuple[Tag, ...]) -> bool:
+    """Is this repo a base checkpoint, as the post-training rules decided (their base-only tag)?"""
+    return any(t.name == "base-only" for t in post_training)
+
+
 def post_training_murk(tags: list[Tag], materials: list[Material], marketing: int) -> float:
-    if any(t.name == "base-only" for t in tags):
+    if is_base(tags):
         return murk(tags, NEEDED["post_training"], marketing)
     # Vague words about a material that is out hide nothing: "synthetic data" beside the datasets' ids.
     found = grades(materials)
@@ -159,7 +163,7 @@ def build(read: Reading, found: Tagged) -> Verdict:
         axis_tags = tags.get(axis, [])
         materials = found.materials.get(axis, [])
         marketing = found.marketing.get(axis, [])
-        if axis == "post_training" and any(t.name == "base-only" for t in axis_tags):
+        if axis == "post_training" and is_base(axis_tags):
             # No post-training, so no post-training materials: what the card says of its data is pretraining's.
             vague = {ev for m in materials if m.grade == "generic" for ev in m.evidence}
             materials, marketing = [], [ev for ev in marketing if ev not in vague]
@@ -175,7 +179,8 @@ def build(read: Reading, found: Tagged) -> Verdict:
     notices = snapshot.notices + backbone.notes
     if summary is not None:
         notices += (f"catalog entry: a summary written for axes of {summary[0]}"
-                    f"{f' ({summary[1]})' if summary[1] else ''}; its evidence counts as declared at most",)
+                    f"{f' ({summary[1]})' if summary[1] else ''}; what its card and template alone establish "
+                    "counts as declared at most",)
     return Verdict(
         target=snapshot.target,
         source=snapshot.source,
@@ -220,7 +225,7 @@ def reason(axis: Axis, row: AxisRow, backbone: Backbone, summary: tuple[str, str
     named: tuple[str, ...] = ()
     if axis == "backbone" and backbone.facts.structure is None:
         missing = ("structure", "attention", "parameters")
-    elif axis == "post_training" and "base-only" not in {t.name for t in row.tags}:
+    elif axis == "post_training" and not is_base(row.tags):
         found = grades(row.materials)
         kinds = applicable(row.tags)
         released = tuple(k for k in kinds if found.get(k) == "released")

@@ -212,4 +212,6 @@ def snapshot_from_yaml_card(data: dict, target: str, where: str, notices: tuple[
     if data.get("chat_template") is not None:
         files["chat_template"] = str(data["chat_template"])
     name = str(data.get("name") or Path(where).stem)
-    return Snapshot(target=target, source="card", files=files, notices=notices, repo_name=name.rsplit("/", 1)[-1])
+    unread: dict[str, UnreadReason] = {} if "README.md" in files else {"README.md": "missing"}
+    return Snapshot(target=target, source="card", files=files, notices=notices, unread=unread,
+                    repo_name=name.rsplit("/", 1)[-1])
