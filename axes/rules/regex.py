@@ -91,9 +91,9 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
             step = _class_end(pattern, i) - i + 1
         elif char == "(":
             if depth == 0:
-                words = _literal_choice(pattern, i)
-                if words and min(map(len, words)) > min(map(len, choice), default=0):
-                    choice = words
+                group = _literal_choice(pattern, i)
+                if group and min(map(len, group)) > min(map(len, choice), default=0):
+                    choice = group
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
