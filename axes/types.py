@@ -107,6 +107,8 @@ Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder
 Attention = Literal["MHA", "GQA", "MQA", "MLA"]
 Position = Literal["rope", "alibi", "absolute", "nope", "rope+nope", "relative"]
 RopeScaling = Literal["yarn", "linear", "dynamic", "llama3", "longrope"]
+# What this repo is (CONTRACT.md `facts.checkpoint`): its siblings' methods are lineage, not its tags.
+Checkpoint = Literal["base", "instruct", "reasoning", "fine-tune", "merge", "quantized", "adapter"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +141,7 @@ class Facts:
     vocab_size: int | None = None
     quantization: str | None = None
     base_model: str | list[str] | None = None
+    checkpoint: Checkpoint | None = None
     # Grows beyond the contract's minimum (allowed: the contract may only grow).
     structure: Structure | None = None
     multimodal: bool | None = None
@@ -232,3 +235,14 @@ class InspectOptions:
     token: str | None = None  # a Hugging Face token; None lets huggingface_hub find one
     rules: tuple[Path, ...] = ()  # extra rule directories, after the bundled rules
     cards: tuple[Path, ...] = ()  # the user's card directories, before the bundled catalog
+    revision: str | None = None  # a branch, tag or commit (a target naming another one is an error)
+    cache_dir: Path | None = None  # the HF hub cache; None: HF_HUB_CACHE, else $HF_HOME/hub
+
+
+@dataclass(frozen=True, kw_only=True)
+class Failure:
+    """A target that gave no verdict: the one-line error, and names it may have meant."""
+
+    target: str
+    error: str
+    suggestions: tuple[str, ...] = ()

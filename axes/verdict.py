@@ -39,6 +39,7 @@ from .types import (
     Axis,
     AxisRow,
     Backbone,
+    Facts,
     Grade,
     Lenses,
     Lineage,
@@ -87,8 +88,8 @@ def lenses(backbone: Backbone, inference: list[Tag]) -> Lenses:
     return Lenses(structure=structure, moe=moe, reasoning=reasoning, summary=summary)
 
 
-def needed(axis: str, tags: dict[str, list[Tag]]) -> float:
-    if axis in ("product", "inference") and is_base(tags.get("post_training", [])):
+def needed(axis: str, base: bool) -> float:
+    if axis in ("product", "inference") and base:
         return 0.0  # a raw next-token model has no product surface or inference mode to establish
     return NEEDED[axis]
 
@@ -136,13 +137,14 @@ def checkable(tags: list[Tag] | tuple[Tag, ...], materials: list[Material] | tup
     return sum(MATERIAL_WEIGHT[k] * value[k] for k in kinds) / sum(MATERIAL_WEIGHT[k] for k in kinds)
 
 
-def is_base(post_training: list[Tag] | tuple[Tag, ...]) -> bool:
-    """Is this repo a base checkpoint, as the post-training rules decided (their base-only tag)?"""
-    return any(t.name == "base-only" for t in post_training)
+def is_base(post_training: list[Tag] | tuple[Tag, ...], facts: Facts) -> bool:
+    """Is this repo a base checkpoint, as the reading of what it is decided (facts.checkpoint, or the
+    post-training rules' base-only tag)?"""
+    return facts.checkpoint == "base" or any(t.name == "base-only" for t in post_training)
 
 
-def post_training_murk(tags: list[Tag], materials: list[Material], marketing: int) -> float:
-    if is_base(tags):
+def post_training_murk(tags: list[Tag], materials: list[Material], marketing: int, base: bool = False) -> float:
+    if base:
         return murk(tags, NEEDED["post_training"], marketing)
     # Vague words about a material that is out hide nothing: "synthetic data" beside the datasets' ids.
     found = grades(materials)
@@ -158,29 +160,25 @@ def build(read: Reading, found: Tagged) -> Verdict:
                                                  for axis, ts in found.tags.items()}
     unread = {axis: tuple((name, why) for name, why in snapshot.unread.items() if axis in FEEDS.get(name, ()))
               for axis in AXES}
+    base = is_base(tags.get("post_training", []), backbone.facts)
     rows: dict[str, AxisRow] = {}
     for axis in AXES:
         axis_tags = tags.get(axis, [])
         materials = found.materials.get(axis, [])
         marketing = found.marketing.get(axis, [])
-        if axis == "post_training" and is_base(axis_tags):
+        if axis == "post_training" and base:
             # No post-training, so no post-training materials: what the card says of its data is pretraining's.
             vague = {ev for m in materials if m.grade == "generic" for ev in m.evidence}
             materials, marketing = [], [ev for ev in marketing if ev not in vague]
-        need = needed(axis, tags)
+        need = needed(axis, base)
         if axis == "post_training":
-            score = post_training_murk(axis_tags, materials, len(marketing))
+            score = post_training_murk(axis_tags, materials, len(marketing), base)
         else:
             documented = any(m.kind == "docs" and m.grade != "generic" for m in materials)
             score = murk(axis_tags, need, len(marketing), documented)
         rows[axis] = AxisRow(axis=axis, tags=tuple(_ordered(axis_tags)), murk=score, marketing=tuple(marketing),
                              expected=int(need), materials=tuple(materials), unread=unread[axis])
     worst: Axis = max(AXES, key=lambda a: (rows[a].murk, -TIE_ORDER.index(a)))
-    notices = snapshot.notices + backbone.notes
-    if summary is not None:
-        notices += (f"catalog entry: a summary written for axes of {summary[0]}"
-                    f"{f' ({summary[1]})' if summary[1] else ''}; what its card and template alone establish "
-                    "counts as declared at most",)
     return Verdict(
         target=snapshot.target,
         source=snapshot.source,
@@ -189,7 +187,7 @@ def build(read: Reading, found: Tagged) -> Verdict:
         rows=rows,
         murkiest=Murkiest(axis=worst, reason=reason(worst, rows[worst], backbone, summary)),
         lineage=_lineage(backbone, tags),
-        notices=notices,
+        notices=snapshot.notices + backbone.notes,
     )
 
 
@@ -225,7 +223,7 @@ def reason(axis: Axis, row: AxisRow, backbone: Backbone, summary: tuple[str, str
     named: tuple[str, ...] = ()
     if axis == "backbone" and backbone.facts.structure is None:
         missing = ("structure", "attention", "parameters")
-    elif axis == "post_training" and not is_base(row.tags):
+    elif axis == "post_training" and not is_base(row.tags, backbone.facts):
         found = grades(row.materials)
         kinds = applicable(row.tags)
         released = tuple(k for k in kinds if found.get(k) == "released")

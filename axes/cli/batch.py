@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +15,18 @@ from ..errors import AxesError
 from ..output.formats import BatchFormat
 from ..output.i18n import Lang
 from ..workflows.batch import default_jobs
-from .console import handles_errors, terminal_width, write_notices
-from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from .console import handles_errors, is_quiet, terminal_width, write_notices
+from .options import (
+    CacheDirOpt,
+    CardsOpt,
+    LangOpt,
+    OfflineOpt,
+    RevisionOpt,
+    RulesOpt,
+    TokenOpt,
+    WidthOpt,
+    inspect_options,
+)
 
 
 @handles_errors
@@ -50,6 +59,8 @@ def batch(
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
     width: WidthOpt = None,
+    revision: RevisionOpt = None,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Inspect many targets: one result per target, in input order, written as each one finishes.
 
@@ -66,6 +77,8 @@ def batch(
         axes batch models.txt --out runs.jsonl --resume runs.jsonl
 
         axes batch --hf-cache --format table
+
+        hf cache ls -q | axes batch - --offline --format csv
     """
     from .. import pipeline
     from ..output.batch import write_all
@@ -74,22 +87,18 @@ def batch(
     from ..rules import rulebook
     from ..workflows import batch as workflow
 
-    options = inspect_options(rules, offline or hf_cache, token, cards)
+    options = inspect_options(rules, offline or hf_cache, token, cards, revision=revision, cache_dir=cache_dir)
     rulebook(options.rules)  # a bad rule file fails here, before any target
     fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
     plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)
     skip = workflow.Skip(set(plan.done))
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
-    with workflow.target_list(targets_file, hf_cache) as (targets, left):
+    with workflow.target_list(targets_file, hf_cache, cache_dir) as (targets, left):
         plan.start()
-        try:
-            with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
-                outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
-                                        local=options.offline)
-                failed = write_all(outcomes, emitter, stream, tick)
-        except BrokenPipeError:
-            _quiet_stdout()
-            raise typer.Exit(1) from None
+        with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+            outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
+                                    local=options.offline)
+            failed = write_all(outcomes, emitter, stream, tick)
     if skip.skipped:
         n = skip.skipped
         write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
@@ -97,15 +106,6 @@ def batch(
         typer.echo(f"axes: {failed} target{'s' if failed != 1 else ''} failed (error lines in the output)",
                    err=True)
         raise typer.Exit(1)
-
-
-def _quiet_stdout() -> None:
-    """The reader closed the pipe (`axes batch list.txt | head`): it has whole lines, so stop without a
-    traceback; stdout goes to devnull so Python's final flush does not complain either."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
 
 
 @contextmanager
@@ -124,7 +124,7 @@ def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
 @contextmanager
 def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
     """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
-    if not sys.stderr.isatty():
+    if not sys.stderr.isatty() or is_quiet():
         yield lambda _: None
         return
     from rich.console import Console

@@ -1,8 +1,8 @@
 """What the CLI writes besides results: one-line errors and the exit codes (CONTRACT.md), notices on stderr,
 results to stdout or to --out. Only the cli package prints or exits.
 
-Exit codes: 0 success; 1 some targets of a batch failed; 2 bad input; 130 interrupted.
-Set AXES_DEBUG=1 to see tracebacks instead of one-line errors.
+Exit codes: 0 success (also when the reader closed the pipe: `axes cards list | head -1`); 1 some targets of a
+batch failed; 2 bad input; 130 interrupted. Set AXES_DEBUG=1 to see tracebacks instead of one-line errors.
 """
 
 from __future__ import annotations
@@ -19,6 +19,15 @@ import typer
 from ..errors import AxesError
 
 F = TypeVar("F", bound=Callable[..., Any])
+_QUIET = [False]  # `axes --quiet`: set once per invocation by the app's callback
+
+
+def set_quiet(quiet: bool) -> None:
+    _QUIET[0] = quiet
+
+
+def is_quiet() -> bool:
+    return _QUIET[0]
 
 
 def handles_errors(func: F) -> F:
@@ -31,6 +40,10 @@ def handles_errors(func: F) -> F:
         except AxesError as err:
             typer.echo(f"axes: {err.render()}", err=True)
             raise typer.Exit(err.exit_code) from None
+        except BrokenPipeError:
+            # The reader has what it wanted (`axes cards list | head -1`): stop, quietly and successfully.
+            quiet_stdout()
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             typer.echo("axes: interrupted", err=True)
             raise typer.Exit(130) from None
@@ -45,16 +58,31 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def quiet_stdout() -> None:
+    """Point stdout at devnull, so Python's final flush into a closed pipe does not complain either."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
+
+
 def terminal_width(width: int | None) -> int | None:
+    """--width, else COLUMNS (honoured when output is piped too, as shutil.get_terminal_size does), else the
+    terminal's width; None when none says (the renderer's default)."""
     if width:
         return width
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
     try:
         return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
 def write_notices(notices: tuple[str, ...] | list[str]) -> None:
+    if is_quiet():
+        return
     for notice in notices:
         typer.echo(f"axes: note: {notice}", err=True)
 

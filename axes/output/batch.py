@@ -12,19 +12,23 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
+from ..types import AXES, Failure
 from ..workflows.batch import Outcome
-from .contract import contract
+from .contract import contract, failure_record
 from .i18n import Lang, t
 from .text import export, human, md_row
 
 COLUMNS = ("target", "source", "structure", "moe", "reasoning", "total_params", "active_params", "attention",
            "post_training", "inference", "product", "murkiest", "error")
+# CSV only, after the columns above (a CSV reader by position keeps working): murk per axis, what the table
+# has no room for.
+CSV_COLUMNS = (*COLUMNS, *(f"{axis}_murk" for axis in AXES), "context_length", "checkpoint")
 
 
 def record(outcome: Outcome) -> dict[str, Any]:
-    """The JSONL line: CONTRACT.md's shape, or {"target", "error"} for a failed target."""
+    """The JSONL line: CONTRACT.md's shape, or {"schema_version", "target", "error"} for a failed target."""
     if outcome.verdict is None:
-        return {"target": outcome.target, "error": outcome.error}
+        return failure_record(Failure(target=outcome.target, error=outcome.error or ""))
     return contract(outcome.verdict)
 
 
@@ -50,6 +54,16 @@ def cells(outcome: Outcome, lang: Lang | None) -> tuple[str, ...]:
             count(facts.total_params), count(facts.active_params), facts.attention or "",
             tags("post_training"), tags("inference"), tags("product"),
             verdict.murkiest.axis if lang is None else t(verdict.murkiest.axis, lang), "")
+
+
+def csv_cells(outcome: Outcome) -> tuple[str, ...]:
+    """One value per CSV_COLUMNS entry, machine form."""
+    verdict = outcome.verdict
+    if verdict is None:
+        return (*cells(outcome, None), *("" for _ in CSV_COLUMNS[len(COLUMNS):]))
+    facts = verdict.backbone.facts
+    return (*cells(outcome, None), *(f"{verdict.rows[axis].murk:.2f}" for axis in AXES),
+            "" if facts.context_length is None else str(facts.context_length), facts.checkpoint or "")
 
 
 def headers(lang: Lang) -> tuple[str, ...]:
@@ -79,10 +93,10 @@ class Jsonl:
 
 class Csv:
     def start(self) -> str:
-        return self._line(COLUMNS)
+        return self._line(CSV_COLUMNS)
 
     def row(self, outcome: Outcome) -> str:
-        return self._line(cells(outcome, None))
+        return self._line(csv_cells(outcome))
 
     def end(self) -> str:
         return ""

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..types import AXES, Verdict
 from ..workflows.compare import AxisComparison, Comparison, Difference
-from .contract import contract
+from .contract import SCHEMA_VERSION, contract
 from .i18n import Lang, t
 from .text import export, human, md_table
 
@@ -15,6 +15,7 @@ from .text import export, human, md_table
 def record(comparison: Comparison) -> dict[str, Any]:
     """The JSON of `axes compare --format json`: every model's contract, then the per-axis verdicts."""
     return {
+        "schema_version": SCHEMA_VERSION,
         "models": [contract(v) for v in comparison.verdicts],
         "axes": {axis: {"same": c.same,
                         "differences": [asdict(d) for d in c.differences],

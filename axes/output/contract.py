@@ -1,6 +1,8 @@
 """Verdict -> the JSON object of CONTRACT.md: what scripts, batch lines and the accuracy checks read.
 
-The contract may only grow: keys are added, never renamed or dropped.
+The contract may only grow: keys are added, never renamed or dropped. Every JSON object axes writes (one
+verdict, a batch line, an error line, a comparison) carries SCHEMA_VERSION, which changes when a key is added;
+schema/axes.schema.json is its JSON Schema, built from the types by output.schema.
 """
 
 from __future__ import annotations
@@ -8,8 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..types import Material, Tag, Verdict
+from ..types import Failure, Material, Tag, Verdict
 from .i18n import Lang, lesson, why
+
+SCHEMA_VERSION = "3"
 
 
 def tag_record(tag: Tag) -> dict[str, Any]:
@@ -25,6 +29,7 @@ def material_record(material: Material) -> dict[str, Any]:
 def contract(verdict: Verdict) -> dict[str, Any]:
     """The JSON shape of CONTRACT.md; the murkiest axis's why in English, as the contract's examples are."""
     return {
+        "schema_version": SCHEMA_VERSION,
         "target": verdict.target,
         "source": verdict.source,
         "lenses": {**asdict(verdict.lenses), "lesson": lesson(verdict.lenses, Lang.en)},
@@ -39,3 +44,11 @@ def contract(verdict: Verdict) -> dict[str, Any]:
         "lineage": {"base_model": list(verdict.lineage.base_model), "relation": verdict.lineage.relation},
         "notices": list(verdict.notices),
     }
+
+
+def failure_record(failure: Failure) -> dict[str, Any]:
+    """A target that gave no verdict, as a batch line: its error, and the names it may have meant."""
+    record: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "target": failure.target, "error": failure.error}
+    if failure.suggestions:
+        record["suggestions"] = list(failure.suggestions)
+    return record

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..types import Verdict
 from ..workflows.compare import Comparison
-from . import batch, compare, inspect
+from . import batch, compare, html, inspect
 from .contract import contract
 from .formats import BatchFormat, CompareFormat, Format, Style
 
@@ -30,6 +30,7 @@ INSPECT: dict[Format, Callable[[Verdict, Style], str]] = {
     Format.json: lambda v, s: as_json(contract(v)),
     Format.yaml: lambda v, s: as_yaml(contract(v)),
     Format.markdown: lambda v, s: inspect.markdown(v, s.lang, s.explain),
+    Format.html: lambda v, s: html.model_page(contract(v)),
 }
 COMPARE: dict[CompareFormat, Callable[[Comparison, Style], str]] = {
     CompareFormat.table: lambda c, s: compare.table(c, s.lang, s.width),
