@@ -23,8 +23,7 @@ T = TypeVar("T")
 def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
     """A model's files -> its verdict."""
     read = reading.read(snapshot)
-    tags, marketing = tagger.tag(rules, read)
-    return verdict.build(snapshot, read.backbone, tags, marketing, read.card.front_matter.get("catalog"))
+    return verdict.build(read, tagger.tag(rules, read))
 
 
 def inspect(target: str, options: InspectOptions = InspectOptions()) -> Verdict:

@@ -48,6 +48,11 @@ class HubInfo:
     files: tuple[str, ...] = ()
 
 
+# Why a file the model has, or should have, was not read: not in the repo or folder, listed by the Hub but
+# not served, or longer than its cap (then only its first part was read).
+UnreadReason = Literal["missing", "not-served", "capped"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Origin:
     """Where a target's files came from, beyond the source kind: what the reader should be told about them."""
@@ -74,6 +79,7 @@ class Snapshot:
     files: dict[str, str] = field(default_factory=dict)
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
+    unread: dict[str, UnreadReason] = field(default_factory=dict)  # canonical file name -> why it was not read
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
     origin: Origin = field(default_factory=Origin)
 
@@ -92,6 +98,23 @@ class Tag:
     rule: str
     evidence: tuple[Evidence, ...] = ()
 
+
+
+# What of the training or the serving a reader can check (README "How murk is scored"): the data, the recipe
+# (code, configs, hyperparameters, stages), the reward (a reward model, verifier, judge or teacher), and
+# docs (a format or behaviour documented where a user can check it: a tool-call format, a system prompt).
+MaterialKind = Literal["data", "recipe", "reward", "docs"]
+Grade = Literal["released", "named", "generic"]  # out for anyone to check > named specifically > vague words
+
+
+@dataclass(frozen=True, kw_only=True)
+class Material:
+    """One material the files point a reader to, with the rule and the lines that found it."""
+
+    kind: MaterialKind
+    grade: Grade
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
 
 
 Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"]
@@ -161,6 +184,9 @@ class AxisRow:
     murk: float
     marketing: tuple[Evidence, ...] = ()
     expected: int = 0  # how many kinds of fact this axis should establish
+    materials: tuple[Material, ...] = ()  # what a reader can check (post-training: data, recipe, reward)
+    # files this axis draws on that could not be read, and why: its murk is computed over the rest
+    unread: tuple[tuple[str, UnreadReason], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -184,6 +210,11 @@ class MurkReason:
     no_config: bool = False  # backbone: no config.json establishes it
     machine_readable: bool = False  # some evidence came from a machine-readable file
     missing: tuple[str, ...] = ()  # what a reader cannot check: dataset, recipe, reward ...
+    released: tuple[str, ...] = ()  # post-training: the materials that are out (data, recipe, reward)
+    named: tuple[str, ...] = ()  # post-training: the materials named but not out
+    unread: tuple[tuple[str, UnreadReason], ...] = ()  # files the axis draws on that could not be read, and why
+    summary_of: str | None = None  # a catalog entry: the source its summary was written from
+    summary_date: str | None = None  # ... and that source's date
 
 
 @dataclass(frozen=True, kw_only=True)

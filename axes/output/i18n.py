@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from ..types import Lenses, Murkiest
+from ..types import Lenses, Murkiest, MurkReason
 
 
 class Lang(str, Enum):
@@ -136,6 +136,8 @@ TEXT: dict[str, dict[str, str]] = {
                             "있어요"},
     "or": {"en": " or ", "ko": ", "},
     "and": {"en": " and ", "ko": ", "},
+    "materials": {"en": "checkable", "ko": "확인할 수 있는 자료"},
+    "unread": {"en": "not read", "ko": "읽지 못한 파일"},
     # batch columns (markdown and table; CSV headers stay the machine names)
     "target": {"en": "target", "ko": "대상"},
     "total_params": {"en": "total params", "ko": "전체 파라미터"},
@@ -265,12 +267,9 @@ TEXT: dict[str, dict[str, str]] = {
     "w_methods": {"en": "{n} named method ({names})|{n} named methods ({names})",
                   "ko": "이름이 밝혀진 학습 방법 {n}개: {names}."},
     "w_no_methods": {"en": "no named training method", "ko": "이름이 밝혀진 학습 방법이 없어요."},
-    "w_post_training": {"en": "{methods}; {found} evidence, {source}{marketing}; no {missing} can be checked",
-                        "ko": "{methods} 근거는 {found}이고 {source}.{marketing} {missing} 확인할 수 없어요"},
-    "w_post_training_none": {"en": "{methods}; no evidence{marketing}; no {missing} can be checked",
-                             "ko": "{methods} 근거가 없어요.{marketing} {missing} 확인할 수 없어요"},
-    "w_machine": {"en": "partly machine-readable", "ko": "일부는 기계가 읽을 수 있는 파일에서 나왔어요"},
-    "w_card_only": {"en": "only the card's words", "ko": "모두 카드의 글뿐이에요"},
+    "w_unchecked_marketing": {"en": "{n} marketing phrase that names nothing checkable|{n} marketing phrases that "
+                                    "name nothing checkable",
+                              "ko": "확인할 거리를 주지 않는 마케팅 문구가 {n}개 있어요."},
     "w_other": {"en": "{found} {tags}{names}{marketing} against {expected}",
                 "ko": "찾은 {tags}: {found}{names}. 이 축에서 확인해야 할 사실은 {expected}예요.{marketing}"},
     "w_other_none": {"en": "no tags{marketing} against {expected}",
@@ -279,9 +278,6 @@ TEXT: dict[str, dict[str, str]] = {
     "m_structure": {"en": "structure", "ko": "구조"},
     "m_attention": {"en": "attention", "ko": "어텐션"},
     "m_parameters": {"en": "parameters", "ko": "파라미터 수"},
-    "m_dataset": {"en": "dataset", "ko": "데이터셋"},
-    "m_recipe": {"en": "recipe", "ko": "레시피"},
-    "m_reward": {"en": "reward", "ko": "보상"},
     # the card catalog (axes cards)
     "bundled": {"en": "bundled", "ko": "기본 제공"},
     "user": {"en": "user", "ko": "내 카드"},
@@ -447,31 +443,100 @@ def listing(names: list[str] | tuple[str, ...], lang: Lang, last: str = "and") -
 
 
 def why(murkiest: Murkiest, lang: Lang) -> str:
-    """Why the murkiest axis is murky, in full, from the verdict's counts and names (MurkReason)."""
+    """Why the murkiest axis is murky, in full, from the verdict's counts, names and materials (MurkReason)."""
     r = murkiest.reason
+    ko = lang is Lang.ko
+    if murkiest.axis == "post_training" and "base-only" not in r.tags:
+        parts = _post_training_why(r, lang)
+    else:
+        parts = [_tags_why(r, lang)]
+    parts = [p.strip().rstrip(".") for p in (*parts, *_provenance(r, ko)) if p.strip()]
+    # English: one sentence in clauses; Korean: short sentences (the caller adds the last full stop).
+    return (". " if ko else "; ").join(parts)
+
+
+def _tags_why(r: MurkReason, lang: Lang) -> str:
+    """An axis scored from its tags: what established it, against what it should establish."""
     found_parts = [t("w_found", lang).format(n=n, strength=t(s, lang)) for s, n in r.strengths.items() if n]
     found = ", ".join(found_parts)
     count = sum(r.strengths.values())
     names = t("w_names", lang).format(names=", ".join(r.tags)) if r.tags else ""
     marketing = tn("w_marketing", r.marketing, lang) if r.marketing else ""
-    missing_words = [t(f"m_{m}", lang) for m in r.missing]
     if r.no_config:
-        missing = _topic(listing(missing_words, lang), lang)
+        missing = _topic(listing([t(f"m_{m}", lang) for m in r.missing], lang), lang)
         key = "w_no_config" if found else "w_no_config_none"
         return t(key, lang).format(found=found, tags=tn("w_tags", count, lang), names=names,
                                    marketing=marketing, missing=missing).strip().rstrip(".")
-    if murkiest.axis == "post_training":
-        methods = (tn("w_methods", len(r.methods), lang, names=", ".join(r.methods)) if r.methods
-                   else t("w_no_methods", lang))
-        missing = _topic(listing(missing_words, lang, last="or"), lang)
-        source = t("w_machine" if r.machine_readable else "w_card_only", lang)
-        key = "w_post_training" if found else "w_post_training_none"
-        return t(key, lang).format(methods=methods, found=found, source=source, marketing=marketing,
-                                   missing=missing).strip().rstrip(".")
     expected = tn("w_expected", r.expected, lang)
     key = "w_other" if found else "w_other_none"
     return t(key, lang).format(found=found, tags=tn("w_tags", count, lang), names=names, marketing=marketing,
                                expected=expected).strip().rstrip(".")
+
+
+# What a reader finds of each post-training material, by its best grade (None: not found at all). Korean
+# has two forms of each: joined to the next phrase (-고) and ending the list (-어요).
+MATERIAL_EN: dict[tuple[str, str | None], str] = {
+    ("data", "released"): "data released",
+    ("data", "named"): "data named but not released",
+    ("data", None): "no dataset id",
+    ("recipe", "released"): "training code or config released",
+    ("recipe", "named"): "recipe described but no training code",
+    ("recipe", None): "no training code",
+    ("reward", "released"): "reward model released",
+    ("reward", "named"): "reward named but not released",
+    ("reward", None): "no reward model named",
+}
+MATERIAL_KO: dict[tuple[str, str | None], tuple[str, str]] = {
+    ("data", "released"): ("데이터가 공개돼 있고", "데이터가 공개돼 있어요"),
+    ("data", "named"): ("데이터는 이름만 있고", "데이터는 이름만 있어요"),
+    ("data", None): ("데이터셋 id가 없고", "데이터셋 id가 없어요"),
+    ("recipe", "released"): ("학습 코드나 설정이 공개돼 있고", "학습 코드나 설정이 공개돼 있어요"),
+    ("recipe", "named"): ("레시피는 설명만 있고 학습 코드는 없고", "레시피는 설명만 있고 학습 코드는 없어요"),
+    ("recipe", None): ("학습 코드가 없고", "학습 코드가 없어요"),
+    ("reward", "released"): ("보상 모델이 공개돼 있고", "보상 모델이 공개돼 있어요"),
+    ("reward", "named"): ("보상은 이름만 있고", "보상은 이름만 있어요"),
+    ("reward", None): ("보상 모델 이름이 없고", "보상 모델 이름이 없어요"),
+}
+
+
+def _post_training_why(r: MurkReason, lang: Lang) -> list[str]:
+    """Post-training: the named methods, then what of each material a reader can check, then marketing."""
+    grade = {**{k: "released" for k in r.released}, **{k: "named" for k in r.named}}
+    found = {*r.released, *r.named, *r.missing}
+    order = [(k, grade.get(k)) for k in ("data", "recipe", "reward") if k in found]
+    methods = (tn("w_methods", len(r.methods), lang, names=", ".join(r.methods)) if r.methods
+               else t("w_no_methods", lang))
+    if lang is Lang.ko:
+        phrases = [MATERIAL_KO[k] for k in order]
+        materials = " ".join([p[0] for p in phrases[:-1]] + [phrases[-1][1]]) if phrases else ""
+    else:
+        materials = ", ".join(MATERIAL_EN[k] for k in order)
+    marketing = tn("w_unchecked_marketing", r.marketing, lang) if r.marketing else ""
+    return [methods, materials, marketing]
+
+
+UNREAD_WORDS = {
+    "missing": {"en": "not in the repo", "ko": "저장소에 없어요"},
+    "not-served": {"en": "listed but not served", "ko": "목록에는 있지만 받지 못했어요"},
+    "capped": {"en": "over its size cap, read in part", "ko": "크기 제한을 넘어서 앞부분만 읽었어요"},
+}
+
+
+def _provenance(r: MurkReason, ko: bool) -> list[str]:
+    """What the verdict rests on: files that could not be read, a catalog summary instead of the real card."""
+    out = []
+    if r.unread:
+        if ko:
+            out += [f"{name} 파일은 {UNREAD_WORDS[why]['ko']}" for name, why in r.unread]
+            out.append("그래서 읽은 파일로만 매겼어요")
+        else:
+            files = ", ".join(f"{name} ({UNREAD_WORDS[why]['en']})" for name, why in r.unread)
+            out.append(f"scored on what was read; not read: {files}")
+    if r.summary_of:
+        date = f" ({r.summary_date})" if r.summary_date else ""
+        out.append(f"{r.summary_of}{date}의 카탈로그 요약으로 매겼어요" if ko
+                   else f"from the catalog's summary of {r.summary_of}{date}")
+    return out
 
 
 def _topic(words: str, lang: Lang) -> str:

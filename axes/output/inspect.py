@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..types import AXES, Evidence, Facts, FactSource, Origin, Tag, Verdict
+from ..verdict import grades
 from .i18n import TEXT, Lang, lenses_line, notice, t, tn, why
 from .text import export, human, md_table
 
@@ -137,6 +138,13 @@ def row_facts(verdict: Verdict, axis: str, lang: Lang) -> list[Fact]:
     if row.marketing:
         cites = list(dict.fromkeys(cite(ev, origin) for ev in row.marketing))
         found.append(Fact(tn("n_marketing", len(row.marketing), lang), tuple(cites)))
+    best = grades(row.materials)
+    if best:
+        cites = list(dict.fromkeys(cite(ev, origin) for m in row.materials for ev in m.evidence))[:MAX_CITES]
+        found.append(Fact(f"{t('materials', lang)}: " + ", ".join(f"{kind} {grade}" for kind, grade in best.items()),
+                          tuple(cites)))
+    if row.unread:
+        found.append(Fact(f"{t('unread', lang)}: " + ", ".join(name for name, _ in row.unread)))
     return found
 
 
@@ -202,6 +210,9 @@ def explain_lines(verdict: Verdict) -> list[str]:
             out += [f"    {cite(ev, origin)}  {ev.text}" for ev in tag.evidence]
         for ev in row.marketing:
             out.append(f"{axis}  marketing  {cite(ev, origin)}  {ev.text}")
+        for material in row.materials:
+            out.append(f"{axis}  {material.kind} {material.grade}  rule {material.rule}")
+            out += [f"    {cite(ev, origin)}  {ev.text}" for ev in material.evidence]
     return out
 
 

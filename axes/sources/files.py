@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import AxesError
 from ..parsing import parse_json_object, safe_load
-from ..types import HubInfo, Origin, Snapshot, SourceKind
+from ..types import HubInfo, Origin, Snapshot, SourceKind, UnreadReason
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
 # read up to the cap with a notice, because the part we read is still worth tagging.
@@ -92,13 +92,15 @@ def template_from_tokenizer_config(text: str, name: str) -> str | None:
     return None
 
 
-def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]]:
-    """Read the files a repo folder (or cache snapshot) holds into canonical names.
+def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str], dict[str, UnreadReason]]:
+    """Read the files a repo folder (or cache snapshot) holds into canonical names: (texts, notices, what was
+    not read in full and why).
 
     `raw` maps a repo file name (as in REPO_FILES) to its path on disk.
     """
     files: dict[str, str] = {}
     notices: list[str] = []
+    unread: dict[str, UnreadReason] = {}
     for canonical, names in FILE_NAMES.items():
         path = next((raw[n] for n in names if n in raw), None)
         if path is None:
@@ -106,30 +108,40 @@ def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]
         size = path.stat().st_size
         if canonical in JSON_FILES and size > CONFIG_CAP:
             raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
-        text, more = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
+        cap = TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP)
+        text, more = read_capped(path, canonical, cap)
         files[canonical] = text
         notices += more
-    template, more = _chat_template(raw)
+        if size > cap:
+            unread[canonical] = "capped"
+    template, more, capped = _chat_template(raw)
     if template is not None:
         files["chat_template"] = template
+    if capped:
+        unread["chat_template"] = "capped"
     notices += more
-    return files, notices
+    if "README.md" not in files:
+        unread["README.md"] = "missing"  # no card: post-training, inference and product rest on the other files
+    return files, notices, unread
 
 
-def _chat_template(raw: dict[str, Path]) -> tuple[str | None, list[str]]:
+def _chat_template(raw: dict[str, Path]) -> tuple[str | None, list[str], bool]:
+    """(the template, notices, whether it was cut at its cap)."""
     cap = TEXT_CAPS["chat_template"]
     if "chat_template.jinja" in raw:
-        return read_capped(raw["chat_template.jinja"], "chat_template", cap)
+        path = raw["chat_template.jinja"]
+        return (*read_capped(path, "chat_template", cap), path.stat().st_size > cap)
     for name in ("chat_template.json", "tokenizer_config.json"):
         if name in raw:
             text, notices = read_capped(raw[name], name, TEXT_CAPS.get(name, DEFAULT_TEXT_CAP))
             template = template_from_tokenizer_config(text, name)
             if template is not None:
-                if len(template) > cap:
+                capped = len(template) > cap
+                if capped:
                     notices.append(f"chat_template: {len(template) / 1e6:.1f} MB, read only the first part")
                     template = template[:cap]
-                return template, notices
-    return None, []
+                return template, notices, capped
+    return None, [], False
 
 
 def from_directory(
@@ -145,15 +157,20 @@ def from_files(
     source: SourceKind,
     hub: HubInfo | None = None,
     notices: tuple[str, ...] = (),
+    not_served: tuple[str, ...] = (),
 ) -> Snapshot:
-    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download)."""
-    files, more = collect(present, target)
+    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download).
+    `not_served`: files the repo lists that could not be fetched."""
+    files, more, unread = collect(present, target)
+    unread.update({canonical: "not-served" for canonical, names in FILE_NAMES.items()
+                   if canonical not in files and set(names) & set(not_served)})
     return Snapshot(
         target=target,
         source=source,
         files=files,
         hub=hub,
         notices=tuple(notices) + tuple(more),
+        unread=unread,
         repo_name=repo_name(target),
     )
 
@@ -199,4 +216,6 @@ def snapshot_from_yaml_card(data: dict, target: str, where: str, notices: tuple[
     if data.get("chat_template") is not None:
         files["chat_template"] = str(data["chat_template"])
     name = str(data.get("name") or Path(where).stem)
-    return Snapshot(target=target, source="card", files=files, notices=notices, repo_name=name.rsplit("/", 1)[-1])
+    unread: dict[str, UnreadReason] = {} if "README.md" in files else {"README.md": "missing"}
+    return Snapshot(target=target, source="card", files=files, notices=notices, unread=unread,
+                    repo_name=name.rsplit("/", 1)[-1])
