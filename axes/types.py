@@ -48,6 +48,24 @@ class HubInfo:
     files: tuple[str, ...] = ()
 
 
+# Why a file the model has, or should have, was not read: not in the repo or folder, listed by the Hub but
+# not served, or longer than its cap (then only its first part was read).
+UnreadReason = Literal["missing", "not-served", "capped"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a target's files came from, beyond the source kind: what the reader should be told about them."""
+
+    entry: str | None = None  # the catalog id the files came from ("openai/gpt-4o")
+    alias: str | None = None  # the name the user typed, when it matched an entry's alias ("ChatGPT")
+    summary: bool = False  # a bundled catalog card: axes' own summary of its source, not the model's card
+    # Canonical file name -> the file's own name, where they differ ("README.md" -> "x.md").
+    names: dict[str, str] = field(default_factory=dict)
+    link: str | None = None  # the card's source (front matter catalog.source)
+    date: str | None = None  # when that source was read (front matter catalog.date)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Snapshot:
     """The files of one model, as text, and where they came from.
@@ -61,7 +79,9 @@ class Snapshot:
     files: dict[str, str] = field(default_factory=dict)
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
+    unread: dict[str, UnreadReason] = field(default_factory=dict)  # canonical file name -> why it was not read
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+    origin: Origin = field(default_factory=Origin)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +98,23 @@ class Tag:
     rule: str
     evidence: tuple[Evidence, ...] = ()
 
+
+
+# What of the training or the serving a reader can check (README "How murk is scored"): the data, the recipe
+# (code, configs, hyperparameters, stages), the reward (a reward model, verifier, judge or teacher), and
+# docs (a format or behaviour documented where a user can check it: a tool-call format, a system prompt).
+MaterialKind = Literal["data", "recipe", "reward", "docs"]
+Grade = Literal["released", "named", "generic"]  # out for anyone to check > named specifically > vague words
+
+
+@dataclass(frozen=True, kw_only=True)
+class Material:
+    """One material the files point a reader to, with the rule and the lines that found it."""
+
+    kind: MaterialKind
+    grade: Grade
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
 
 
 Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"]
@@ -190,6 +227,9 @@ class AxisRow:
     murk: float
     marketing: tuple[Evidence, ...] = ()
     expected: int = 0  # how many kinds of fact this axis should establish
+    materials: tuple[Material, ...] = ()  # what a reader can check (post-training: data, recipe, reward)
+    # files this axis draws on that could not be read, and why: its murk is computed over the rest
+    unread: tuple[tuple[str, UnreadReason], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,6 +253,11 @@ class MurkReason:
     no_config: bool = False  # backbone: no config.json establishes it
     machine_readable: bool = False  # some evidence came from a machine-readable file
     missing: tuple[str, ...] = ()  # what a reader cannot check: dataset, recipe, reward ...
+    released: tuple[str, ...] = ()  # post-training: the materials that are out (data, recipe, reward)
+    named: tuple[str, ...] = ()  # post-training: the materials named but not out
+    unread: tuple[tuple[str, UnreadReason], ...] = ()  # files the axis draws on that could not be read, and why
+    summary_of: str | None = None  # a catalog entry: the source its summary was written from
+    summary_date: str | None = None  # ... and that source's date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,6 +283,7 @@ class Verdict:
     lineage: Lineage = field(default_factory=Lineage)
     notices: tuple[str, ...] = ()
     template: Rendering | None = None  # the chat template's renders (None: the repo has no template)
+    origin: Origin = field(default_factory=Origin)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -216,7 +216,8 @@ def test_table(tmp_path: Path) -> None:
                            input="\n".join(targets))
     assert result.exit_code == 0, result.output
     assert "murkiest" in result.stdout and "post-training" in result.stdout
-    assert result.stdout.count(" local ") == 2  # one row per target (long paths may wrap)
+    # one row per target, its lenses as letters (D -: dense, standard), explained by the legend
+    assert result.stdout.count(" D - ") == 2 and "D dense" in result.stdout
 
 
 def test_every_format_has_a_test() -> None:

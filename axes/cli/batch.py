@@ -13,7 +13,7 @@ import typer
 
 from ..errors import AxesError
 from ..output.formats import BatchFormat
-from ..output.i18n import Lang
+from ..output.i18n import Lang, tn
 from ..workflows.batch import default_jobs
 from .console import handles_errors, is_quiet, terminal_width, write_notices
 from .options import (
@@ -98,16 +98,16 @@ def batch(
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
     with workflow.target_list(targets_file, hf_cache, cache_dir) as (targets, left):
         plan.start()
-        with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+        with _output(out, append=plan.append_to is not None) as stream, \
+                _progress(left(skip.done)) as (tick, clear):
             outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
                                     local=options.offline)
-            failed = write_all(outcomes, emitter, stream, tick)
+            failed = write_all(outcomes, emitter, stream, tick, clear)
     if skip.skipped:
         n = skip.skipped
-        write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
+        write_notices((tn("skipped", n, lang, file=resume),), lang)
     if failed:
-        typer.echo(f"axes: {failed} target{'s' if failed != 1 else ''} failed (error lines in the output)",
-                   err=True)
+        typer.echo(f"axes: {tn('n_failed', failed, lang)}", err=True)
         raise typer.Exit(1)
 
 
@@ -125,10 +125,11 @@ def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
 
 
 @contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
-    """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
+def _progress(total: int | None) -> Iterator[tuple[Callable[[object], None], Callable[[], None]]]:
+    """A progress bar on stderr when stderr is a terminal (its tick, and its clearing before the table is
+    drawn); otherwise nothing, so logs stay clean."""
     if not sys.stderr.isatty() or is_quiet():
-        yield lambda _: None
+        yield (lambda _: None), (lambda: None)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -136,4 +137,4 @@ def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
     columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("batch", total=total)
-        yield lambda _: bar.advance(task)
+        yield (lambda _: bar.advance(task)), bar.stop

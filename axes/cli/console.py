@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import typer
 
 from ..errors import AxesError
+from ..output.i18n import Lang, notice, t
 
 F = TypeVar("F", bound=Callable[..., Any])
 _QUIET = [False]  # `axes --quiet`: set once per invocation by the app's callback
@@ -80,11 +81,11 @@ def terminal_width(width: int | None) -> int | None:
         return None
 
 
-def write_notices(notices: tuple[str, ...] | list[str]) -> None:
+def write_notices(notices: tuple[str, ...] | list[str], lang: Lang = Lang.en) -> None:
     if is_quiet():
         return
-    for notice in notices:
-        typer.echo(f"axes: note: {notice}", err=True)
+    for text in notices:
+        typer.echo(f"axes: {t('note', lang)}: {notice(text, lang)}", err=True)
 
 
 def check_out(out: Path | None) -> None:
@@ -95,7 +96,7 @@ def check_out(out: Path | None) -> None:
         check_folder(out)
 
 
-def deliver(text: str, out: Path | None, *, say_written: bool = False) -> None:
+def deliver(text: str, out: Path | None, *, say_written: bool = False, lang: Lang = Lang.en) -> None:
     """The result to stdout, or atomically to --out."""
     if out is None:
         typer.echo(text, nl=False)
@@ -104,4 +105,4 @@ def deliver(text: str, out: Path | None, *, say_written: bool = False) -> None:
 
     write_atomic(out, text)
     if say_written:
-        typer.echo(f"axes: wrote {out}", err=True)
+        typer.echo(f"axes: {t('wrote', lang).format(path=out)}", err=True)

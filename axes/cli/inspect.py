@@ -67,5 +67,5 @@ def inspect(
     options = inspect_options(rules, offline, token, cards, revision=revision, cache_dir=cache_dir,
                               no_render=no_render)
     verdict = pipeline.inspect(target, options)
-    write_notices(verdict.notices)
+    write_notices(verdict.notices, lang)
     deliver(render(verdict, format, Style(lang, explain, None if out else terminal_width(width))), out)

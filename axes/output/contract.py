@@ -10,15 +10,20 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..types import Failure, Tag, Verdict
+from ..types import Failure, Material, Tag, Verdict
 from .i18n import Lang, lesson, why
 
-SCHEMA_VERSION = "3"  # "3": the template object
+SCHEMA_VERSION = "3"  # "3": the template object; materials and unread on each axis
 
 
 def tag_record(tag: Tag) -> dict[str, Any]:
     return {"name": tag.name, "strength": tag.strength.value, "rule": tag.rule,
             "evidence": [asdict(ev) for ev in tag.evidence]}
+
+
+def material_record(material: Material) -> dict[str, Any]:
+    return {"kind": material.kind, "grade": material.grade, "rule": material.rule,
+            "evidence": [asdict(ev) for ev in material.evidence]}
 
 
 def contract(verdict: Verdict) -> dict[str, Any]:
@@ -30,7 +35,9 @@ def contract(verdict: Verdict) -> dict[str, Any]:
         "lenses": {**asdict(verdict.lenses), "lesson": lesson(verdict.lenses, Lang.en)},
         "facts": asdict(verdict.backbone.facts),
         "axes": {
-            name: {"tags": [tag_record(tag) for tag in row.tags], "murk": row.murk}
+            name: {"tags": [tag_record(tag) for tag in row.tags], "murk": row.murk,
+                   "materials": [material_record(m) for m in row.materials],
+                   "unread": [{"file": file, "reason": why} for file, why in row.unread]}
             for name, row in verdict.rows.items()
         },
         "murkiest": {"axis": verdict.murkiest.axis, "why": why(verdict.murkiest, Lang.en)},

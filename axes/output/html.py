@@ -348,7 +348,7 @@ def _row_cells(record: Record, axis: str) -> tuple[str, str]:
     found: list[str] = []
     if axis == "backbone":
         facts = {k: v for k, v in (record.get("facts") or {}).items() if k in FACT_NAMES}
-        found += [e(part) for part in backbone_facts(Facts(**facts), Lang.en)]
+        found += [e(part.text) for part in backbone_facts(Facts(**facts), Lang.en)]
         shown = [tag for tag in tags if tag.get("strength") != "verified"]  # the facts already say the rest
     else:
         shown = tags

@@ -1,9 +1,9 @@
 """The JSON Schema of CONTRACT.md, built from the types: what every JSON object axes writes looks like.
 
-Each part of the contract that is a stage object (Facts, Lenses, Tag, Evidence, Lineage, Failure, Difference,
-TemplateFacts) is read off its dataclass: a field's type hint gives its JSON type, a Literal or an Enum its
-allowed values, `X | None` adds null. The layout around them (`axes`, `murkiest`, the comparison) follows
-output.contract and output.compare. A field added to Facts reaches the schema by rebuilding it
+Each part of the contract that is a stage object (Facts, Lenses, Tag, Material, Evidence, Lineage, Failure,
+Difference, TemplateFacts) is read off its dataclass: a field's type hint gives its JSON type, a Literal or an
+Enum its allowed values, `X | None` adds null. The layout around them (`axes`, `murkiest`, the comparison)
+follows output.contract and output.compare. A field added to Facts reaches the schema by rebuilding it
 (`python schema/build.py`); tests/test_schema.py fails until the shipped file matches, and checks real output
 against it.
 
@@ -20,7 +20,20 @@ from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
-from ..types import AXES, AxisRow, Evidence, Facts, Failure, Lenses, Lineage, Murkiest, Tag, TemplateFacts, Verdict
+from ..types import (
+    AXES,
+    AxisRow,
+    Evidence,
+    Facts,
+    Failure,
+    Lenses,
+    Lineage,
+    Material,
+    Murkiest,
+    Tag,
+    TemplateFacts,
+    Verdict,
+)
 from ..workflows.compare import AxisComparison, Difference
 from .contract import SCHEMA_VERSION
 
@@ -34,8 +47,14 @@ def build() -> dict[str, Any]:
     for cls in (Evidence, Tag, Facts, Lineage, Difference, TemplateFacts):
         defs[cls.__name__] = _object(cls)
     defs["Lenses"] = _object(Lenses, extra={"lesson": {"type": "string"}})
-    defs["AxisRow"] = _object(AxisRow, only=("tags", "murk"))
+    defs["Material"] = _object(Material)
+    defs["AxisRow"] = _object(AxisRow, only=("tags", "murk", "materials"))
     defs["AxisRow"]["properties"]["murk"] |= {"minimum": 0, "maximum": 1}
+    # unread is (file, reason) pairs in the types, {"file", "reason"} objects in the JSON (output.contract)
+    reason = get_args(_hints(AxisRow)["unread"])[0]
+    defs["AxisRow"]["properties"]["unread"] = {"type": "array", "items": _closed(
+        {"file": {"type": "string"}, "reason": _type(get_args(reason)[1])})}
+    defs["AxisRow"]["required"].append("unread")
     hints = _hints(Verdict)
     defs["Verdict"] = _closed({
         "schema_version": {"const": SCHEMA_VERSION},
@@ -59,7 +78,8 @@ def build() -> dict[str, Any]:
                                         "differences": _type(comparison["differences"]),
                                         "notes": _type(comparison["notes"])}) for axis in AXES}),
         "carrier": {"type": "array", "items": _type(_hints(Murkiest)["axis"])},
-    })
+        "missing": {"type": "array", "items": _ref("Failure")},
+    }, optional=("missing",))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

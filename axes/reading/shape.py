@@ -49,6 +49,8 @@ DTYPE_BYTES = {"float32": 4, "fp32": 4, "float16": 2, "fp16": 2, "bfloat16": 2, 
 FAMILY_DEFAULTS: dict[str, dict[str, Any]] = {
     "gemma3_text": {"vocab_size": 262208, "max_position_embeddings": 131072, "sliding_window_pattern": 6,
                     "rope_theta": 1000000.0},
+    # Llama 4's MoE layers always add one shared expert as wide as a routed one; no config key says so.
+    "llama4_text": {"n_shared_experts": 1},
 }
 ENCODER_TYPES = {"bert", "roberta", "xlm-roberta", "deberta", "deberta-v2", "distilbert", "electra", "modernbert",
                  "albert"}

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..types import Facts, HubInfo, Strength, TemplateFacts
+from ..types import Facts, Grade, HubInfo, MaterialKind, Strength, TemplateFacts
 from .regex import check_regex, lower_literals, required_literals
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,6 +213,21 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
+@dataclass(frozen=True, kw_only=True)
+class MaterialClaim:
+    """What a material rule says a reader can check of the training: which material, how far it is out.
+
+    `released`: the thing itself is out (a dataset id, the training code or config, a reward model's id);
+    `named`: it has a specific name or description but is not out (a named in-house mixture, stages
+    described, a reward named); `generic`: it is mentioned in words that name nothing checkable
+    ("high-quality curated data"), which is marketing (README "How murk is scored").
+    """
+
+    __pydantic_config__ = FORBID
+    kind: MaterialKind
+    grade: Grade
+
+
 MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 
@@ -241,6 +256,7 @@ class Rule:
     # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
     unless_matched: tuple[str, ...] = ()
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
+    material: MaterialClaim | None = None  # what of the training a reader can check: feeds murk, sets no tag
 
     def __post_init__(self) -> None:
         for name in ("id", "tag"):
@@ -248,6 +264,8 @@ class Rule:
                 raise _field_error(name, f"{getattr(self, name)!r} is not kebab-case (lowercase words joined by -)")
         if len(self.message.strip()) < 8:
             raise _field_error("message", "say what matched and why (8 characters at least)")
+        if self.material is not None and (self.material.grade == "generic") != self.marketing:
+            raise _field_error("material", "a generic material claim is marketing (marketing: true), and only it is")
         if not any(getattr(self, m) is not None for m in MATCHERS):
             raise _field_error("id", f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
         for name, matcher, known in (("facts", self.facts, FACT_KEYS), ("hub", self.hub, HUB_KEYS),
@@ -257,6 +275,11 @@ class Rule:
             for cond in conditions:
                 if cond.key.split(".", 1)[0] not in known:
                     raise _field_error(name, f"no such key {cond.key!r} (known: {', '.join(sorted(known))})")
+
+    @property
+    def sets_tag(self) -> bool:
+        """Marketing and material rules feed murk; every other rule sets its tag."""
+        return not self.marketing and self.material is None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,7 +16,7 @@ from typing import Any
 from ..reading import Reading
 from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
-from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
+from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
 from .regex import pattern
 from .schema import (
     CardMatch,
@@ -127,22 +127,35 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
         ]
         if survivors:
             kept += survivors
-            if not any(m.rule.rule.marketing for m in survivors):
+            if any(m.rule.rule.sets_tag for m in survivors):
                 present.add(name)
     return kept
 
 
-def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
-    """(tags per axis, marketing evidence per axis)."""
+@dataclass(frozen=True)
+class Tagged:
+    """What the rules found, per axis: tags, marketing phrases, and materials a reader can check."""
+
+    tags: dict[str, list[Tag]]
+    marketing: dict[str, list[Evidence]]
+    materials: dict[str, list[Material]]
+
+
+def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
     kept = kept_matches(rulebook, build_context(reading))
-    tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
+    materials: dict[str, list[Material]] = {}
     for m in kept:
-        if m.rule.rule.marketing:
+        rule = m.rule.rule
+        if rule.marketing:
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
-    for axis in {m.rule.axis for m in kept}:
-        tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return tags, marketing
+        if rule.material is not None:
+            materials.setdefault(m.rule.axis, []).append(Material(
+                kind=rule.material.kind, grade=rule.material.grade, rule=m.rule.full_id,
+                evidence=m.evidence[:MAX_EVIDENCE]))
+    tags = {axis: _merge([m for m in kept if m.rule.axis == axis and m.rule.rule.sets_tag])
+            for axis in {m.rule.axis for m in kept}}
+    return Tagged(tags=tags, marketing=marketing, materials=materials)
 
 
 def _merge(matches: list[Match]) -> list[Tag]:

@@ -51,12 +51,19 @@ def resolve(target: str, options: InspectOptions = InspectOptions()) -> Snapshot
     if not target:
         raise AxesError("empty target: give a repo id (org/name), a folder or a card file")
     path = Path(target).expanduser()
-    ref = None if path.exists() else parse_repo_target(target)
-    if ref is None:
-        return _local(path, target)
-    revision = _revision(target, ref.revision, options.revision)
-    snap = _repo(target, ref.repo_id, revision, offline=is_offline(options.offline), token=options.token,
-                 cards=options.cards, cache_dir=options.cache_dir)
+    # A name people type ("ChatGPT", "Llama 3") is a catalog alias, before it is read as a repo id.
+    if not path.exists() and catalog.find(target, options.cards) is None and (
+            entry := catalog.by_alias(target, options.cards)):
+        return from_entry(entry, target, (catalog.alias_notice(target, entry),), alias=target)
+    try:
+        ref = None if path.exists() else parse_repo_target(target)
+        if ref is None:
+            return _local(path, target)
+        revision = _revision(target, ref.revision, options.revision)
+        snap = _repo(target, ref.repo_id, revision, offline=is_offline(options.offline), token=options.token,
+                     cards=options.cards, cache_dir=options.cache_dir)
+    except TargetNotFound as err:
+        raise catalog.not_found(err, target, options.cards, hfcache.cached_repo_ids(options.cache_dir)) from None
     # The model's own name comes from the repo id, not from the end of a URL (/tree/main).
     name = ref.repo_id.rsplit("/", 1)[-1]
     return snap if snap.repo_name == name else replace(snap, repo_name=name)
@@ -97,8 +104,8 @@ def repo_id_problem(repo_id: str) -> str | None:
 
 def _checked(target: str, repo_id: str, revision: str | None) -> RepoRef:
     problem = repo_id_problem(repo_id)
-    if problem is not None:
-        raise AxesError(f"{problem}, and no such file or folder", where=target)
+    if problem is not None:  # nothing can be found under such a name: the names close to it may help
+        raise TargetNotFound(f"{problem}, and no such file or folder", where=target)
     if revision == "":
         raise AxesError("not a repo id (org/name[@revision]): no revision after '@'", where=target)
     if revision is not None and not _valid_revision(revision):
@@ -144,7 +151,7 @@ def _looks_like_path(target: str) -> bool:
 
 def _local(path: Path, target: str) -> Snapshot:
     if not path.exists():
-        raise TargetNotFound("no such file or folder", where=target)
+        raise AxesError("no such file or folder", where=target)  # a path typed wrong is bad input, not a model
     if path.is_dir():
         snap = files.from_directory(path, target, "local")
         if "config.json" not in snap.files and "README.md" not in snap.files:
@@ -196,8 +203,10 @@ def _text_only(folder: Path) -> bool:
     return not (folder / "config.json").exists()
 
 
-def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...]) -> Snapshot:
+def from_entry(entry: catalog.Entry, target: str, notices: tuple[str, ...], alias: str | None = None) -> Snapshot:
     if entry.path.is_file():
         snap = files.from_card_file(entry.path, target)
-        return replace(snap, source="catalog", notices=notices + snap.notices)
-    return files.from_directory(entry.path, target, "catalog", notices=notices)
+        snap = replace(snap, source="catalog", notices=notices + snap.notices)
+    else:
+        snap = files.from_directory(entry.path, target, "catalog", notices=notices)
+    return replace(snap, origin=replace(snap.origin, entry=entry.id, alias=alias, summary=entry.bundled))

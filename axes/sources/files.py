@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AxesError
 from ..parsing import parse_json_object, safe_load
-from ..types import HubInfo, Snapshot, SourceKind
+from ..types import HubInfo, Origin, Snapshot, SourceKind, UnreadReason
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
 # read up to the cap with a notice, because the part we read is still worth tagging.
@@ -105,13 +106,15 @@ def templates_from_tokenizer_config(text: str, name: str) -> tuple[dict[str, str
     return named, tokens
 
 
-def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]]:
-    """Read the files a repo folder (or cache snapshot) holds into canonical names.
+def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str], dict[str, UnreadReason]]:
+    """Read the files a repo folder (or cache snapshot) holds into canonical names: (texts, notices, what was
+    not read in full and why).
 
     `raw` maps a repo file name (as in REPO_FILES) to its path on disk.
     """
     files: dict[str, str] = {}
     notices: list[str] = []
+    unread: dict[str, UnreadReason] = {}
     for canonical, names in FILE_NAMES.items():
         path = next((raw[n] for n in names if n in raw), None)
         if path is None:
@@ -119,19 +122,27 @@ def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]
         size = path.stat().st_size
         if canonical in JSON_FILES and size > CONFIG_CAP:
             raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
-        text, more = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
+        cap = TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP)
+        text, more = read_capped(path, canonical, cap)
         files[canonical] = text
         notices += more
-    templates, more = _chat_template(raw)
+        if size > cap:
+            unread[canonical] = "capped"
+    templates, more, capped = _chat_template(raw)
     files.update(templates)
+    if capped:
+        unread["chat_template"] = "capped"
     notices += more
-    return files, notices
+    if "README.md" not in files:
+        unread["README.md"] = "missing"  # no card: post-training, inference and product rest on the other files
+    return files, notices, unread
 
 
-def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str]]:
+def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str], bool]:
     """The chat templates (chat_template.jinja, else chat_template.json, else tokenizer_config.json) and the
     special tokens they read, as canonical files: `chat_template` (the default template),
-    `chat_template:NAME` (the other named templates), `special_tokens_map.json`."""
+    `chat_template:NAME` (the other named templates), `special_tokens_map.json`; and whether one was cut at
+    its cap."""
     cap = TEXT_CAPS["chat_template"]
     named: dict[str, str] = {}
     tokens: dict[str, str] = {}
@@ -153,14 +164,16 @@ def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str]]:
         named = {"default": text}
         notices += more
     files: dict[str, str] = {}
+    capped = False
     for index, (name, template) in enumerate(sorted(named.items(), key=lambda kv: kv[0] != "default")):
         if len(template) > cap:
+            capped = True
             notices.append(f"chat_template: {len(template) / 1e6:.1f} MB, read only the first part")
             template = template[:cap]
         files["chat_template" if index == 0 else f"chat_template:{name}"] = template
     if files and tokens:
         files["special_tokens_map.json"] = json.dumps(tokens)
-    return files, notices
+    return files, notices, capped
 
 
 def from_directory(
@@ -176,15 +189,20 @@ def from_files(
     source: SourceKind,
     hub: HubInfo | None = None,
     notices: tuple[str, ...] = (),
+    not_served: tuple[str, ...] = (),
 ) -> Snapshot:
-    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download)."""
-    files, more = collect(present, target)
+    """A Snapshot from repo file names mapped to paths (a folder, a cache snapshot, a Hub download).
+    `not_served`: files the repo lists that could not be fetched."""
+    files, more, unread = collect(present, target)
+    unread.update({canonical: "not-served" for canonical, names in FILE_NAMES.items()
+                   if canonical not in files and set(names) & set(not_served)})
     return Snapshot(
         target=target,
         source=source,
         files=files,
         hub=hub,
         notices=tuple(notices) + tuple(more),
+        unread=unread,
         repo_name=repo_name(target),
     )
 
@@ -202,10 +220,13 @@ def from_card_file(path: Path, target: str) -> Snapshot:
         data = safe_load(text, str(path))
         if not isinstance(data, dict):
             raise AxesError("a YAML card must be a mapping (keys: name, readme, config, ...)", where=str(path))
-        return snapshot_from_yaml_card(data, target, str(path), tuple(notices))
+        snap = snapshot_from_yaml_card(data, target, str(path), tuple(notices))
+        return replace(snap, origin=Origin(names={"README.md": f"{path.name} (readme)"}))
     text, notices = read_capped(path, "README.md", TEXT_CAPS["README.md"])
+    # Evidence cites README.md (CONTRACT.md); people are shown the file they wrote.
     return Snapshot(
-        target=target, source="card", files={"README.md": text}, notices=tuple(notices), repo_name=repo_name(target)
+        target=target, source="card", files={"README.md": text}, notices=tuple(notices), repo_name=repo_name(target),
+        origin=Origin(names={} if path.name == "README.md" else {"README.md": path.name}),
     )
 
 
@@ -227,4 +248,6 @@ def snapshot_from_yaml_card(data: dict, target: str, where: str, notices: tuple[
     if data.get("chat_template") is not None:
         files["chat_template"] = str(data["chat_template"])
     name = str(data.get("name") or Path(where).stem)
-    return Snapshot(target=target, source="card", files=files, notices=notices, repo_name=name.rsplit("/", 1)[-1])
+    unread: dict[str, UnreadReason] = {} if "README.md" in files else {"README.md": "missing"}
+    return Snapshot(target=target, source="card", files=files, notices=notices, unread=unread,
+                    repo_name=name.rsplit("/", 1)[-1])

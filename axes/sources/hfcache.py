@@ -134,3 +134,14 @@ def scan_cache(cache: Path | None = None) -> list[str]:
         newest = max(repo.revisions, key=lambda r: (r.last_modified, r.commit_hash))
         targets.append(f"{repo.repo_id}@{min(newest.refs) if newest.refs else newest.commit_hash}")
     return sorted(targets, key=str.lower)
+
+
+def cached_repo_ids(cache_dir: Path | None = None) -> tuple[str, ...]:
+    """The model repo ids the HF cache has a folder for, from the folder names alone (huggingface_hub is not
+    imported): what a name nothing knows is compared with for a did-you-mean."""
+    root = hub_cache_dir(cache_dir)
+    try:
+        names = [p.name for p in root.iterdir() if p.name.startswith("models--")] if root.is_dir() else []
+    except OSError:
+        return ()
+    return tuple(n.removeprefix("models--").replace("--", "/", 1) for n in sorted(names))

@@ -75,7 +75,8 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
             raise
         raise mapped from err
     record_ref(repo_id, revision, hub.sha, cache_dir)
-    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing))
+    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing),
+                            not_served=tuple(missing))
 
 
 def timeouts() -> tuple[float, float]:
