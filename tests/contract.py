@@ -47,3 +47,6 @@ def assert_contract(out: dict[str, Any]) -> None:
                 assert ev["file"] in EVIDENCE_FILES and isinstance(ev["text"], str)
                 assert ev["line"] is None or (isinstance(ev["line"], int) and ev["line"] >= 1)
     assert out["murkiest"]["axis"] in AXES and out["murkiest"]["why"]
+    template = out.get("template")  # grown beyond the contract: what the chat template's renders showed
+    assert template is None or (isinstance(template["rendered"], bool) and template["templates"]
+                                and template["system_prompt"] in {"rendered", "rejected", "dropped", None})

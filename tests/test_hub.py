@@ -98,7 +98,10 @@ def test_a_revision_is_fetched_and_cached_under_its_name(hub_server: HubServer) 
     assert hub_server.requests(contains=f"/api/models/{REPO_ID}/revision/v1")
     cached = hfcache.from_cache(f"{REPO_ID}@v1", REPO_ID, "v1")
     assert cached is not None and cached.files == snap.files
-    assert hfcache.from_cache(REPO_ID, REPO_ID, None) is None  # main was never fetched
+    # main was never fetched: without a revision, the newest snapshot answers, and the note says so.
+    fallback = hfcache.from_cache(REPO_ID, REPO_ID, None)
+    assert fallback is not None and fallback.files == snap.files
+    assert any("the cache holds no main" in n for n in fallback.notices)
 
 
 def test_a_missing_repo_is_not_on_hub(hub_server: HubServer) -> None:
@@ -379,11 +382,12 @@ def test_resolve_without_hub_or_cache_is_not_found(hf_home: Path, monkeypatch: p
 def test_reading_the_cache_does_not_import_huggingface_hub(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny()
     fetch()
+    # Listing the whole cache (--hf-cache) uses huggingface_hub's scanner; reading one repo does not.
     code = (
         "import sys; from axes.sources import hfcache; "
         f"snap = hfcache.from_cache({REPO_ID!r}, {REPO_ID!r}, None); assert snap is not None; "
-        f"assert hfcache.scan_cache() == [{REPO_ID!r}]; "
-        "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'"
+        "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'; "
+        f"assert hfcache.scan_cache() == [{REPO_ID!r}]"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ), timeout=30)
 

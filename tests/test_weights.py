@@ -12,7 +12,7 @@ from weightfiles import write_gguf, write_safetensors
 
 from axes import sources
 from axes.pipeline import inspect
-from axes.weightheaders import HeaderError, gguf_header, safetensors_header
+from axes.sources.weightheaders import HeaderError, gguf_header, safetensors_header
 
 H, V, LAYERS = 64, 100, 2
 LLAMA = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": H, "intermediate_size": 128,
@@ -214,7 +214,7 @@ def _prod(shape: list[int]) -> int:
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
 def test_gguf_reader_gives_the_same_header_whatever_its_buffer(tmp_path, chunk):
-    from axes.weightheaders import gguf_from
+    from axes.sources.weightheaders import gguf_from
 
     path = write_gguf(tmp_path / "a.gguf", gguf_metadata(), gguf_tensors())  # strings cross every small buffer
     with path.open("rb") as handle:

@@ -104,7 +104,8 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         context_length=shape.context,
         experts=shape.experts if shape.is_moe else None,
         experts_per_token=shape.experts_per_token if shape.is_moe else None,
-        shared_experts=(shape.shared_experts or (1 if shape.shared_intermediate else 0)) if shape.is_moe else None,
+        shared_experts=(shape.shared_experts or (1 if shape.shared_intermediate or shape.family and
+                                                shape.family.shared_mlp else 0)) if shape.is_moe else None,
         kv_cache_bytes_per_token=kv_bytes,
         kv_cache_note=kv_note,
         mtp_layers=shape.mtp_layers or None,

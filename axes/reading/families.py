@@ -194,7 +194,8 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "lfm2": dict(tied=True, qk_norm="head", structure="hybrid", position="rope"),
     "lfm3": dict(layer_norms=4, tied=True),
     "llama": dict(position="rope"),
-    "llama4_text": dict(qk_norm="l2", shared_mlp=True, defaults={"no_rope_layer_interval": 4}),
+    # Llama 4's MoE layers always add one shared expert as wide as a routed one; no config key says so.
+    "llama4_text": dict(qk_norm="l2", defaults={"no_rope_layer_interval": 4, "n_shared_experts": 1}),
     "longcat_flash": dict(layer_norms=4, dual_sublayers=True),
     "mellum": dict(qk_norm="head"),
     "mimo_v2_flash": dict(uncountable="experts and attention of its own kind"),

@@ -449,6 +449,8 @@ VIT_TOWERS: dict[str, dict[str, Any]] = {
     "idefics3_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "smolvlm_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "pixtral": {"bias": False, "mlp": "gated", "norm": 1, "positions": False},
+    # Llama 4's tower adds a class token and a pixel-shuffle adapter: within 1% of the SigLIP-style count
+    "llama4_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
 }
 
 

@@ -28,8 +28,13 @@ if TYPE_CHECKING:
 # Network bounds, module-level so tests can shrink them: no request starts after BUDGET, none waits
 # longer than TIMEOUT for a byte, so a fetch that fails costs about PROBE_TIMEOUT + BUDGET at worst.
 PROBE_TIMEOUT = 1.5  # seconds for the TCP probe that runs before any client call
-TIMEOUT = 5.0  # seconds per request, for connecting and for each read
-BUDGET = 10.0  # seconds for all the requests of one fetch
+TIMEOUT = 5.0  # seconds per request, for connecting and for each read, unless the environment says otherwise
+BUDGET = 10.0  # seconds for all the requests of one fetch (more when the environment allows slower requests)
+# huggingface_hub's own settings, honoured as it does: metadata requests (model_info, a file's HEAD) wait
+# HF_HUB_ETAG_TIMEOUT, file downloads HF_HUB_DOWNLOAD_TIMEOUT. Unset, axes keeps its shorter TIMEOUT: it reads
+# a few small files, and a Hub that does not answer in 5 s leaves the cache or the catalog to answer.
+ETAG_TIMEOUT_ENV = "HF_HUB_ETAG_TIMEOUT"
+DOWNLOAD_TIMEOUT_ENV = "HF_HUB_DOWNLOAD_TIMEOUT"
 RETRY_PAUSE = 0.5  # seconds before the single retry of a 5xx answer
 PARALLEL = 8  # files downloaded at once
 
@@ -41,10 +46,12 @@ GGUF_NOTICE = (
 
 
 
-def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None = None) -> Snapshot:
+def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None = None,
+          cache_dir: Path | None = None) -> Snapshot:
     """Ask the Hub for the repo's metadata and readable files; they land in the HF cache for offline runs.
 
-    `token` None lets huggingface_hub find one (HF_TOKEN, then the stored login).
+    `token` None lets huggingface_hub find one (HF_TOKEN, then the stored login); `cache_dir` None is the
+    usual HF cache (HF_HUB_CACHE, HF_HOME).
     """
     url = endpoint()
     at = f"{repo_id}@{revision}" if revision else repo_id
@@ -55,10 +62,12 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     from . import net
 
+    metadata, download = timeouts()
+    budget = BUDGET * max(1.0, max(metadata, download) / TIMEOUT)  # slower requests allowed: as many fit
     try:
-        with net.bounded(timeout=TIMEOUT, budget=BUDGET, retry_pause=RETRY_PAUSE):
+        with net.bounded(timeout=metadata, download_timeout=download, budget=budget, retry_pause=RETRY_PAUSE):
             hub = _hub_info(_model_info(url, repo_id, revision, token))
-            present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token)
+            present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token, cache_dir)
             weights = weightcache.load(repo_id, hub.sha)
             if weights is None:
                 weights = _weight_headers(url, repo_id, hub.sha or revision, hub.files, token)
@@ -71,9 +80,24 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
         if mapped is None:
             raise
         raise mapped from err
-    record_ref(repo_id, revision, hub.sha)
+    record_ref(repo_id, revision, hub.sha, cache_dir)
     return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing, weights),
-                            weights=weights)
+                            not_served=tuple(missing), weights=weights)
+
+
+def timeouts() -> tuple[float, float]:
+    """Seconds per request (metadata, file download): HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT as they
+    are now (huggingface_hub read them at import), else TIMEOUT."""
+    return _seconds(ETAG_TIMEOUT_ENV), _seconds(DOWNLOAD_TIMEOUT_ENV)
+
+
+def _seconds(name: str) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return TIMEOUT  # unset or not a number: huggingface_hub ignores it too
+    return value if 0 < value < float("inf") else TIMEOUT
 
 
 def endpoint() -> str:
@@ -111,7 +135,8 @@ def _ids(value: object) -> tuple[str, ...]:
 
 
 def _download(
-    url: str, repo_id: str, revision: str | None, listed: tuple[str, ...], token: str | None
+    url: str, repo_id: str, revision: str | None, listed: tuple[str, ...], token: str | None,
+    cache_dir: Path | None,
 ) -> tuple[dict[str, Path], list[str]]:
     """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for).
 
@@ -122,7 +147,7 @@ def _download(
     from huggingface_hub.errors import RemoteEntryNotFoundError
     from huggingface_hub.utils import silent_tqdm
 
-    cache = hub_cache_dir()
+    cache = hub_cache_dir(cache_dir)
 
     def one(name: str) -> Path | None:
         try:
@@ -206,7 +231,7 @@ def _gguf_remote(url: str, repo_id: str, revision: str | None, name: str, token:
     from huggingface_hub import get_session, hf_hub_url
     from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
 
-    from .. import weightheaders
+    from . import weightheaders
 
     address = hf_hub_url(repo_id, name, revision=revision, endpoint=url)
     headers = build_hf_headers(token=token, library_name="axes", library_version=__version__)

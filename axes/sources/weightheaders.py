@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from .types import GGUFHeader
+from ..types import GGUFHeader
 
 SAFETENSORS_HEADER_CAP = 32 * 1024 * 1024  # the format allows 100 MB; real headers are well under 1 MB
 GGUF_STRING_CAP = 1024 * 1024  # a chat template is a few KB; a longer string is skipped
