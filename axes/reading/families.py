@@ -56,7 +56,6 @@ class Family:
     shared_gate: bool = False  # a sigmoid gate (one row) on the shared expert
     attention_experts: bool = False  # attention projections routed to experts too (mixture of attention heads)
     gated_attention: bool = False  # the query projection also yields an output gate (twice as wide)
-    norm_offset: bool = False  # reserved: norms stored as offsets from one (counts the same)
     mixer: str = "attention"  # the token mixer of a layer no layer-pattern key describes
     linear: str = "attention"  # what a "linear_attention" layer is in this family
     structure: Structure | None = None  # the family's design, when a config shows only part of it
@@ -236,8 +235,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "qwen3_5_moe_text": dict(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True),
     "qwen3_5_text": dict(qk_norm="head", linear="gated_deltanet", gated_attention=True),
     "qwen3_moe": dict(qk_norm="head"),
-    "qwen3_next": dict(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True,
-                         norm_offset=True),
+    "qwen3_next": dict(qk_norm="head", shared_gate=True, linear="gated_deltanet", gated_attention=True),
     "recurrent_gemma": dict(tied=True, o_bias=True, mlp_bias=True, halved_ffn=True, linear="rglru",
                               structure="hybrid"),
     "sarvam_mla": dict(),

@@ -22,13 +22,9 @@ class Counts:
     vision: int = 0
 
 
-def count(shape: Shape, config: dict[str, Any]) -> Counts | None:
-    """None when a dimension the arithmetic needs is unknown, or the layout is one axes does not model."""
-    return count_or_reason(shape, config)[0]
-
-
 def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None, str | None]:
-    """The counts, or None and the reason they cannot be computed."""
+    """The counts, or None and the reason they cannot be computed (a dimension the arithmetic needs is unknown,
+    or the layout is one axes does not model)."""
     if shape.family and shape.family.uncountable:
         return None, (f"parameter count not computed for {shape.model_type}: {shape.family.uncountable}, "
                       "a layout axes does not model")

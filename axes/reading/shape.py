@@ -43,7 +43,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 DTYPE_BYTES = {"float32": 4, "fp32": 4, "float16": 2, "fp16": 2, "bfloat16": 2, "bf16": 2, "float8_e4m3fn": 1,
                "fp8": 1, "int8": 1}
-ENCODER_LAYOUTS = {"bert"}
 # A config key that sets biases, and the projections it sets them on, general keys first. A key present in the
 # file always wins over the family's default; `no_bias` says the opposite of the others.
 BIAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -75,7 +74,6 @@ class Shape:
     tied: bool = False
     context: int | None = None
     gated_mlp: bool = True
-    layernorm: bool = False  # LayerNorm with bias instead of RMSNorm
     norm_params: int = 1  # parameters per hidden unit of one norm: 1 (RMSNorm), 2 (LayerNorm), 0 (no parameters)
     qkv_bias: bool = False
     o_bias: bool = False
@@ -130,11 +128,6 @@ class Shape:
     @property
     def layout(self) -> str:
         return self.family.layout if self.family else "decoder"
-
-    # Kept for readers of the older fields: one flag for "some attention bias".
-    @property
-    def attention_bias(self) -> bool:
-        return self.qkv_bias and self.o_bias
 
 
 def as_int(value: Any) -> int | None:
@@ -298,7 +291,6 @@ def read_shape(config: dict[str, Any]) -> Shape:
         tied=tied,
         context=r.dim("context"),
         gated_mlp=mlp == "gated",
-        layernorm=norm == "layer",
         norm_params={"rms": 1, "layer": 2, "none": 0}[norm],
         qkv_bias=biases["qkv"],
         o_bias=biases["o"],
