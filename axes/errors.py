@@ -8,17 +8,20 @@ class AxesError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, where: str | None = None, line: int | None = None):
+    def __init__(self, message: str, *, where: str | None = None, line: int | None = None,
+                 suggestions: tuple[str, ...] = ()):
         self.where = where
         self.line = line
         self.message = message
+        self.suggestions = suggestions  # names close to a target nothing knows ("did you mean ...?")
         super().__init__(self.render())
 
     def within(self, target: str) -> AxesError:
         """The same error, naming the target whose file it is about ("./m: config.json:3: ...")."""
         if self.where is None or target in self.where or "/" in self.where or "\\" in self.where:
             return self
-        copy = type(self)(self.message, where=f"{target}: {self.where}", line=self.line)
+        copy = type(self)(self.message, where=f"{target}: {self.where}", line=self.line,
+                          suggestions=self.suggestions)
         return copy
 
     def render(self) -> str:

@@ -55,9 +55,16 @@ def test_file_of_the_wrong_kind(tmp_path):
     fails(["inspect", str(png)], "logo.png", "not a model folder")
 
 
-@pytest.mark.parametrize("target", ["org/na me", "org//name", "a/b/c/d", "org/name@", "-org/name"])
-def test_invalid_repo_id(target):
-    assert runner.invoke(app, ["inspect", target, "--offline"]).exit_code == 2
+@pytest.mark.parametrize("target,needle", [("org/na me", "not a repo id"), ("org/name@", "not a repo id"),
+                                           ("org//name", "no such file or folder"),
+                                           ("a/b/c/d", "no such file or folder")])
+def test_invalid_repo_id(target, needle):
+    fails(["inspect", target, "--offline"], target, needle)
+
+
+def test_a_target_that_looks_like_an_option_is_a_usage_error():
+    result = runner.invoke(app, ["inspect", "-org/name", "--offline"])
+    assert result.exit_code == 2 and "Missing argument" in result.output
 
 
 def test_folder_without_config_or_card(tmp_path):

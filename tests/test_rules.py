@@ -31,11 +31,6 @@ def test_rule_example(rule, kind, example):
     assert result.ok, f"{result.describe()}: {example!r}"
 
 
-def test_every_rule_has_examples_both_ways():
-    for rule in BOOK.rules:
-        assert rule.rule.examples.match and rule.rule.examples.no_match, rule.full_id
-
-
 def test_contract_tags_are_all_produced_by_some_rule():
     contract = {
         "backbone": "dense moe hybrid ssm encoder encoder-decoder mha gqa mqa mla sliding-window rope alibi "
@@ -51,10 +46,12 @@ def test_contract_tags_are_all_produced_by_some_rule():
         assert set(names.split()) <= have, (axis, set(names.split()) - have)
 
 
-def test_ids_are_unique_and_tag_order_covers_every_tag():
-    ids = [r.full_id for r in BOOK.rules]
-    assert len(ids) == len(set(ids))
-    assert {r.rule.tag for r in BOOK.rules} == set(BOOK.tag_order)
+def test_tag_order_puts_every_tag_after_the_tags_it_depends_on():
+    position = {tag: i for i, tag in enumerate(BOOK.tag_order)}
+    assert set(position) == {r.rule.tag for r in BOOK.rules}
+    for r in BOOK.rules:
+        for dep in (*r.rule.when_tags, *r.rule.unless_tags):
+            assert position[dep] < position[r.rule.tag], (r.full_id, dep)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -87,6 +84,11 @@ rules:
     (GOOD.replace("strength: declared", "strength: certain"), "strength", 5),
     (GOOD.replace("no_match: [\"It forgets.\"]", "no_match: []"), "no_match", 10),
     (GOOD.replace("axis: product", "axis: vibes"), "axis", 1),
+    (GOOD.replace('match: ["It remembers you."]', 'match: [{crad: "It remembers you."}]'), 'unknown key "crad"', 9),
+    (GOOD.replace("    examples:", "    unless_tags: [base-onlyy]\n    examples:"),
+     'rule "my-memory": unless_tags: no rule sets the tag "base-onlyy"', 8),
+    (GOOD.replace("    examples:", "    facts: {all: [{key: structur, op: equals, value: moe}]}\n    examples:"),
+     "no such key 'structur'", 8),
     ("axis: product\nrules: [\n", "YAML syntax error", None),
 ])
 def test_invalid_rule_files_name_file_line_and_rule(tmp_path, text, message, line):
@@ -146,6 +148,10 @@ def test_ordinary_regexes_are_accepted(pattern):
     (r"\bGRPO\b", ("GRPO",)), (r"supervised (instruction )?fine-?tun", ("supervised ",)), (r"(a|b)c", None),
     (r"x+yz", ("yz",)), (r"a.bc", ("bc",)), (r"[]ab]cd", ("cd",)), (r"ab\.cd", ("ab.cd",)),
     (r"abc{2}d", ("ab",)), (r"tool use|function call", ("tool use", "function call")), (r"ab|c", None),
+    (r"x[^.]{0,80}yz", ("yz",)), (r"(ab|cd)[^.]{0,800}(e|f)", ("ab", "cd")), (r"(ab|cd)?xyz", ("xyz",)),
+    (r"\b(sft|dpo|rlhf)\b", ("sft", "dpo", "rlhf")), (r"(?:abc|de)f|ghi", ("abc", "de", "ghi")),
+    (r"(a+b|cd)ef", ("ef",)), (r"(?<!x)ab", ("ab",)), (r"(ab(c|d)|ef)g", None),
+    (r"\b(datasets|dataset|corpus)\b", ("dataset", "corpus")), (r"reward models|reward", ("reward",)),
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals

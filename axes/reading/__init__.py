@@ -10,10 +10,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..parsing import parse_json_object
-from ..types import Backbone, Snapshot
+from ..types import Backbone, Rendering, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
 from .identity import Identity, identify
+from .template import read_template, template_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,14 +23,16 @@ class Reading:
     card: Card
     config: dict[str, Any] | None  # config.json, parsed (None: the repo has none)
     generation: dict[str, Any] | None  # generation_config.json, parsed (None: none, or not an object)
-    template: str | None  # the chat template's source text
+    template: str | None  # the chat templates' source text (every named template, joined)
     backbone: Backbone
     identity: Identity  # what this repo is, from its files, front matter, family table and name
+    rendering: Rendering | None = None  # what the template did with the probe conversations (None: no template)
 
 
-def read(snapshot: Snapshot) -> Reading:
+def read(snapshot: Snapshot, render: bool = True) -> Reading:
     """Parse what the snapshot holds. A broken config.json or front matter is bad input (AxesError); a broken
-    generation_config.json only loses its own evidence."""
+    generation_config.json only loses its own evidence. `render`: run the chat template in the sandbox
+    (reading.sandbox) with the probe conversations; False leaves only its text to match."""
     card = parse_card(snapshot.files.get("README.md"))
     raw = snapshot.files.get("config.json")
     config = None if raw is None else parse_json_object(raw, "config.json")
@@ -42,7 +45,8 @@ def read(snapshot: Snapshot) -> Reading:
 
         backbone = declared_backbone(snapshot, card, backbone, identity)
     return Reading(snapshot=snapshot, card=card, config=config, generation=_generation(snapshot),
-                   template=snapshot.files.get("chat_template"), backbone=backbone, identity=identity)
+                   template=template_text(snapshot), backbone=backbone, identity=identity,
+                   rendering=read_template(snapshot, render))
 
 
 def _generation(snapshot: Snapshot) -> dict[str, Any] | None:

@@ -97,6 +97,54 @@ class Paragraph:
         return self.kind not in NOT_CLAIMS
 
 
+class Scan:
+    """Texts (one per paragraph) joined into one body, one per line: a rule scans the whole card with one
+    regex search and maps each hit back to its paragraph."""
+
+    def __init__(self, texts: tuple[str, ...]) -> None:
+        self.texts = texts
+
+    @cached_property
+    def body(self) -> str:
+        return "\n".join(self.texts)
+
+    @cached_property
+    def lowered(self) -> str | None:
+        """The body lowercased for fast case-blind scans, or None where lowercasing would move offsets
+        (a few letters, like the Turkish dotted I, lowercase to two characters)."""
+        low = self.body.lower()
+        return low if len(low) == len(self.body) else None
+
+    @cached_property
+    def offsets(self) -> list[int]:
+        offsets, at = [], 0
+        for text in self.texts:
+            offsets.append(at)
+            at += len(text) + 1
+        return offsets
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) body offsets of every paragraph."""
+        return [(at, at + len(text)) for at, text in zip(self.offsets, self.texts, strict=True)]
+
+    def index_at(self, offset: int) -> int:
+        """The index of the paragraph holding a body offset."""
+        return bisect_right(self.offsets, offset) - 1
+
+    def holding(self, texts: tuple[str, ...]) -> list[int]:
+        """Indices of the paragraphs whose lowercased text holds one of `texts`, in order."""
+        body = self.lowered or ""
+        hit: set[int] = set()
+        for text in texts:
+            at = body.find(text)
+            while at >= 0:
+                index = self.index_at(at)
+                hit.add(index)
+                at = body.find(text, self.offsets[index] + len(self.texts[index]) + 1)
+        return sorted(hit)
+
+
 @dataclass(frozen=True)
 class Card:
     front_matter: dict[str, Any] = field(default_factory=dict)
@@ -108,34 +156,53 @@ class Card:
         return _paragraphs(self.lines)
 
     @cached_property
-    def body(self) -> str:
-        """Every paragraph, one per line: a rule scans the whole card with one regex search."""
-        return "\n".join(p.text for p in self.paragraphs)
+    def scan(self) -> Scan:
+        """The paragraphs as a reader sees them."""
+        return Scan(tuple(p.text for p in self.paragraphs))
 
     @cached_property
+    def markup(self) -> Scan:
+        """The paragraphs as written (links' targets, URLs and inline HTML kept), for rules that read markup;
+        a paragraph's lines joined by one space, as in its text."""
+        raw = self._raw
+        return Scan(tuple(" ".join(raw.get(number, "").strip() for _, number in p.starts) for p in self.paragraphs))
+
+    @cached_property
+    def _raw(self) -> dict[int, str]:
+        return {line.number: line.raw for line in self.lines}
+
+    def markup_line_at(self, index: int, offset: int) -> tuple[int, int]:
+        """(README line, the offset in the paragraph's text that line starts at) of an offset in paragraph
+        `index`'s markup text."""
+        para, raw = self.paragraphs[index], self._raw
+        at, found = 0, (para.starts[0][1], 0)
+        for start, number in para.starts:
+            if at > offset:
+                break
+            found = (number, start)
+            at += len(raw.get(number, "").strip()) + 1
+        return found
+
+    @property
+    def body(self) -> str:
+        """Every paragraph, one per line: a rule scans the whole card with one regex search."""
+        return self.scan.body
+
+    @property
     def lowered(self) -> str | None:
         """The body lowercased for fast case-blind scans, or None where lowercasing would move offsets
         (a few letters, like the Turkish dotted I, lowercase to two characters)."""
-        low = self.body.lower()
-        return low if len(low) == len(self.body) else None
-
-    @cached_property
-    def _offsets(self) -> list[int]:
-        offsets, at = [], 0
-        for para in self.paragraphs:
-            offsets.append(at)
-            at += len(para.text) + 1
-        return offsets
+        return self.scan.lowered
 
     @cached_property
     def sections(self) -> tuple[str, ...]:
         """The distinct section paths of the body, in order."""
         return tuple(dict.fromkeys(p.section for p in self.paragraphs))
 
-    @cached_property
+    @property
     def spans(self) -> list[tuple[int, int]]:
         """(start, end) body offsets of every paragraph."""
-        return [(at, at + len(p.text)) for at, p in zip(self._offsets, self.paragraphs, strict=True)]
+        return self.scan.spans
 
     @cached_property
     def links(self) -> tuple[str, ...]:
@@ -144,19 +211,11 @@ class Card:
 
     def index_at(self, offset: int) -> int:
         """The index of the paragraph holding a body offset."""
-        return bisect_right(self._offsets, offset) - 1
+        return self.scan.index_at(offset)
 
     def holding(self, texts: tuple[str, ...]) -> list[int]:
         """Indices of the paragraphs whose lowercased text holds one of `texts`, in order."""
-        body = self.lowered or ""
-        hit: set[int] = set()
-        for text in texts:
-            at = body.find(text)
-            while at >= 0:
-                index = self.index_at(at)
-                hit.add(index)
-                at = body.find(text, self._offsets[index] + len(self.paragraphs[index].text) + 1)
-        return sorted(hit)
+        return self.scan.holding(texts)
 
 
 def parse_card(text: str | None) -> Card:

@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from ..parsing import safe_load
-from ..types import Checkpoint, Evidence, HubInfo, Snapshot, Tag
+from ..types import Checkpoint, CheckpointSource, Evidence, HubInfo, Snapshot, Tag
 from .card import Card, Paragraph
 from .names import MARKERS, ModelName, is_packaging, mention_pattern, variant_kinds
 
 CHECKPOINTS: tuple[Checkpoint, ...] = ("base", "instruct", "reasoning", "fine-tune", "merge", "quantized", "adapter")
 
 # How strong each kind of evidence is: the strongest decides.
-RANK = {"files": 6, "front_matter": 5, "card": 4, "name": 3, "derived": 2, "hub": 1, "siblings": 1, "tags": 0}
+RANK: dict[str, int] = {"files": 6, "front_matter": 5, "card": 4, "name": 3, "derived": 2, "hub": 1, "siblings": 1,
+                        "tags": 0}
 
 RELATIONS: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "quantized": "quantized",
                                     "finetune": "fine-tune", "fine-tune": "fine-tune"}
@@ -59,7 +60,7 @@ class Identity:
 
     checkpoint: Checkpoint | None = None
     evidence: tuple[Evidence, ...] = ()
-    source: str = ""  # the kind of evidence that decided it (a RANK key; "" nothing did)
+    source: CheckpointSource | Literal[""] = ""  # the kind of evidence that decided it ("" nothing did)
     # What the weights are apart from their packaging: a GPTQ repack of a chat model holds a chat model.
     weights: Checkpoint | None = None
     name: ModelName = field(default_factory=lambda: ModelName(""))
@@ -94,7 +95,7 @@ class Identity:
 @dataclass
 class _Candidate:
     checkpoint: Checkpoint
-    source: str  # a RANK key
+    source: CheckpointSource
     evidence: list[Evidence]
 
 

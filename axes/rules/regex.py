@@ -63,31 +63,22 @@ def lower_literals(pattern: str) -> str:
 PLAIN = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
 ESCAPED_PLAIN = set(".-+*?()[]{}|^$/<>'\"_ \\")
 QUANTIFIERS = "?*+{"
+REPEAT_BOUNDS = re.compile(r"\{\d*,?\d*\}")
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Text that every match of `pattern` must contain: a prefilter that spares the regex a scan.
 
-    Returns strings of which a match holds at least one (one per top-level alternative, or the alternatives
-    of a group every match passes through, as in `(继续|持续)预训练`), or None when some alternative has no
-    literal of two characters or more. Only what is certain counts: anything optional, repeated or inside a
-    character class ends a literal.
+    Returns strings of which a match holds at least one: for each top-level alternative, its longest literal
+    run outside groups, classes and repeats, or the words of a group that is a plain choice of literals
+    (`(sft|dpo|rlhf)`), whichever has the longer shortest word; None when some alternative has neither of
+    two characters or more. Only what is certain counts: anything optional or repeated ends a run. A word
+    that holds another of the words is left out (the other finds it).
     """
-    found: list[str] = []
-    for branch in _top_level(pattern, "|"):
-        literals = _branch_literals(branch)
-        if literals is None:
-            return None
-        found += literals
-    return tuple(dict.fromkeys(found))
-
-
-def _branch_literals(pattern: str) -> tuple[str, ...] | None:
-    """The literals of one alternative: its longest certain run, else the literals of a group it must pass."""
+    branches: list[tuple[str, ...]] = []
     best = run = ""
-    groups: list[str] = []  # bodies of the groups every match of this alternative passes through
+    choice: tuple[str, ...] = ()  # the branch's best group of literal alternatives
     depth = 0
-    group_start = 0
     i = 0
     while i < len(pattern):
         char = pattern[i]
@@ -100,16 +91,20 @@ def _branch_literals(pattern: str) -> tuple[str, ...] | None:
             step = _class_end(pattern, i) - i + 1
         elif char == "(":
             if depth == 0:
-                group_start = i + 1
+                group = _literal_choice(pattern, i)
+                if group and min(map(len, group)) > min(map(len, choice), default=0):
+                    choice = group
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
-            after = pattern[i + 1:i + 2]
-            optional = after in ("?", "*") or pattern.startswith("{0", i + 1)
-            if depth == 0 and not optional:
-                groups.append(pattern[group_start:i])
-        elif char == "{" and (counted := re.match(r"\{\d*(?:,\d*)?\}", pattern[i:])):
-            step = len(counted.group(0))  # a {m,n} quantifier: its digits are not text a match holds
+        elif char == "{" and (bounds := REPEAT_BOUNDS.match(pattern, i)):
+            step = bounds.end() - i  # a quantifier's bounds are not text to look for
+        elif char == "|" and depth == 0:
+            branches.append(_better(max(best, run, key=len), choice))
+            best = run = ""
+            choice = ()
+            i += 1
+            continue
         else:
             step = 1
             if PLAIN.match(char):
@@ -122,45 +117,33 @@ def _branch_literals(pattern: str) -> tuple[str, ...] | None:
         else:
             run += unit
         i += step
-    best = max(best, run, key=len)
-    if len(best) >= 2:
-        return (best,)
-    for body in groups:
-        if body.startswith(("?=", "?!", "?<=", "?<!")):
-            continue  # a lookaround matches no text
-        if body.startswith("?:"):
-            body = body[2:]
-        elif body.startswith("?P<"):
-            body = body[body.index(">") + 1:]
-        elif body.startswith("?"):
-            continue  # flags or other extensions: not text
-        literals = required_literals(body)
-        if literals is not None:
-            return literals
-    return None
+    branches.append(_better(max(best, run, key=len), choice))
+    if any(min(map(len, b)) < 2 for b in branches):
+        return None
+    words = list(dict.fromkeys(word for branch in branches for word in branch))
+    # A text that holds "datasets" holds "dataset": each word searched for costs a scan of the card.
+    return tuple(w for w in words if not any(u != w and u in w for u in words))
 
 
-def _top_level(pattern: str, separator: str) -> list[str]:
-    """`pattern` split at `separator` characters outside groups, classes and escapes."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(pattern, i) + 1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == separator and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return parts
+PLAIN_WORD = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]+")
+
+
+def _literal_choice(pattern: str, i: int) -> tuple[str, ...]:
+    """The words of the group opened at `i` when it is a plain choice of literals that must occur once
+    (`(sft|dpo)`, `(?:a|b)`, not `(a|b)?` nor `(a+|b)`); otherwise ()."""
+    end = _group_end(pattern, i + 1)
+    inner = pattern[i + 1:end]
+    inner = inner[2:] if inner.startswith("?:") else inner
+    after = pattern[end + 1:end + 2]
+    if end >= len(pattern) or (after and after in QUANTIFIERS) or inner.startswith("?"):
+        return ()
+    words = tuple(inner.split("|"))
+    return words if all(PLAIN_WORD.fullmatch(w) for w in words) else ()
+
+
+def _better(run: str, choice: tuple[str, ...]) -> tuple[str, ...]:
+    """A branch's prefilter: its literal run, or its group of literal alternatives if that is surer."""
+    return choice if choice and min(map(len, choice)) > len(run) else (run,)
 
 
 def _class_end(pattern: str, i: int) -> int:

@@ -16,9 +16,9 @@ from typing import Any
 from ..reading import Reading
 from ..reading.attribution import Attribution, describes_another, inside_name
 from ..reading.backbone import key_line
-from ..reading.card import Card, sentence_bounds
+from ..reading.card import Card, Scan, sentence_bounds
 from ..reading.identity import RANK, Identity
-from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
+from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
 from .regex import pattern
 from .schema import (
     DEFAULT_SKIP_SECTIONS,
@@ -29,7 +29,9 @@ from .schema import (
     KeysMatch,
     LoadedRule,
     NameMatch,
+    RenderMatch,
     Rulebook,
+    TextMatch,
 )
 
 MAX_EVIDENCE = 3  # lines cited per tag
@@ -128,11 +130,13 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Tagging:
-    """What the rules found: tags and marketing per axis, the repo's identity, the family's methods."""
+class Tagged:
+    """What the rules found, per axis: tags, marketing phrases, and materials a reader can check; and the
+    repo's identity as the card settled it, with the methods it gives the family's other checkpoints."""
 
     tags: dict[str, list[Tag]]
     marketing: dict[str, list[Evidence]]
+    materials: dict[str, list[Material]]
     identity: Identity
     lineage: tuple[str, ...] = ()  # on a base checkpoint: the tags the card gives the family's tuned models
 
@@ -213,28 +217,34 @@ def kept_matches(rulebook: Rulebook, ctx: Context, matches: list[Match | None] |
         ]
         if survivors:
             kept += survivors
-            if not any(m.rule.rule.marketing for m in survivors):
+            if any(m.rule.rule.sets_tag for m in survivors):
                 present.add(name)
     return kept
 
 
-def tag(rulebook: Rulebook, reading: Reading) -> Tagging:
-    """Tags and marketing evidence per axis, the identity the card settled, the family's methods."""
+def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
+    """Tags, marketing evidence and materials per axis, the identity the card settled, the family's methods."""
     ctx = context(rulebook, reading)
     matches = [match_rule(rule, ctx) for rule in rulebook.rules]
     kept = kept_matches(rulebook, ctx, matches)
-    tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
+    materials: dict[str, list[Material]] = {}
     for m in kept:
-        if m.rule.rule.marketing:
+        rule = m.rule.rule
+        if rule.marketing:
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
-    for axis in {m.rule.axis for m in kept}:
-        tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
+        if rule.material is not None:
+            materials.setdefault(m.rule.axis, []).append(Material(
+                kind=rule.material.kind, grade=rule.material.grade, rule=m.rule.full_id,
+                evidence=m.evidence[:MAX_EVIDENCE]))
+    tags = {axis: _merge([m for m in kept if m.rule.axis == axis and m.rule.rule.sets_tag])
+            for axis in {m.rule.axis for m in kept}}
     own = {t.name for t in tags.get("post_training", [])}
     # On a base checkpoint: the methods the card names for the family's tuned checkpoints, not for this one.
     lineage = tuple(dict.fromkeys(m.rule.rule.tag for m in matches if m is not None and m.lineage
-                                  and m.rule.axis == "post_training" and m.rule.rule.tag not in own))
-    return Tagging(tags=tags, marketing=marketing, identity=ctx.identity, lineage=lineage)
+                                  and m.rule.axis == "post_training" and m.rule.rule.sets_tag
+                                  and m.rule.rule.tag not in own))
+    return Tagged(tags=tags, marketing=marketing, materials=materials, identity=ctx.identity, lineage=lineage)
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -282,6 +292,7 @@ def _match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
     checks: tuple[tuple[Any, Callable[[LoadedRule, Any, Context], list[Evidence]]], ...] = (
         (rule.front_matter, _front_matter),
         (rule.template, _template),
+        (rule.rendered, _rendered),
         (rule.config, _config),
         (rule.generation, _generation),
         (rule.facts, _facts),
@@ -312,26 +323,32 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
     section, clause and subject. The earliest paragraphs that hold evidence are cited, one citation per paragraph.
     Lineage: hits that are the family's claims on a base checkpoint."""
     compiled = loaded.compiled
-    body = ctx.card.lowered
+    scan = ctx.card.markup if matcher.markup else ctx.card.scan
+    body = scan.lowered
     sources, literals, case_blind = compiled.card, compiled.card_literals, False
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
-        body, sources, literals, case_blind = ctx.card.body, matcher.patterns, (None,) * len(sources), True
+        body, sources, literals, case_blind = scan.body, matcher.patterns, (None,) * len(sources), True
     readable = _readable_sections(matcher, compiled, ctx)
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
     for source, needed in zip(sources, literals, strict=True):
         accepted = 0
-        for index, hit in _hits(ctx.card, body, partial(pattern, source, case_blind), needed):
+        for index, hit in _hits(scan, body, partial(pattern, source, case_blind), needed):
             para = ctx.card.paragraphs[index]
             if index in found or para.section not in readable or (para.code and not matcher.code) or not (
                     para.claims or (matcher.headings and para.kind == "heading")):
                 continue
-            start = hit.start() - ctx.card.spans[index][0]
+            text = scan.texts[index]
+            start = hit.start() - scan.spans[index][0]
             stop = start + len(hit.group(0))
-            if stop > len(para.text):
+            if stop > len(text):
                 continue
-            verdict = _counts(para.text, index, start, stop, matcher, loaded, ctx)
-            evidence = Evidence(file="README.md", line=para.line_at(start), text=_excerpt(para.text, start))
+            if matcher.markup:  # the subject is judged where the hit's line starts in the text a reader sees
+                line, at = ctx.card.markup_line_at(index, start)
+                verdict = _counts(text, index, start, stop, matcher, loaded, ctx, (at, at + 1))
+            else:
+                line, verdict = para.line_at(start), _counts(text, index, start, stop, matcher, loaded, ctx)
+            evidence = Evidence(file="README.md", line=line, text=_excerpt(text, start))
             if verdict == "yes":
                 found[index] = evidence
                 accepted += 1
@@ -343,7 +360,7 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             sorted(family.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE])
 
 
-def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
+def _hits(card: Scan, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
           ) -> Iterator[tuple[int, re.Match[str]]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
     paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
@@ -383,15 +400,15 @@ def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context)
 
 
 def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loaded: LoadedRule,
-            ctx: Context) -> str:
+            ctx: Context, plain_at: tuple[int, int] | None = None) -> str:
     """Is the hit text[start:end] evidence? "yes"; "family" when it would be but is the family's claim on a base
     checkpoint (lineage); "no" when it is in an `unless` sentence, negated, part of a model's name, or someone
-    else's claim."""
+    else's claim. `plain_at`: where the hit stands in the paragraph's plain text, when `text` is its markup."""
     left, right = sentence_bounds(text, start, end)
     sentence = text[left:right]
     if any(pattern(p).search(sentence) for p in loaded.compiled.card_unless):
         return "no"
-    if not matcher.in_names and inside_name(text, start, end):
+    if plain_at is None and not matcher.in_names and inside_name(text, start, end):
         return "no"
     if FUTURE.search(_aside_removed(sentence, start - left)) or any(
             q.start() <= start - left and end - left <= q.end() for q in QUOTED.finditer(sentence)):
@@ -401,6 +418,8 @@ def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loa
     wanted = matcher.subjects
     if wanted is None:
         return "yes"
+    if plain_at is not None:
+        text, (start, end) = ctx.card.paragraphs[index].text, plain_at
     if describes_another(text, start, end):
         return "no"
     subject = ctx.attribution.subject(index, start, end)
@@ -538,11 +557,11 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
             out += ctx.identity.evidence or [Evidence(file="files", text=_describe(cond, ctx.facts))]
             continue
         source = ctx.backbone.sources.get(cond.key)
-        if source is not None and source.file != "config.json":  # the card or name stated it (reading.declared)
+        if source is not None and source.file in ("README.md", "name"):  # the card or name stated it (reading.declared)
             out.append(Evidence(file=source.file, line=source.line, text=f"{_describe(cond, ctx.facts)}: {source.key}"))
             continue
-        where = f" (config {source.key})" if source else ""
-        out.append(Evidence(file="config.json", line=source.line if source else None,
+        where = f" ({'config ' if source.file == 'config.json' else ''}{source.key})" if source else ""
+        out.append(Evidence(file=source.file if source else "config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
 
@@ -560,9 +579,9 @@ def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
 
 
-def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evidence]:
     text = ctx.template
-    if not text:
+    if not text or _rendering_answers(matcher, ctx):
         return []
     compiled = loaded.compiled
     if any(pattern(p).search(text) for p in compiled.template_unless):
@@ -576,6 +595,43 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
             line = text.count("\n", 0, hit.start()) + 1
             return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, hit.start() - line_start))]
     return []
+
+
+def _rendering_answers(matcher: TextMatch, ctx: Context) -> bool:
+    """Whether the renders settle what this fallback regex would: the template rendered, and (for a list of
+    facts) at least one of them was established."""
+    rendering = ctx.reading.rendering
+    if not matcher.fallback or rendering is None or not rendering.facts.rendered:
+        return False
+    names = matcher.fallback if isinstance(matcher.fallback, tuple) else ()
+    return not names or any(getattr(rendering.facts, name) is not None for name in names)
+
+
+def _rendered(_rule: LoadedRule, matcher: RenderMatch, ctx: Context) -> list[Evidence]:
+    """What the rendered template showed: every `all` condition and the first `any` condition that holds,
+    each cited with the probe that established it and the rendered text."""
+    rendering = ctx.reading.rendering
+    if rendering is None or not rendering.facts.rendered:
+        return []
+    facts = ctx.memo.get("rendered")
+    if facts is None:
+        facts = ctx.memo["rendered"] = asdict(rendering.facts)
+    if not all(holds(c, facts) for c in matcher.all):
+        return []
+    first = next((c for c in matcher.any if holds(c, facts)), None)
+    if matcher.any and first is None:
+        return []
+    out = []
+    for cond in (*matcher.all, *([first] if first else [])):
+        _, value = lookup(facts, cond.key)
+        element = next((v for v in value if _holds_one(cond, v)), None) if isinstance(value, (list, tuple)) else None
+        source = rendering.sources.get(f"{cond.key}:{element}") or rendering.sources.get(cond.key)
+        if source is None:
+            out.append(Evidence(file="chat_template", text=f"rendered: {_describe(cond, facts)}"))
+            continue
+        named = "" if source.template == "default" else f" ({source.template} template)"
+        out.append(Evidence(file="chat_template", text=f"rendered{named}: {source.probe}: {source.snippet}"))
+    return out
 
 
 def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:
