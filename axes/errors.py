@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
+# Characters that would break the one line an error is (a newline in a target read from a list) or that a
+# terminal would act on (escape sequences), and lone surrogates (bytes that were not UTF-8, kept by Python's
+# surrogateescape), which no UTF-8 stream can write.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with its control characters and undecodable bytes escaped (\\n, \\x1b, \\xff): one printable line."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if "\ud800" <= char <= "\udfff":
+        return f"\\x{ord(char) - 0xDC00:02x}" if ord(char) >= 0xDC80 else f"\\u{ord(char):04x}"
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or f"\\x{ord(char):02x}"
+
 
 class AxesError(Exception):
     """Bad input or an unreachable target: one line naming the file/target (and line)."""
@@ -22,10 +41,11 @@ class AxesError(Exception):
         return copy
 
     def render(self) -> str:
+        """The error as one printable line, whatever the target or file name holds."""
         if self.where is None:
-            return self.message
+            return one_line(self.message)
         place = f"{self.where}:{self.line}" if self.line is not None else self.where
-        return f"{place}: {self.message}"
+        return one_line(f"{place}: {self.message}")
 
 
 class TargetNotFound(AxesError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from . import reading, sources, verdict
 from .errors import AxesError
@@ -22,6 +23,8 @@ def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
     """A model's files -> its verdict."""
     read = reading.read(snapshot)
     tags, marketing = tagger.tag(rules, read)
+    if read.card.notes:  # what the card reader could not read (broken front matter) is noted beside the rest
+        snapshot = replace(snapshot, notices=snapshot.notices + read.card.notes)
     return verdict.build(snapshot, read.backbone, tags, marketing)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,8 +14,8 @@ import typer
 from ..errors import AxesError
 from ..output.formats import BatchFormat
 from ..output.i18n import Lang
-from ..workflows.batch import default_jobs
-from .console import handles_errors, terminal_width, write_notices
+from ..workflows.batch import Resume, default_jobs
+from .console import handles_errors, quiet_stdout, terminal_width, write_notices
 from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
 
 
@@ -81,15 +80,16 @@ def batch(
     skip = workflow.Skip(set(plan.done))
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
     with workflow.target_list(targets_file, hf_cache) as (targets, left):
-        plan.start()
         try:
-            with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+            with _output(plan, out) as stream, _progress(lambda: left(skip.done)) as tick:
                 outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
                                         local=options.offline)
                 failed = write_all(outcomes, emitter, stream, tick)
         except BrokenPipeError:
-            _quiet_stdout()
+            quiet_stdout()
             raise typer.Exit(1) from None
+        except OSError as err:  # the disk filled up, or the device went away: what was written stays
+            raise AxesError(f"cannot write: {err.strerror or err}", where=str(out or "stdout")) from None
     if skip.skipped:
         n = skip.skipped
         write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
@@ -99,32 +99,20 @@ def batch(
         raise typer.Exit(1)
 
 
-def _quiet_stdout() -> None:
-    """The reader closed the pipe (`axes batch list.txt | head`): it has whole lines, so stop without a
-    traceback; stdout goes to devnull so Python's final flush does not complain either."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
-
-
 @contextmanager
-def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
+def _output(plan: Resume, path: Path | None) -> Iterator[TextIO]:
     if path is None:
         yield sys.stdout
         return
-    try:
-        stream = path.open("a" if append else "w", encoding="utf-8")
-    except OSError as err:
-        raise AxesError(f"cannot write: {err.strerror or err}", where=str(path)) from None
-    with stream:
+    with plan.open_out(path) as stream:
         yield stream
 
 
 @contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
-    """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
-    if not sys.stderr.isatty():
+def _progress(total: Callable[[], int | None]) -> Iterator[Callable[[object], None]]:
+    """A progress bar on stderr when stderr is a terminal (`total` counts the targets only then); otherwise
+    nothing, so logs stay clean."""
+    if sys.stderr is None or not sys.stderr.isatty():
         yield lambda _: None
         return
     from rich.console import Console
@@ -132,5 +120,5 @@ def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
 
     columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("batch", total=total)
+        task = bar.add_task("batch", total=total())
         yield lambda _: bar.advance(task)

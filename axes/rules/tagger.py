@@ -334,7 +334,7 @@ def _holds_one(cond: Condition, v: Any) -> bool:
     if op == "equals":
         return _norm(v) == _norm(want)
     if op == "in":
-        return _norm(v) in {_norm(w) for w in want}
+        return any(_norm(v) == _norm(w) for w in want)  # no hashing: a front matter value may be a mapping
     if op == "regex":
         return isinstance(v, str) and re.search(want, v, re.IGNORECASE) is not None
     if not isinstance(v, (int, float)) or isinstance(v, bool):

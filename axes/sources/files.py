@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import stat
 from pathlib import Path
 
 from ..errors import AxesError
-from ..parsing import parse_json_object, safe_load
+from ..parsing import parse_json_object, parse_json_value, safe_load
 from ..types import HubInfo, Snapshot, SourceKind
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
@@ -35,6 +37,7 @@ FILE_NAMES = {
     "mergekit_config.yml": ("mergekit_config.yml", "mergekit_config.yaml"),
 }
 JSON_FILES = ("config.json", "generation_config.json", "quantize_config.json")
+SIDE_JSON = JSON_FILES[1:]  # parsed when read: a broken one is a note, never a failed target
 # What a Hub or cache source asks for; chat templates come from the first two.
 REPO_FILES = (
     "config.json",
@@ -64,15 +67,20 @@ def decode(data: bytes, name: str) -> tuple[str, str | None]:
 
 
 def read_capped(path: Path, name: str, cap: int) -> tuple[str, list[str]]:
+    """The first `cap` bytes of a regular file, as text. Anything else (a FIFO, a socket, a device) is refused
+    without waiting: it is opened non-blocking and checked before a byte is read."""
     notices: list[str] = []
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise AxesError("not a regular file (a FIFO, socket or device): axes reads only files",
+                                where=str(path))
             data = handle.read(cap)
     except OSError as err:
         raise AxesError(f"cannot read: {err.strerror or err}", where=str(path)) from None
-    if size > cap:
-        notices.append(f"{name}: {size / 1e6:.1f} MB, read only the first {cap / 1e6:.1f} MB")
+    if info.st_size > cap:
+        notices.append(f"{name}: {info.st_size / 1e6:.1f} MB, read only the first {cap / 1e6:.1f} MB")
     text, notice = decode(data, name)
     if notice:
         notices.append(notice)
@@ -94,25 +102,51 @@ def template_from_tokenizer_config(text: str, name: str) -> str | None:
 def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]]:
     """Read the files a repo folder (or cache snapshot) holds into canonical names.
 
-    `raw` maps a repo file name (as in REPO_FILES) to its path on disk.
+    `raw` maps a repo file name (as in REPO_FILES) to its path on disk. One rule for what is broken: a
+    config.json that cannot be read fails the target (it is what the backbone stands on); any other file
+    that cannot be read (too large, binary, not JSON) is left out with a note, and the rest still counts.
     """
     files: dict[str, str] = {}
     notices: list[str] = []
+    broken: list[AxesError] = []
     for canonical, names in FILE_NAMES.items():
         path = next((raw[n] for n in names if n in raw), None)
         if path is None:
             continue
-        size = path.stat().st_size
-        if canonical in JSON_FILES and size > CONFIG_CAP:
-            raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
-        text, more = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
-        files[canonical] = text
+        try:
+            files[canonical], more = _read_one(path, canonical)
+            notices += more
+        except AxesError as err:
+            if canonical == "config.json":
+                raise
+            broken.append(err)
+            notices.append(_left_out(err, canonical))
+    try:
+        template, more = _chat_template(raw)
+        if template is not None:
+            files["chat_template"] = template
         notices += more
-    template, more = _chat_template(raw)
-    if template is not None:
-        files["chat_template"] = template
-    notices += more
+    except AxesError as err:
+        broken.append(err)
+        notices.append(_left_out(err, "chat_template"))
+    if broken and not files:
+        raise broken[0]  # nothing readable at all: the first file's own error is the target's
     return files, notices
+
+
+def _read_one(path: Path, canonical: str) -> tuple[str, list[str]]:
+    size = path.stat().st_size
+    if canonical in JSON_FILES and size > CONFIG_CAP:
+        raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
+    text, notices = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
+    if canonical in SIDE_JSON:
+        parse_json_value(text, canonical)  # broken: left out here, with its note, rather than silently later
+    return text, notices
+
+
+def _left_out(err: AxesError, name: str) -> str:
+    """The note for a side file that cannot be read: its own error, and that the rest of the verdict stands."""
+    return f"{err.render()}; {name} left out, the other files still read"
 
 
 def _chat_template(raw: dict[str, Path]) -> tuple[str | None, list[str]]:
