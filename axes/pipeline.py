@@ -22,9 +22,9 @@ __all__ = ["analyse", "inspect", "inspect_all", "rulebook"]
 def analyse(snapshot: Snapshot, rules: Rulebook) -> Verdict:
     """A model's files -> its verdict."""
     read = reading.read(snapshot)
-    tags, marketing = tagger.tag(rules, read)
-    if read.card.notes:  # what the card reader could not read (broken front matter) is noted beside the rest
-        snapshot = replace(snapshot, notices=snapshot.notices + read.card.notes)
+    tags, marketing, skipped = tagger.tag(rules, read)
+    if read.card.notes or skipped:  # what could not be read (broken front matter) or matched is noted
+        snapshot = replace(snapshot, notices=snapshot.notices + read.card.notes + skipped)
     return verdict.build(snapshot, read.backbone, tags, marketing)
 
 

@@ -11,16 +11,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..reading import Reading
 from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
 from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
-from .regex import pattern
+from .regex import Pattern, pattern, time_budget
 from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
 
+if TYPE_CHECKING:
+    from regex import Match as RegexMatch
+
 MAX_EVIDENCE = 3  # lines cited per tag
+RULE_TIME = 0.5  # seconds all of one rule's regexes may take on one model (each takes milliseconds)
 NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|"
     r"(?:does|do|did|is|are|was|were|has|have|had)(?:n['’]t| not))\b|않|없)(?![^.]*\bonly\b)[^.;:]{0,60}$",
@@ -54,6 +58,7 @@ class Context:
     # Derived once per target and shared by the rules that ask the same question (a cache, not state
     # any rule's outcome depends on): readable sections per section settings.
     memo: dict[Any, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rules skipped because their regexes ran out of time
 
     @property
     def snapshot(self) -> Snapshot:
@@ -102,7 +107,7 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     before the rule is judged, so the outcome never depends on the order rules are listed in.
     """
     by_tag: dict[str, list[Match]] = {}
-    for m in (match_rule(rule, ctx) for rule in rulebook.rules):
+    for m in (_match_in_time(rule, ctx) for rule in rulebook.rules):
         if m is not None:
             by_tag.setdefault(m.rule.rule.tag, []).append(m)
     present: set[str] = set()
@@ -121,9 +126,21 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     return kept
 
 
-def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
-    """(tags per axis, marketing evidence per axis)."""
-    kept = kept_matches(rulebook, build_context(reading))
+def _match_in_time(loaded: LoadedRule, ctx: Context) -> Match | None:
+    """match_rule within RULE_TIME: a rule whose regexes run out of time on this model is skipped, noted."""
+    try:
+        with time_budget(RULE_TIME):
+            return match_rule(loaded, ctx)
+    except TimeoutError:
+        ctx.notes.append(f"rule {loaded.full_id} skipped: its regexes took over {RULE_TIME:g} s on this model's text")
+        return None
+
+
+def tag(rulebook: Rulebook, reading: Reading
+        ) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]], tuple[str, ...]]:
+    """(tags per axis, marketing evidence per axis, notes on rules skipped)."""
+    ctx = build_context(reading)
+    kept = kept_matches(rulebook, ctx)
     tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
     for m in kept:
@@ -131,7 +148,7 @@ def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dic
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
     for axis in {m.rule.axis for m in kept}:
         tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return tags, marketing
+    return tags, marketing, tuple(ctx.notes)
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -213,8 +230,8 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
     return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
-def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
-          ) -> Iterator[tuple[int, re.Match[str]]]:
+def _hits(card: Card, body: str, compile_it: Callable[[], Pattern], needed: tuple[str, ...] | None
+          ) -> Iterator[tuple[int, RegexMatch[str]]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
     paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
     scan of the whole card."""
@@ -336,7 +353,7 @@ def _holds_one(cond: Condition, v: Any) -> bool:
     if op == "in":
         return any(_norm(v) == _norm(w) for w in want)  # no hashing: a front matter value may be a mapping
     if op == "regex":
-        return isinstance(v, str) and re.search(want, v, re.IGNORECASE) is not None
+        return isinstance(v, str) and pattern(want).search(v) is not None
     if not isinstance(v, (int, float)) or isinstance(v, bool):
         return False
     return {"gt": v > want, "gte": v >= want, "lt": v < want, "lte": v <= want}[op]
@@ -432,9 +449,8 @@ def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:
 
 
 def _name_holds(matcher: NameMatch, ctx: Context) -> bool:
-    # Name regexes are few and short: compiled through re's own cache rather than per rule.
-    return bool(re.search(matcher.pattern, ctx.name, re.IGNORECASE)) and not (
-        matcher.unless and re.search(matcher.unless, ctx.name, re.IGNORECASE)
+    return bool(pattern(matcher.pattern).search(ctx.name)) and not (
+        matcher.unless and pattern(matcher.unless).search(ctx.name)
     )
 
 
