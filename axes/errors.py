@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 # Characters that would break the one line an error is (a newline in a target read from a list) or that a
@@ -37,8 +38,10 @@ class AxesError(Exception):
         """The same error, naming the target whose file it is about ("./m: config.json:3: ...")."""
         if self.where is None or target in self.where or "/" in self.where or "\\" in self.where:
             return self
-        copy = type(self)(self.message, where=f"{target}: {self.where}", line=self.line)
-        return copy
+        named = copy.copy(self)
+        named.where = f"{target}: {self.where}"
+        named.args = (named.render(),)
+        return named
 
     def render(self) -> str:
         """The error as one printable line, whatever the target or file name holds."""
@@ -66,3 +69,12 @@ class NotOnHub(TargetNotFound):
 
 class GatedRepo(AxesError):
     """The repo exists but its files need a token with access (gated or private)."""
+
+
+class TooLarge(AxesError):
+    """A file over its size cap, refused before it is read whole (a Hub download stops at the cap)."""
+
+    def __init__(self, size: int | None, cap: int, *, where: str | None = None):
+        self.size, self.cap = size, cap
+        said = f"{size / 1e6:.1f} MB" if size is not None else "more"
+        super().__init__(f"{said}, over the {cap / 2**20:g} MB cap for this file", where=where)

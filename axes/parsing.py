@@ -8,6 +8,8 @@ than Python's int-string limit; each is one error naming the file, never a hang 
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 import yaml
@@ -73,14 +75,31 @@ def _why(err: Exception) -> str:
     return str(err).splitlines()[0] if str(err) else type(err).__name__
 
 
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None
+
+
 def parse_json_value(text: str, name: str) -> Any:
-    """JSON text parsed, or one error naming the file (and line): not JSON, nested too deeply, a huge integer."""
+    """JSON text parsed, or one error naming the file (and line): not JSON, nested too deeply, a huge integer.
+
+    NaN, Infinity and numbers past a float's range (1e999), which Python's json accepts and strict parsers
+    reject, are read as null: nothing axes writes can carry them (non_finite_numbers says whether any were).
+    """
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=lambda _: None, parse_float=_finite)
     except json.JSONDecodeError as err:
         raise AxesError(f"not valid JSON: {err.msg}", where=name, line=err.lineno) from None
     except (RecursionError, ValueError) as err:
         raise AxesError(f"not valid JSON: {_why(err)}", where=name) from None
+
+
+NON_FINITE = re.compile(r"\b(?:NaN|-?Infinity)\b|\d[eE]\+?\d{3,}")
+
+
+def non_finite_numbers(text: str) -> bool:
+    """Might the JSON text hold NaN, Infinity or an out-of-range number (read as null)? A quick look, for a note."""
+    return bool(NON_FINITE.search(text))
 
 
 def parse_json_object(text: str, name: str) -> dict[str, Any]:

@@ -5,11 +5,11 @@ The rules read the Reading (rules.tagger); nothing here decides a tag.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..parsing import parse_json_object
+from ..errors import AxesError
+from ..parsing import parse_json_object, parse_json_value
 from ..types import Backbone, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
@@ -41,7 +41,7 @@ def _generation(snapshot: Snapshot) -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        loaded = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        return None
+        loaded = parse_json_value(text, "generation_config.json")
+    except AxesError:
+        return None  # sources.files noted it when it read the file
     return loaded if isinstance(loaded, dict) else None

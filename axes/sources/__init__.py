@@ -29,8 +29,11 @@ def resolve(target: str, options: InspectOptions = InspectOptions()) -> Snapshot
     if not target:
         raise AxesError("empty target: give a repo id (org/name), a folder or a card file")
     path = Path(target).expanduser()
-    if _looks_like_path(target) or path.exists():
-        return _local(path, target)
+    try:
+        if _looks_like_path(target) or path.exists():
+            return _local(path, target)
+    except OSError as err:  # a name the system refuses: a part over 255 bytes, a NUL
+        raise AxesError(f"cannot read: {err.strerror or err}", where=target) from None
     if not REPO_ID.match(target) or ".." in target:
         raise AxesError("not a repo id (org/name[@revision]), and no such file or folder", where=target)
     repo_id, _, revision = target.partition("@")
@@ -39,7 +42,9 @@ def resolve(target: str, options: InspectOptions = InspectOptions()) -> Snapshot
 
 
 def _looks_like_path(target: str) -> bool:
-    return target.startswith((".", "/", "~")) or os.sep in target.rstrip("/").split("/", 1)[-1] or target.endswith(
+    # A revision may hold slashes (`org/m@refs/pr/1`): only the part before it says whether this is a path.
+    name = target.split("@", 1)[0] if REPO_ID.match(target) else target
+    return target.startswith((".", "/", "~")) or os.sep in name.rstrip("/").split("/", 1)[-1] or name.endswith(
         ("/", ".json", *files.CARD_FILE_SUFFIXES)
     )
 

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from ..errors import AxesError
-from ..parsing import parse_json_object, parse_json_value, safe_load
+from ..parsing import non_finite_numbers, parse_json_object, parse_json_value, safe_load
 from ..types import HubInfo, Snapshot, SourceKind
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
@@ -49,6 +49,13 @@ REPO_FILES = (
     "quantize_config.json",
     "mergekit_config.yml",
 )
+
+
+def download_cap(name: str) -> int:
+    """The most bytes a Hub download of the repo file `name` may bring: a config's cap for the JSON configs,
+    else the largest text cap (what is read of a file is capped again when it is read)."""
+    canonical = next((c for c, names in FILE_NAMES.items() if name in names), name)
+    return CONFIG_CAP if canonical in JSON_FILES else max(TEXT_CAPS.values())
 
 
 def decode(data: bytes, name: str) -> tuple[str, str | None]:
@@ -141,6 +148,8 @@ def _read_one(path: Path, canonical: str) -> tuple[str, list[str]]:
     text, notices = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
     if canonical in SIDE_JSON:
         parse_json_value(text, canonical)  # broken: left out here, with its note, rather than silently later
+    if canonical in JSON_FILES and non_finite_numbers(text):
+        notices.append(f"{canonical}: NaN, Infinity or a number out of range read as null (JSON has no such numbers)")
     return text, notices
 
 

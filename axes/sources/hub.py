@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub
+from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, TooLarge
 from ..types import HubInfo, Snapshot
 from . import files, probe
 from .hfcache import WANTED, hub_cache_dir, record_ref
@@ -56,8 +56,9 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
 
     try:
         with net.bounded(timeout=TIMEOUT, budget=BUDGET, retry_pause=RETRY_PAUSE):
-            hub = _hub_info(_model_info(url, repo_id, revision, token))
-            present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token)
+            info = _model_info(url, repo_id, revision, token)
+            hub = _hub_info(info)
+            present, missing, refused = _download(url, repo_id, hub.sha or revision, hub.files, token)
     except HubUnreachable as err:
         raise HubUnreachable(f"Hub unreachable for {at}: {err.message}") from None
     except Exception as err:
@@ -66,7 +67,8 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
             raise
         raise mapped from err
     record_ref(repo_id, revision, hub.sha)
-    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing))
+    junk = _junk(info, hub)
+    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing) + refused + junk)
 
 
 def endpoint() -> str:
@@ -85,16 +87,26 @@ def _model_info(url: str, repo_id: str, revision: str | None, token: str | None)
 
 
 def _hub_info(info: ModelInfo) -> HubInfo:
+    """The metadata the rules and facts read, each value of the type it should have (anything else: None)."""
     card = info.card_data
+    total = info.safetensors.total if info.safetensors else None
     return HubInfo(
-        safetensors_total=info.safetensors.total if info.safetensors else None,
-        gated=info.gated,
-        pipeline_tag=info.pipeline_tag,
+        safetensors_total=total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None,
+        gated=info.gated if isinstance(info.gated, (bool, str)) else None,
+        pipeline_tag=info.pipeline_tag if isinstance(info.pipeline_tag, str) else None,
         tags=tuple(t for t in info.tags or () if isinstance(t, str)),
         base_models=_ids(card.get("base_model") if card is not None else None),
-        sha=info.sha,
-        files=tuple(s.rfilename for s in info.siblings or ()),
+        sha=info.sha if isinstance(info.sha, str) else None,
+        files=tuple(s.rfilename for s in info.siblings or () if isinstance(s.rfilename, str)),
     )
+
+
+def _junk(info: ModelInfo, hub: HubInfo) -> tuple[str, ...]:
+    """A note for Hub metadata that was not what it should be (and so was left out)."""
+    total = info.safetensors.total if info.safetensors else None
+    if total is not None and hub.safetensors_total is None:
+        return (f"Hub metadata: safetensors total {str(total)[:40]!r} is not a parameter count; left out",)
+    return ()
 
 
 def _ids(value: object) -> tuple[str, ...]:
@@ -105,8 +117,9 @@ def _ids(value: object) -> tuple[str, ...]:
 
 def _download(
     url: str, repo_id: str, revision: str | None, listed: tuple[str, ...], token: str | None
-) -> tuple[dict[str, Path], list[str]]:
-    """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for).
+) -> tuple[dict[str, Path], list[str], tuple[str, ...]]:
+    """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for,
+    notes on files over their size cap, which are not downloaded; a config.json over it fails the target).
 
     `revision` is the commit model_info resolved (the Hub always names one): every file comes from that one
     version, and hf_hub_download answers a file it already holds for a commit without any request.
@@ -115,23 +128,30 @@ def _download(
     from huggingface_hub.errors import RemoteEntryNotFoundError
     from huggingface_hub.utils import silent_tqdm
 
+    from . import net
+
     cache = hub_cache_dir()
 
-    def one(name: str) -> Path | None:
+    def one(name: str) -> Path | TooLarge | None:
         try:
-            path = hf_hub_download(
-                repo_id,
-                name,
-                revision=revision,
-                endpoint=url,
-                token=token,
-                cache_dir=cache,
-                library_name="axes",
-                library_version=__version__,
-                tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
-            )
+            with net.byte_cap(files.download_cap(name)):  # checked on the HEAD answer, then while streaming
+                path = hf_hub_download(
+                    repo_id,
+                    name,
+                    revision=revision,
+                    endpoint=url,
+                    token=token,
+                    cache_dir=cache,
+                    library_name="axes",
+                    library_version=__version__,
+                    tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
+                )
         except RemoteEntryNotFoundError:
             return None  # listed, then gone: noted, not fatal
+        except TooLarge as err:
+            if name == "config.json":
+                raise TooLarge(err.size, err.cap, where=name) from None
+            return err
         return Path(path)
 
     names = [name for name in WANTED if name in listed]
@@ -139,7 +159,10 @@ def _download(
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = [(name, pool.submit(copy_context().run, one, name)) for name in names]
     found = {name: future.result() for name, future in futures}
-    return {n: p for n, p in found.items() if p is not None}, [n for n, p in found.items() if p is None]
+    refused = tuple(f"{n}: {e.message}; not downloaded, the other files still read" for n, e in found.items()
+                    if isinstance(e, TooLarge))
+    return ({n: p for n, p in found.items() if isinstance(p, Path)}, [n for n, p in found.items() if p is None],
+            refused)
 
 
 def _notices(hub: HubInfo, present: dict[str, Path], missing: list[str]) -> tuple[str, ...]:
