@@ -34,9 +34,9 @@ CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     schema.Rulebook, schema.LoadedRule, schema.CompiledRule, schema.Rule, schema.CardMatch, schema.TextMatch,
     schema.Condition, schema.KeysMatch, schema.NameMatch, schema.FilesMatch, schema.Gate, schema.ExampleModel,
     schema.Examples)}
-FIELDS = {name: frozenset(f.name for f in fields(cls)) for name, cls in CLASSES.items()}  # type: ignore[arg-type]
+FIELDS = {name: frozenset(f.name for f in fields(cls)) for name, cls in CLASSES.items()}
 # Fields left at their default are not written (most matchers of most rules are None): half the text to parse.
-DEFAULTS = {name: {f.name: f.default for f in fields(cls) if f.default is not MISSING}  # type: ignore[arg-type]
+DEFAULTS = {name: {f.name: f.default for f in fields(cls) if f.default is not MISSING}
             for name, cls in CLASSES.items()}
 REQUIRED = {name: FIELDS[name] - DEFAULTS[name].keys() for name in CLASSES}
 CACHED = {"LoadedRule": frozenset({"compiled"})}  # cached properties stored beside the fields
@@ -132,7 +132,7 @@ def _decode(text: bytes) -> Any:
     return json.loads(text, object_hook=_build)
 
 
-class _List(list):  # type: ignore[type-arg] - a list that was a list (not a tuple) when it was cached
+class _List(list[Any]):  # a list that was a list (not a tuple) when it was cached
     pass
 
 
@@ -144,7 +144,7 @@ def _build(data: dict[str, Any]) -> Any:
     keys = data.keys()
     if keys - ALLOWED[name] or not REQUIRED[name] <= keys:
         raise Miss(f"{name} with other fields than its own")
-    made = object.__new__(cls)  # frozen: the fields go straight into its __dict__, as its __init__ would
+    made: Any = object.__new__(cls)  # frozen: the fields go straight into its __dict__, as its __init__ would
     fields_ = made.__dict__
     fields_.update(DEFAULTS[name])
     for field, value in data.items():
