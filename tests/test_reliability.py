@@ -322,3 +322,33 @@ def test_a_newline_in_a_target_stays_one_line():
     result = runner.invoke(app, ["inspect", "org/a\nb\x1b[2J", "--offline"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "org/a\\nb\\x1b[2J" in result.stderr
+
+
+# -- 13, 14, 15: arguments ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", ["-5", "0", "10000000"])
+def test_a_width_out_of_range_is_an_option_error(model, width):
+    result = runner.invoke(app, ["inspect", str(model), "--offline", "--width", width])
+    assert result.exit_code == 2 and "--width" in result.output and "range" in result.output
+
+
+def test_a_path_part_over_255_bytes_is_one_line(tmp_path):
+    for target in ("./" + "a" * 300, "a" * 300 + "/x"):
+        result = runner.invoke(app, ["inspect", target, "--offline"])
+        assert result.exit_code == 2 and "File name too long" in result.stderr, result.output
+        assert result.stderr.count("\n") == 1 and "internal error" not in result.stderr
+
+
+def test_a_revision_with_slashes_is_not_a_path():
+    result = runner.invoke(app, ["inspect", "org/m@refs/pr/1", "--offline"])
+    assert result.exit_code == 2 and "not in the local HF cache or the catalog" in result.stderr, result.output
+
+
+def test_a_binary_card_beside_a_config_is_a_note(model):
+    (model / "README.md").write_bytes(b"\x00\x01\x02 binary")
+    result = runner.invoke(app, ["inspect", str(model), "--offline", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["facts"]["layers"] == 16
+    assert any("README.md: binary content, not text; README.md left out" in n for n in out["notices"])

@@ -8,6 +8,7 @@ Each case runs in-process behind signal.alarm, so a regression fails instead of 
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import time
@@ -32,10 +33,9 @@ from axes.rules.regex import check_regex, lower_literals, pattern, required_lite
 from axes.types import Snapshot
 
 runner = CliRunner()
-# Hypothesis profiles: "default" keeps the suite quick; `pytest --hypothesis-profile=long` for a long hunt.
-settings.register_profile("default", max_examples=25, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=2000, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("default")
+# A few dozen examples per fuzz test keep the suite quick; AXES_FUZZ_EXAMPLES=5000 for a long hunt (README).
+FUZZ = settings(max_examples=int(os.environ.get("AXES_FUZZ_EXAMPLES", "30")), deadline=None,  # within() times
+                suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(autouse=True)
@@ -45,20 +45,29 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
-    """Fail the block if it takes over `seconds`, and stop it (SIGALRM) if it would hang."""
+    """Fail the block if it takes over `seconds` of CPU time (this process's work, whatever else the machine
+    is doing), and stop it (SIGALRM) if it runs five times that long on the clock: a hang."""
 
     def expired(*_: object) -> None:
         raise TimeoutError(f"still running after {seconds * 5:.0f} s: a hang")
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds * 5)
-    start = time.monotonic()
+    start = time.process_time()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    assert time.monotonic() - start < seconds, f"took {time.monotonic() - start:.2f} s (limit {seconds} s)"
+    spent = time.process_time() - start
+    assert spent < seconds, f"took {spent:.2f} s of CPU (limit {seconds} s)"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm() -> None:
+    """Rules loaded and the regex engine imported before any clock starts: a first run pays for both once."""
+    analyse({"README.md": "# Warm\nTrained with SFT and DPO; it calls tools and thinks.\n",
+             "chat_template": "{% if tools %}<think>{% endif %}", "config.json": json.dumps(LLAMA_1B)})
 
 
 def analyse(files_: dict[str, str], name: str = "org/model"):
@@ -285,6 +294,7 @@ long_runs = st.tuples(st.sampled_from(["# a", "<h1>", "- ", "| ", "tags: ", ""])
     lambda t: t[0] + t[1] * (t[2] // max(1, len(t[1]))) + t[3])
 
 
+@FUZZ
 @given(body=texts, front=st.one_of(st.none(), texts), run=long_runs)
 def test_fuzz_cards_with_front_matter_headings_and_html(body, front, run):
     card = (f"---\n{front}\n---\n" if front is not None else "") + body + "\n" + run + "\n" + body
@@ -293,6 +303,7 @@ def test_fuzz_cards_with_front_matter_headings_and_html(body, front, run):
         analyse({"README.md": card})
 
 
+@FUZZ
 @given(template=texts, run=long_runs)
 def test_fuzz_chat_templates(template, run):
     with within(1.0):
@@ -303,6 +314,7 @@ REGEX_PARTS = [r"\w", r"\s", r"\d", ".", "a", "-", "x", "(", ")", "(?:", "|", "*
                r"\b", "^", "$", "tuned"]
 
 
+@FUZZ
 @given(parts=st.lists(st.sampled_from(REGEX_PARTS), min_size=1, max_size=14), text=texts, run=long_runs)
 def test_fuzz_rule_regexes(parts, text, run):
     """Any regex the checker accepts runs over any card under 64 KB within a rule's time (or is noted)."""
