@@ -21,7 +21,7 @@ from .regex import Pattern, pattern, time_budget
 from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
 
 if TYPE_CHECKING:
-    from regex import Match as RegexMatch
+    from .regex import Match as RegexMatch
 
 MAX_EVIDENCE = 3  # lines cited per tag
 RULE_TIME = 0.5  # seconds all of one rule's regexes may take on one model (each takes milliseconds)
@@ -231,7 +231,7 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
 
 
 def _hits(card: Card, body: str, compile_it: Callable[[], Pattern], needed: tuple[str, ...] | None
-          ) -> Iterator[tuple[int, RegexMatch[str]]]:
+          ) -> Iterator[tuple[int, RegexMatch]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
     paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
     scan of the whole card."""
