@@ -102,13 +102,13 @@ def test_a_tampered_cache_is_a_miss_never_fewer_rules(rules, tmp_path, monkeypat
     header_line, _, body = path.read_bytes().partition(b"\n")
     header, data = json.loads(header_line), json.loads(body)
     if tamper == "empty rulebook":
-        data["rules"], header["rules"] = [], 0
+        data["rules"], header["rules"] = {"@t": []}, 0
     elif tamper == "other version":
         header["version"] = "0.0.0"
     elif tamper == "unknown class":
-        data["rules"][0]["@"] = "Popen"
+        data["rules"]["@t"][0]["@"] = "Popen"
     elif tamper == "extra field":
-        data["rules"][0]["rule"]["shell"] = "rm -rf /"
+        data["rules"]["@t"][0]["rule"]["shell"] = "rm -rf /"
     new_body = json.dumps(data).encode()
     if tamper != "body edited":
         header["sha256"] = hashlib.sha256(new_body).hexdigest()  # a careful tamperer fixes the digest too
@@ -122,6 +122,23 @@ def test_a_cached_rulebook_equals_the_validated_one(rules, tmp_path, monkeypatch
     first = rulecache.load((RULES_DIR, rules))
     second = rulecache.load((RULES_DIR, rules))
     assert second is not first
-    assert [(r.rule, r.axis, r.file, r.line, r.compiled) for r in second.rules] == \
-        [(r.rule, r.axis, r.file, r.line, r.compiled) for r in first.rules]
+    # repr, not ==: a list must come back a list and a tuple a tuple (yaml.safe_dump of an example needs a list)
+    assert [repr((r.rule, r.axis, r.file, r.line, r.compiled)) for r in second.rules] == \
+        [repr((r.rule, r.axis, r.file, r.line, r.compiled)) for r in first.rules]
     assert second.tag_order == first.tag_order
+
+
+def test_cached_examples_keep_their_plain_types(rules, tmp_path, monkeypatch):
+    """A cached example's values are the plain lists and dicts YAML reads (selftest dumps them back to YAML)."""
+    import dataclasses
+
+    import yaml
+
+    monkeypatch.setenv("AXES_CACHE", str(tmp_path / "cache"))
+    rulecache.load((RULES_DIR, rules))
+    cached = rulecache.load((RULES_DIR, rules))
+    models = [e for r in cached.rules for e in (*r.rule.examples.match, *r.rule.examples.no_match)
+              if not isinstance(e, str)]
+    assert models
+    for model in models:
+        yaml.safe_dump(dataclasses.asdict(model))

@@ -104,8 +104,8 @@ def _store(path: Path, book: Rulebook, wanted: str) -> None:
 
 
 def _encode(value: Any) -> Any:
-    """Plain JSON data: a dataclass as {"@": class, field: ...}, a tuple as a list, a list (inside a rule's
-    values) as {"@list": [...]}; a Strength or a Path as its text (its field says which it was)."""
+    """Plain JSON data: a dataclass as {"@": class, field: ...}, a tuple as {"@t": [...]} (a list stays a list);
+    a Strength or a Path as its text (its field says which it was)."""
     if is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__
         data = {f: _encode(getattr(value, f)) for f in FIELDS[name]
@@ -113,9 +113,9 @@ def _encode(value: Any) -> Any:
         data.update({f: _encode(value.__dict__[f]) for f in CACHED.get(name, ()) if f in value.__dict__})
         return {"@": name, **data}
     if isinstance(value, tuple):
-        return [_encode(v) for v in value]
+        return {"@t": [_encode(v) for v in value]}
     if isinstance(value, list):
-        return {"@list": [_encode(v) for v in value]}
+        return [_encode(v) for v in value]
     if isinstance(value, dict):
         if not all(isinstance(k, str) and not k.startswith("@") for k in value):
             raise TypeError("a mapping whose keys JSON cannot keep as they are")  # such a rulebook is not cached
@@ -132,14 +132,10 @@ def _decode(text: bytes) -> Any:
     return json.loads(text, object_hook=_build)
 
 
-class _List(list[Any]):  # a list that was a list (not a tuple) when it was cached
-    pass
-
-
 def _build(data: dict[str, Any]) -> Any:
     name = data.pop("@", None)
     if name is None:
-        return _List(data["@list"]) if data.keys() == {"@list"} else data
+        return tuple(data["@t"]) if data.keys() == {"@t"} else data
     cls = CLASSES[name]  # KeyError: a class the cache may not name
     keys = data.keys()
     if keys - ALLOWED[name] or not REQUIRED[name] <= keys:
@@ -147,14 +143,9 @@ def _build(data: dict[str, Any]) -> Any:
     made: Any = object.__new__(cls)  # frozen: the fields go straight into its __dict__, as its __init__ would
     fields_ = made.__dict__
     fields_.update(DEFAULTS[name])
-    for field, value in data.items():
-        fields_[field] = _tuple(value) if type(value) is list else value
+    fields_.update(data)
     if name in STRENGTH and fields_["strength"] is not None:
         fields_["strength"] = types.Strength(fields_["strength"])
     if name == "LoadedRule":
         fields_["file"] = Path(fields_["file"])
     return made
-
-
-def _tuple(items: list[Any]) -> tuple[Any, ...]:
-    return tuple(_tuple(v) if type(v) is list else v for v in items)

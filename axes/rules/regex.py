@@ -89,6 +89,20 @@ def pattern(source: str, case_blind: bool = True) -> Pattern:
     return found
 
 
+_LITERALS: dict[str, tuple[str, ...] | None] = {}
+
+
+def could_match(source: str, lowered: str | None) -> bool:
+    """Could the case-blind regex match the text whose lowercased form is `lowered` (None: unknown)? Only if it
+    holds one of the regex's required literals: a substring search that spares compiling and running it."""
+    if lowered is None:
+        return True
+    if source not in _LITERALS:
+        _LITERALS[source] = required_literals(lower_literals(source))
+    needed = _LITERALS[source]
+    return needed is None or any(literal in lowered for literal in needed)
+
+
 def has_repeat(source: str) -> bool:
     """Does the regex repeat anything (`*`, `+`, `{m,n}`, `{n}`) outside character classes and escapes?"""
     i = 0

@@ -17,7 +17,7 @@ from ..reading import Reading
 from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
 from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
-from .regex import Pattern, pattern, time_budget
+from .regex import Pattern, could_match, pattern, time_budget
 from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
 
 if TYPE_CHECKING:
@@ -431,10 +431,14 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
     if not text:
         return []
     compiled = loaded.compiled
-    if any(pattern(p).search(text) for p in compiled.template_unless):
+    if "template" not in ctx.memo:  # lowercased once per model, for the prefilter (None: lowering moved offsets)
+        low = text.lower()
+        ctx.memo["template"] = low if len(low) == len(text) else None
+    low = ctx.memo["template"]
+    if any(could_match(p, low) and pattern(p).search(text) for p in compiled.template_unless):
         return []
     for source in compiled.template:
-        hit = pattern(source).search(text)
+        hit = could_match(source, low) and pattern(source).search(text)
         if hit:
             line_start = text.rfind("\n", 0, hit.start()) + 1
             line_end = text.find("\n", hit.start())
