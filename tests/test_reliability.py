@@ -209,9 +209,13 @@ def test_a_fifo_inside_a_model_folder_is_not_read(tmp_path, model):
     assert json.loads(result.stdout)["facts"]["layers"] == 16
 
 
-def test_stdin_closed_is_one_line(model):
+def test_stdin_or_stdout_closed_is_one_line(tmp_path, model):
     one_error_line(axes("batch", "-", "--offline", stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0)),
                    "stdin")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{model}\n")
+    one_error_line(axes("batch", str(listing), "--offline", stdout=subprocess.DEVNULL,
+                        preexec_fn=lambda: os.close(1)), "stdout is closed")
 
 
 # -- 11: one writer per --out -----------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def batch(
 
     options = inspect_options(rules, offline or hf_cache, token, cards)
     rulebook(options.rules)  # a bad rule file fails here, before any target
-    fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
+    fmt = format or (BatchFormat.table if out is None and sys.stdout and sys.stdout.isatty() else BatchFormat.jsonl)
     plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)
     skip = workflow.Skip(set(plan.done))
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
@@ -102,6 +102,8 @@ def batch(
 @contextmanager
 def _output(plan: Resume, path: Path | None) -> Iterator[TextIO]:
     if path is None:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise AxesError("stdout is closed: give --out FILE", where="stdout")
         yield sys.stdout
         return
     with plan.open_out(path) as stream:

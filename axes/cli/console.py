@@ -67,7 +67,7 @@ def terminal_width(width: int | None) -> int | None:
     if width:
         return width
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout and sys.stdout.isatty() else None
     except OSError:
         return None
 
