@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import copy
-import re
-
-# Characters that would break the one line an error is (a newline in a target read from a list) or that a
-# terminal would act on (escape sequences), and lone surrogates (bytes that were not UTF-8, kept by Python's
-# surrogateescape), which no UTF-8 stream can write.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-
 
 def one_line(text: str) -> str:
-    """`text` with its control characters and undecodable bytes escaped (\\n, \\x1b, \\xff): one printable line."""
-    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+    """`text` with what would break its one line or a terminal escaped: control characters (a newline in a
+    target read from a list, escape sequences) and lone surrogates (bytes that were not UTF-8, kept by Python's
+    surrogateescape, which no UTF-8 stream can write): \\n, \\x1b, \\xff."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(char) if char < " " or char == "\x7f" or "\ud800" <= char <= "\udfff" else char
+                   for char in text)
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group(0)
+def _escape(char: str) -> str:
     if "\ud800" <= char <= "\udfff":
         return f"\\x{ord(char) - 0xDC00:02x}" if ord(char) >= 0xDC80 else f"\\u{ord(char):04x}"
     return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or f"\\x{ord(char):02x}"
@@ -38,6 +34,8 @@ class AxesError(Exception):
         """The same error, naming the target whose file it is about ("./m: config.json:3: ...")."""
         if self.where is None or target in self.where or "/" in self.where or "\\" in self.where:
             return self
+        import copy
+
         named = copy.copy(self)
         named.where = f"{target}: {self.where}"
         named.args = (named.render(),)

@@ -18,7 +18,7 @@ from ..parsing import safe_load
 # end is searched for once, after its start.
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^>]{0,200})?>", re.I)
-HTML_HEADING_END = {level: re.compile(rf"</h{level}\s*>", re.I) for level in "123456"}
+HTML_HEADING_END = re.compile(r"</h([1-6])\s*>", re.I)
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 TAGS = re.compile(r"<[^>]{1,200}>")
 MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
@@ -195,7 +195,8 @@ def _heading(raw: str) -> tuple[int, str] | None:
         level, title = len(found.group(1)), found.group(2).rstrip().rstrip("#").rstrip()
     else:
         opened = HTML_HEADING.search(raw)
-        close = HTML_HEADING_END[opened.group(1)].search(raw, opened.end()) if opened else None
+        ends = HTML_HEADING_END.finditer(raw, opened.end()) if opened else ()
+        close = next((end for end in ends if opened and end.group(1) == opened.group(1)), None)
         if not opened or not close:
             return None
         level, title = int(opened.group(1)), raw[opened.end():close.start()]

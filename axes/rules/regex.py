@@ -182,14 +182,14 @@ def _repeat_at(source: str, i: int) -> bool:
 
 SMALL_REPEAT = 5
 QUANTIFIER = re.compile(r"\{\d*,(\d*)\}|\{(\d+)\}")  # {m,n} {m,} {,n} {n}; a bare `{` is a literal
-# A group's opening: `(`, `(?:`, `(?P<name>`, `(?<name>`, `(?i:`.
-GROUP_OPENING = re.compile(r"\((?:\?(?::|P?<\w+>|[aiLmsux]+:))?")
+# A group's opening: `(`, `(?:`, `(?P<name>`, `(?<name>`, `(?i:` (compiled by re on first use: rule files only).
+GROUP_OPENING = r"\((?:\?(?::|P?<\w+>|[aiLmsux]+:))?"
 
 
 def _starts_with_literal(group: str) -> bool:
     """Does the group (its source from `(` up to its `)`) begin with one plain non-word character that is
     neither optional nor repeated (`-`, `,`, an escaped `\\.`)? Every round of a repeat of it starts there."""
-    opening = GROUP_OPENING.match(group)
+    opening = re.match(GROUP_OPENING, group)
     body = group[opening.end() if opening else 0:]
     first = re.match(r"\\([^\w\s])|([^\w\s\\.()\[\]|*+?{}^$])", body)
     return first is not None and body[first.end():first.end() + 1] not in ("*", "+", "?", "{")
