@@ -167,10 +167,12 @@ def test_a_regex_beyond_the_engine_is_a_rule_error(tmp_path, pattern):
 
 
 def bundled_card_patterns() -> list[tuple[str, str]]:
+    """Every bundled card and chat-template pattern (both are prefiltered by their required text)."""
     found = []
     for path in sorted(RULES_DIR.glob("*.yaml")):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-            found += [(rule["id"], p) for p in (rule.get("card") or {}).get("patterns", [])]
+            for matcher in ("card", "template"):
+                found += [(rule["id"], p) for p in (rule.get(matcher) or {}).get("patterns", [])]
     return found
 
 
