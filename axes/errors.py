@@ -24,10 +24,12 @@ class AxesError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, where: str | None = None, line: int | None = None):
+    def __init__(self, message: str, *, where: str | None = None, line: int | None = None,
+                 suggestions: tuple[str, ...] = ()):
         self.where = where
         self.line = line
         self.message = message
+        self.suggestions = suggestions  # names close to a target nothing knows ("did you mean ...?")
         super().__init__(self.render())
 
     def within(self, target: str) -> AxesError:

@@ -2,7 +2,8 @@
 
     GET  /api/models/{org}/{name}[/revision/{rev}]  model info: sha, siblings, cardData, safetensors, gated
     HEAD /{org}/{name}/resolve/{rev}/{file}          file metadata: ETag, X-Repo-Commit, Content-Length
-    GET  /{org}/{name}/resolve/{rev}/{file}          the file; a branch or tag redirects (307) to its commit
+    GET  /{org}/{name}/resolve/{rev}/{file}          the file; a branch or tag redirects (307) to its commit;
+                                                     a Range header (bytes=a-b) gets 206 and those bytes only
 
 Errors carry the X-Error-Code the client maps (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
 Each repo can be gated, slow, fail its first requests with 503, trickle its files a byte at a time, or serve
@@ -73,6 +74,7 @@ class Logged:
     method: str
     path: str
     authorization: str | None
+    range: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,14 +128,15 @@ class HubServer:
     def requests(self, method: str | None = None, contains: str = "") -> list[Logged]:
         return [r for r in self.log if (method is None or r.method == method) and contains in r.path]
 
-    def answer(self, method: str, path: str, authorization: str | None) -> Answer:
-        self.log.append(Logged(method, path, authorization))
+    def answer(self, method: str, path: str, authorization: str | None, range_: str | None = None) -> Answer:
+        self.log.append(Logged(method, path, authorization, range_))
         if match := INFO.match(path):
             repo_id, rev = match["repo"], unquote(match["rev"] or "main")
             return self._behave(repo_id, path) or self._info(repo_id, rev)
         if match := RESOLVE.match(path):
             repo_id, rev, name = match["repo"], unquote(match["rev"]), unquote(match["file"])
-            return self._behave(repo_id, path) or self._resolve(repo_id, rev, name, authorization)
+            answer = self._behave(repo_id, path) or self._resolve(repo_id, rev, name, authorization)
+            return _ranged(answer, range_) if range_ else answer
         return _error(404, "NotFound", "Not Found")
 
     def _behave(self, repo_id: str, path: str) -> Answer | None:
@@ -226,6 +229,22 @@ def _spaces(size: int, piece: int = 1 << 16) -> Any:
         yield b" " * min(piece, size - start)
 
 
+RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+
+
+def _ranged(answer: Answer, range_: str) -> Answer:
+    """A 200 answer cut to the asked bytes, as the Hub's storage serves a range request."""
+    status, headers, body = answer
+    match = RANGE.match(range_.strip())
+    if status != 200 or match is None:
+        return answer
+    start = int(match[1])
+    end = min(int(match[2]) if match[2] else len(body) - 1, len(body) - 1)
+    if start >= len(body):
+        return 416, {"Content-Range": f"bytes */{len(body)}"}, b""
+    return 206, {**headers, "Content-Range": f"bytes {start}-{end}/{len(body)}"}, body[start:end + 1]
+
+
 def _error(status: int, code: str, message: str) -> Answer:
     headers = {"X-Error-Code": code, "X-Error-Message": message, "Content-Type": "application/json"}
     return status, headers, json.dumps({"error": message}).encode()
@@ -253,7 +272,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, with_body: bool) -> None:
         path = urlsplit(self.path).path
-        status, headers, body = self.server.hub.answer(self.command, path, self.headers.get("Authorization"))
+        status, headers, body = self.server.hub.answer(self.command, path, self.headers.get("Authorization"),
+                                                       self.headers.get("Range"))
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)

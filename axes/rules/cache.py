@@ -29,11 +29,10 @@ from .load import load_rulebook, rule_files
 from .schema import Rulebook
 
 FORMAT = 1
-# The only classes a cache file may name: the rulebook's own, built field by field (no code runs).
-CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
-    schema.Rulebook, schema.LoadedRule, schema.CompiledRule, schema.Rule, schema.CardMatch, schema.TextMatch,
-    schema.Condition, schema.KeysMatch, schema.NameMatch, schema.FilesMatch, schema.Gate, schema.ExampleModel,
-    schema.Examples)}
+# The only classes a cache file may name: the dataclasses rules/schema.py defines, built field by field (no code
+# runs). A class added to the schema is cacheable at once.
+CLASSES: dict[str, type] = {cls.__name__: cls for cls in vars(schema).values()
+                            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == schema.__name__}
 FIELDS = {name: frozenset(f.name for f in fields(cls)) for name, cls in CLASSES.items()}
 # Fields left at their default are not written (most matchers of most rules are None): half the text to parse.
 DEFAULTS = {name: {f.name: f.default for f in fields(cls) if f.default is not MISSING}

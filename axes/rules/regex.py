@@ -209,17 +209,21 @@ def lower_literals(pattern: str) -> str:
 PLAIN = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
 ESCAPED_PLAIN = set(".-+*?()[]{}|^$/<>'\"_ \\")
 QUANTIFIERS = "?*+{"
+REPEAT_BOUNDS = re.compile(r"\{\d*,?\d*\}")
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Text that every match of `pattern` must contain: a prefilter that spares the regex a scan.
 
-    Returns one string per top-level alternative (a match holds at least one of them), or None when some
-    alternative has no literal run of two characters or more outside groups, classes and repeats. Only
-    what is certain counts: anything optional, repeated or inside a group ends the run.
+    Returns strings of which a match holds at least one: for each top-level alternative, its longest literal
+    run outside groups, classes and repeats, or the words of a group that is a plain choice of literals
+    (`(sft|dpo|rlhf)`), whichever has the longer shortest word; None when some alternative has neither of
+    two characters or more. Only what is certain counts: anything optional or repeated ends a run. A word
+    that holds another of the words is left out (the other finds it).
     """
-    branches: list[str] = []
+    branches: list[tuple[str, ...]] = []
     best = run = ""
+    choice: tuple[str, ...] = ()  # the branch's best group of literal alternatives
     depth = 0
     i = 0
     while i < len(pattern):
@@ -234,12 +238,19 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         elif char == "{" and (bounds := QUANTIFIER.match(pattern, i)):
             step = bounds.end() - i  # a quantifier (`{0,20}`), not text: it ends the run, as `*` does
         elif char == "(":
+            if depth == 0:
+                group = _literal_choice(pattern, i)
+                if group and min(map(len, group)) > min(map(len, choice), default=0):
+                    choice = group
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
+        elif char == "{" and (bounds := REPEAT_BOUNDS.match(pattern, i)):
+            step = bounds.end() - i  # a quantifier's bounds are not text to look for
         elif char == "|" and depth == 0:
-            branches.append(max(best, run, key=len))
+            branches.append(_better(max(best, run, key=len), choice))
             best = run = ""
+            choice = ()
             i += 1
             continue
         else:
@@ -254,8 +265,33 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         else:
             run += unit
         i += step
-    branches.append(max(best, run, key=len))
-    return None if any(len(b) < 2 for b in branches) else tuple(branches)
+    branches.append(_better(max(best, run, key=len), choice))
+    if any(min(map(len, b)) < 2 for b in branches):
+        return None
+    words = list(dict.fromkeys(word for branch in branches for word in branch))
+    # A text that holds "datasets" holds "dataset": each word searched for costs a scan of the card.
+    return tuple(w for w in words if not any(u != w and u in w for u in words))
+
+
+PLAIN_WORD = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]+")
+
+
+def _literal_choice(pattern: str, i: int) -> tuple[str, ...]:
+    """The words of the group opened at `i` when it is a plain choice of literals that must occur once
+    (`(sft|dpo)`, `(?:a|b)`, not `(a|b)?` nor `(a+|b)`); otherwise ()."""
+    end = _group_end(pattern, i + 1)
+    inner = pattern[i + 1:end]
+    inner = inner[2:] if inner.startswith("?:") else inner
+    after = pattern[end + 1:end + 2]
+    if end >= len(pattern) or (after and after in QUANTIFIERS) or inner.startswith("?"):
+        return ()
+    words = tuple(inner.split("|"))
+    return words if all(PLAIN_WORD.fullmatch(w) for w in words) else ()
+
+
+def _better(run: str, choice: tuple[str, ...]) -> tuple[str, ...]:
+    """A branch's prefilter: its literal run, or its group of literal alternatives if that is surer."""
+    return choice if choice and min(map(len, choice)) > len(run) else (run,)
 
 
 def _class_end(pattern: str, i: int) -> int:

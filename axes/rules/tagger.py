@@ -16,9 +16,20 @@ from typing import TYPE_CHECKING, Any
 from ..reading import Reading
 from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
-from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
+from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
 from .regex import Pattern, could_match, pattern, time_budget
-from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
+from .schema import (
+    CardMatch,
+    CompiledRule,
+    Condition,
+    FilesMatch,
+    KeysMatch,
+    LoadedRule,
+    NameMatch,
+    RenderMatch,
+    Rulebook,
+    TextMatch,
+)
 
 if TYPE_CHECKING:
     from .regex import Match as RegexMatch
@@ -121,7 +132,7 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
         ]
         if survivors:
             kept += survivors
-            if not any(m.rule.rule.marketing for m in survivors):
+            if any(m.rule.rule.sets_tag for m in survivors):
                 present.add(name)
     return kept
 
@@ -136,19 +147,33 @@ def _match_in_time(loaded: LoadedRule, ctx: Context) -> Match | None:
         return None
 
 
-def tag(rulebook: Rulebook, reading: Reading
-        ) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]], tuple[str, ...]]:
-    """(tags per axis, marketing evidence per axis, notes on rules skipped)."""
+@dataclass(frozen=True)
+class Tagged:
+    """What the rules found, per axis: tags, marketing phrases, materials a reader can check; and notes on
+    rules skipped (their regexes ran out of time)."""
+
+    tags: dict[str, list[Tag]]
+    marketing: dict[str, list[Evidence]]
+    materials: dict[str, list[Material]]
+    notes: tuple[str, ...] = ()
+
+
+def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
     ctx = build_context(reading)
     kept = kept_matches(rulebook, ctx)
-    tags: dict[str, list[Tag]] = {}
     marketing: dict[str, list[Evidence]] = {}
+    materials: dict[str, list[Material]] = {}
     for m in kept:
-        if m.rule.rule.marketing:
+        rule = m.rule.rule
+        if rule.marketing:
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
-    for axis in {m.rule.axis for m in kept}:
-        tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return tags, marketing, tuple(ctx.notes)
+        if rule.material is not None:
+            materials.setdefault(m.rule.axis, []).append(Material(
+                kind=rule.material.kind, grade=rule.material.grade, rule=m.rule.full_id,
+                evidence=m.evidence[:MAX_EVIDENCE]))
+    tags = {axis: _merge([m for m in kept if m.rule.axis == axis and m.rule.rule.sets_tag])
+            for axis in {m.rule.axis for m in kept}}
+    return Tagged(tags=tags, marketing=marketing, materials=materials, notes=tuple(ctx.notes))
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -183,6 +208,7 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
         (rule.card, _card),
         (rule.front_matter, _front_matter),
         (rule.template, _template),
+        (rule.rendered, _rendered),
         (rule.config, _config),
         (rule.generation, _generation),
         (rule.facts, _facts),
@@ -413,8 +439,8 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     out = []
     for cond in matcher.all:
         source = ctx.backbone.sources.get(cond.key)
-        where = f" (config {source.key})" if source else ""
-        out.append(Evidence(file="config.json", line=source.line if source else None,
+        where = f" ({'config ' if source.file == 'config.json' else ''}{source.key})" if source else ""
+        out.append(Evidence(file=source.file if source else "config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
 
@@ -426,9 +452,9 @@ def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
 
 
-def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evidence]:
     text = ctx.template
-    if not text:
+    if not text or _rendering_answers(matcher, ctx):
         return []
     compiled = loaded.compiled
     if "template" not in ctx.memo:  # lowercased once per model, for the prefilter (None: lowering moved offsets)
@@ -446,6 +472,43 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
             line = text.count("\n", 0, hit.start()) + 1
             return [Evidence(file="chat_template", line=line, text=_excerpt(snippet, hit.start() - line_start))]
     return []
+
+
+def _rendering_answers(matcher: TextMatch, ctx: Context) -> bool:
+    """Whether the renders settle what this fallback regex would: the template rendered, and (for a list of
+    facts) at least one of them was established."""
+    rendering = ctx.reading.rendering
+    if not matcher.fallback or rendering is None or not rendering.facts.rendered:
+        return False
+    names = matcher.fallback if isinstance(matcher.fallback, tuple) else ()
+    return not names or any(getattr(rendering.facts, name) is not None for name in names)
+
+
+def _rendered(_rule: LoadedRule, matcher: RenderMatch, ctx: Context) -> list[Evidence]:
+    """What the rendered template showed: every `all` condition and the first `any` condition that holds,
+    each cited with the probe that established it and the rendered text."""
+    rendering = ctx.reading.rendering
+    if rendering is None or not rendering.facts.rendered:
+        return []
+    facts = ctx.memo.get("rendered")
+    if facts is None:
+        facts = ctx.memo["rendered"] = asdict(rendering.facts)
+    if not all(holds(c, facts) for c in matcher.all):
+        return []
+    first = next((c for c in matcher.any if holds(c, facts)), None)
+    if matcher.any and first is None:
+        return []
+    out = []
+    for cond in (*matcher.all, *([first] if first else [])):
+        _, value = lookup(facts, cond.key)
+        element = next((v for v in value if _holds_one(cond, v)), None) if isinstance(value, (list, tuple)) else None
+        source = rendering.sources.get(f"{cond.key}:{element}") or rendering.sources.get(cond.key)
+        if source is None:
+            out.append(Evidence(file="chat_template", text=f"rendered: {_describe(cond, facts)}"))
+            continue
+        named = "" if source.template == "default" else f" ({source.template} template)"
+        out.append(Evidence(file="chat_template", text=f"rendered{named}: {source.probe}: {source.snippet}"))
+    return out
 
 
 def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:

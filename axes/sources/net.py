@@ -33,7 +33,8 @@ PHASES = ("connect", "read", "write", "pool")  # httpx2's timeout dict; None in 
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float  # per request: connect, read, write, pool
+    timeout: float  # per metadata request (the API, a file's HEAD): connect, read, write, pool
+    download_timeout: float  # per file download (a GET of /resolve/)
     deadline: float  # time.monotonic() at which every request stops, started or not
     retry_pause: float
 
@@ -45,10 +46,13 @@ _LIMITS: ContextVar[Limits | None] = ContextVar("axes_hub_limits", default=None)
 
 
 @contextmanager
-def bounded(*, timeout: float, budget: float, retry_pause: float) -> Iterator[None]:
+def bounded(*, timeout: float, budget: float, retry_pause: float, download_timeout: float | None = None
+            ) -> Iterator[None]:
     """Bound every huggingface_hub call in this block, and in threads run with a copy of its context."""
     _install()
-    token = _LIMITS.set(Limits(timeout, time.monotonic() + budget, retry_pause))
+    limits = Limits(timeout, timeout if download_timeout is None else download_timeout, time.monotonic() + budget,
+                    retry_pause)
+    token = _LIMITS.set(limits)
     try:
         yield
     finally:
@@ -170,12 +174,14 @@ class Guarded(httpx2.SyncByteStream):
 
 
 def _cap_timeout(request: httpx2.Request, limits: Limits) -> None:
+    """Set the request's timeouts to ours. The library's own come from the environment as it was at import;
+    ours from the environment of this fetch (hub.timeouts), so they replace the library's."""
     remaining = limits.remaining()
     if remaining <= 0:
         raise HubUnreachable(f"{request.url.host} took too long (over the budget for one target)")
-    cap = min(limits.timeout, remaining)
-    now = request.extensions.get("timeout") or {}
-    request.extensions["timeout"] = {p: cap if now.get(p) is None else min(now[p], cap) for p in PHASES}
+    download = request.method == "GET" and "/resolve/" in request.url.path
+    cap = min(limits.download_timeout if download else limits.timeout, remaining)
+    request.extensions["timeout"] = dict.fromkeys(PHASES, cap)
 
 
 def _describe(err: httpx2.TransportError) -> str:

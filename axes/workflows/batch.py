@@ -20,10 +20,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..errors import AxesError, one_line
 from ..storage import open_for_reading, open_locked
@@ -121,31 +121,58 @@ def previous_results(path: Path) -> set[str]:
 def _result_lines(path: Path, *, locked: bool) -> Iterator[tuple[str, str]]:
     """(target, line) for each result of a previous run, streamed so a long run costs no memory.
 
-    A missing file is a first run (so `--resume runs.jsonl --out runs.jsonl` works from the start). A
-    half-written last line (a run killed mid-write) is dropped, so its target runs again; a broken line
-    anywhere else means the file is not a batch output, which is bad input. `locked`: read under a shared
-    lock, so a file another batch is still writing is refused (False: this run holds the file's lock).
+    A missing file is a first run (so `--resume runs.jsonl --out runs.jsonl` works from the start). `locked`:
+    read under a shared lock, so a file another batch is still writing is refused (False: this run holds the
+    file's lock).
     """
     if not path.exists():
         return
+    for _, record, line in _read_json_lines(path, "the previous run", locked=locked):
+        if isinstance(record, dict) and isinstance(record.get("target"), str) and "error" not in record:
+            yield record["target"], line
+
+
+def read_results(name: str) -> Iterator[dict[str, Any]]:
+    """Every line of a batch's JSONL output (`-`: stdin), results and error lines, as contract dicts."""
+    lines = _read_json_lines(None, "the results") if name == "-" else _read_json_lines(Path(name), "the results")
+    for number, record, _ in lines:
+        if not isinstance(record, dict) or not isinstance(record.get("target"), str):
+            raise AxesError("not an axes result: a JSON object with a \"target\" expected", where=name, line=number)
+        yield record
+
+
+def _open_text(path: Path | None, locked: bool) -> AbstractContextManager[TextIO]:
+    """A JSONL file as text (None: stdin), opened under a shared lock when `locked`."""
+    if path is None:
+        return nullcontext(sys.stdin)
+    raw = open_for_reading(path) if locked else path.open("rb")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+
+
+def _read_json_lines(path: Path | None, what: str, *, locked: bool = False) -> Iterator[tuple[int, Any, str]]:
+    """(line number, value, line) of each JSON line of a file (None: stdin), streamed.
+
+    A half-written last line (a run killed mid-write, or still running) is dropped; a broken line anywhere
+    else means the file is not a batch output, which is bad input.
+    """
+    where = "<stdin>" if path is None else str(path)
     broken: tuple[int, str] | None = None
     try:
-        with (open_for_reading(path) if locked else path.open("rb")) as raw:
-            # A kill can cut a multi-byte character: "replace" turns it into a broken last line, dropped below.
-            for number, line in enumerate(io.TextIOWrapper(raw, encoding="utf-8", errors="replace"), 1):
+        # A kill can cut a multi-byte character: "replace" turns it into a broken last line, dropped below.
+        with _open_text(path, locked) as handle:
+            for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
                 if broken:
-                    raise AxesError(f"not a JSONL batch output: {broken[1]}", where=str(path), line=broken[0])
+                    raise AxesError(f"not a JSONL batch output: {broken[1]}", where=where, line=broken[0])
                 try:
-                    record = json.loads(line)
+                    value = json.loads(line)
                 except (json.JSONDecodeError, RecursionError, ValueError) as err:
                     broken = (number, getattr(err, "msg", "not valid JSON"))
                     continue
-                if isinstance(record, dict) and isinstance(record.get("target"), str) and "error" not in record:
-                    yield record["target"], line.rstrip("\n")
+                yield number, value, line.rstrip("\n")
     except OSError as err:
-        raise AxesError(f"cannot read the previous run: {err.strerror or err}", where=str(path)) from None
+        raise AxesError(f"cannot read {what}: {err.strerror or err}", where=where) from None
 
 
 class Skip:
@@ -164,8 +191,10 @@ class Skip:
 
 
 @contextmanager
-def target_list(name: str | None, hf_cache: bool) -> Iterator[tuple[Iterator[str], Remaining]]:
+def target_list(name: str | None, hf_cache: bool, cache_dir: Path | None = None
+                ) -> Iterator[tuple[Iterator[str], Remaining]]:
     """The targets, read once and lazily, and a function counting those left after skipping (None: unknown).
+    `hf_cache`: every model repo in the HF cache (`cache_dir`, else the usual one).
 
     Only a regular file is counted (a second pass, for the progress bar): a pipe or FIFO can be read once.
     """
@@ -174,7 +203,7 @@ def target_list(name: str | None, hf_cache: bool) -> Iterator[tuple[Iterator[str
     if name is None:
         from ..sources.hfcache import scan_cache
 
-        repos = scan_cache()
+        repos = scan_cache(cache_dir)
         yield iter(repos), lambda done: sum(r not in done for r in repos)
         return
     if name == "-":
