@@ -192,7 +192,7 @@ def build(read: Reading, found: Tagged) -> Verdict:
         rows=rows,
         murkiest=Murkiest(axis=worst, reason=reason(worst, rows[worst], backbone, summary)),
         lineage=_lineage(backbone, tags, identity, found.lineage),
-        notices=snapshot.notices + backbone.notes,
+        notices=snapshot.notices + read.card.notes + found.notes + backbone.notes,
         template=read.rendering,
         origin=_origin(snapshot.origin, read.card.front_matter.get("catalog")),
     )

@@ -6,7 +6,8 @@
                                                      a Range header (bytes=a-b) gets 206 and those bytes only
 
 Errors carry the X-Error-Code the client maps (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
-Each repo can be gated, slow, or fail its first requests with 503; every request is logged.
+Each repo can be gated, slow, fail its first requests with 503, trickle its files a byte at a time, or serve
+files far larger than any config (declared in Content-Length, or not declared at all); every request is logged.
 HTTP/1.0, one connection per request: once stopped, nothing keeps answering on a pooled connection.
 """
 
@@ -42,6 +43,9 @@ class Repo:
     fail_first: int = 0  # answer this many requests with 503 before behaving
     delay: float = 0.0  # seconds before answering each request
     trouble_on: str = ""  # fail_first and delay hit only paths containing this ("/resolve/": files only)
+    trickle: float = 0.0  # seconds between the bytes of a file's body (a server that never quite stalls)
+    oversized: dict[str, int] = field(default_factory=dict)  # file -> the size it is served at, in spaces
+    undeclared: bool = False  # oversized files are sent without a Content-Length (the end is the close)
 
     def commit(self, revision: str) -> tuple[str, dict[str, bytes]] | None:
         """(commit sha, files) for a branch, a tag or a commit sha."""
@@ -73,7 +77,15 @@ class Logged:
     range: str | None = None
 
 
-Answer = tuple[int, dict[str, str], bytes]
+@dataclass(frozen=True)
+class Stream:
+    """A body written in pieces: a large one never held whole, or a slow one."""
+
+    length: int | None  # the Content-Length sent; None: none, the body ends when the connection closes
+    chunks: Any  # a callable returning an iterator of bytes
+
+
+Answer = tuple[int, dict[str, str], "bytes | Stream"]
 
 
 class HubServer:
@@ -192,12 +204,29 @@ class HubServer:
         if rev != sha:  # as the Hub does: a branch or tag redirects to the commit it points at
             location = f"/{repo_id}/resolve/{sha}/{quote(name)}"
             return 307, {"Location": location, "X-Repo-Commit": sha}, b""
+        if name in repo.oversized:
+            size = repo.oversized[name]
+            headers = {"ETag": f'"{"0" * 40}"', "X-Repo-Commit": sha, "Content-Type": "text/plain"}
+            return 200, headers, Stream(None if repo.undeclared else size, lambda: _spaces(size))
         if name not in files:
             status, headers, body = _error(404, "EntryNotFound", f"{name} does not exist on {sha}")
             return status, {**headers, "X-Repo-Commit": sha}, body
         data = files[name]
         headers = {"ETag": f'"{git_blob_sha(data)}"', "X-Repo-Commit": sha, "Content-Type": "text/plain"}
+        if repo.trickle:
+            return 200, headers, Stream(len(data), lambda: self._trickled(data, repo.trickle))
         return 200, headers, data
+
+    def _trickled(self, data: bytes, pause: float) -> Any:
+        for i in range(len(data)):
+            if self._stopping.wait(pause):
+                return
+            yield data[i:i + 1]
+
+
+def _spaces(size: int, piece: int = 1 << 16) -> Any:
+    for start in range(0, size, piece):
+        yield b" " * min(piece, size - start)
 
 
 RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -248,10 +277,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
+        length = body.length if isinstance(body, Stream) else len(body)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
-        if with_body:
-            self.wfile.write(body)
+        if not with_body:
+            return
+        try:
+            for piece in body.chunks() if isinstance(body, Stream) else (body,):
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up (a cap or a deadline): expected here
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log is HubServer.log

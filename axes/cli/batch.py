@@ -14,7 +14,7 @@ import typer
 from ..errors import AxesError
 from ..output.formats import BatchFormat
 from ..output.i18n import Lang, tn
-from ..workflows.batch import default_jobs
+from ..workflows.batch import Resume, default_jobs
 from .console import handles_errors, is_quiet, terminal_width, write_notices
 from .options import (
     CacheDirOpt,
@@ -92,17 +92,20 @@ def batch(
     options = inspect_options(rules, offline or hf_cache, token, cards, revision=revision, cache_dir=cache_dir,
                               no_render=no_render)
     rulebook(options.rules)  # a bad rule file fails here, before any target
-    fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
+    fmt = format or (BatchFormat.table if out is None and sys.stdout and sys.stdout.isatty() else BatchFormat.jsonl)
     plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)
     skip = workflow.Skip(set(plan.done))
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
     with workflow.target_list(targets_file, hf_cache, cache_dir) as (targets, left):
-        plan.start()
-        with _output(out, append=plan.append_to is not None) as stream, \
-                _progress(left(skip.done)) as (tick, clear):
-            outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
-                                    local=options.offline)
-            failed = write_all(outcomes, emitter, stream, tick, clear)
+        try:
+            with _output(plan, out) as stream, _progress(lambda: left(skip.done)) as (tick, clear):
+                outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
+                                        local=options.offline)
+                failed = write_all(outcomes, emitter, stream, tick, clear)
+        except BrokenPipeError:
+            raise  # the reader stopped early (`axes batch list | head`): console.handles_errors ends cleanly
+        except OSError as err:  # the disk filled up, or the device went away: what was written stays
+            raise AxesError(f"cannot write: {err.strerror or err}", where=str(out or "stdout")) from None
     if skip.skipped:
         n = skip.skipped
         write_notices((tn("skipped", n, lang, file=resume),), lang)
@@ -112,23 +115,22 @@ def batch(
 
 
 @contextmanager
-def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
+def _output(plan: Resume, path: Path | None) -> Iterator[TextIO]:
     if path is None:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise AxesError("stdout is closed: give --out FILE", where="stdout")
         yield sys.stdout
         return
-    try:
-        stream = path.open("a" if append else "w", encoding="utf-8")
-    except OSError as err:
-        raise AxesError(f"cannot write: {err.strerror or err}", where=str(path)) from None
-    with stream:
+    with plan.open_out(path) as stream:
         yield stream
 
 
 @contextmanager
-def _progress(total: int | None) -> Iterator[tuple[Callable[[object], None], Callable[[], None]]]:
-    """A progress bar on stderr when stderr is a terminal (its tick, and its clearing before the table is
-    drawn); otherwise nothing, so logs stay clean."""
-    if not sys.stderr.isatty() or is_quiet():
+def _progress(total: Callable[[], int | None]
+              ) -> Iterator[tuple[Callable[[object], None], Callable[[], None]]]:
+    """A progress bar on stderr when stderr is a terminal (`total` counts the targets only then): its tick,
+    and its clearing before the table is drawn; otherwise nothing, so logs stay clean."""
+    if sys.stderr is None or not sys.stderr.isatty() or is_quiet():
         yield (lambda _: None), (lambda: None)
         return
     from rich.console import Console
@@ -136,5 +138,5 @@ def _progress(total: int | None) -> Iterator[tuple[Callable[[object], None], Cal
 
     columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("batch", total=total)
+        task = bar.add_task("batch", total=total())
         yield (lambda _: bar.advance(task)), bar.stop

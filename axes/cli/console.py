@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import typer
 
-from ..errors import AxesError
+from ..errors import AxesError, one_line
 from ..output.i18n import Lang, notice, t
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +50,12 @@ def handles_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort):
             raise
+        except OSError as err:
+            if err.filename is None or os.environ.get("AXES_DEBUG"):
+                raise
+            # A file the system refused (a name over 255 bytes, a permission): named, in one line.
+            typer.echo(f"axes: {one_line(str(err.filename))}: {err.strerror or err}", err=True)
+            raise typer.Exit(2) from None
         except Exception as err:  # noqa: BLE001 - the one place that turns surprises into a clean line
             if os.environ.get("AXES_DEBUG"):
                 raise
@@ -63,7 +69,7 @@ def quiet_stdout() -> None:
     """Point stdout at devnull, so Python's final flush into a closed pipe does not complain either."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
 
 
@@ -76,7 +82,7 @@ def terminal_width(width: int | None) -> int | None:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout.isatty() else None
+        return os.get_terminal_size(sys.stdout.fileno()).columns if sys.stdout and sys.stdout.isatty() else None
     except (OSError, ValueError):
         return None
 
@@ -99,7 +105,12 @@ def check_out(out: Path | None) -> None:
 def deliver(text: str, out: Path | None, *, say_written: bool = False, lang: Lang = Lang.en) -> None:
     """The result to stdout, or atomically to --out."""
     if out is None:
-        typer.echo(text, nl=False)
+        try:
+            typer.echo(text, nl=False)
+        except BrokenPipeError:
+            raise
+        except OSError as err:  # stdout on a full disk (or /dev/full)
+            raise AxesError(f"cannot write: {err.strerror or err}", where="stdout") from None
         return
     from ..storage import write_atomic
 

@@ -22,7 +22,10 @@ CardsOpt = Annotated[
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the network (also HF_HUB_OFFLINE=1).")]
 TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and sentences.")]
-WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
+WidthOpt = Annotated[
+    int | None,
+    typer.Option("--width", min=40, max=1000, help="Table width in columns, 40 to 1000 (default: terminal)."),
+]
 NoRenderOpt = Annotated[
     bool,
     typer.Option("--no-render", help="Do not run chat templates in the sandbox; match their text instead."),

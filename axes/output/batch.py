@@ -85,7 +85,7 @@ class Jsonl:
         return ""
 
     def row(self, outcome: Outcome) -> str:
-        return json.dumps(record(outcome), ensure_ascii=False) + "\n"
+        return json.dumps(record(outcome), ensure_ascii=False, allow_nan=False) + "\n"  # NaN is not JSON
 
     def end(self) -> str:
         return ""

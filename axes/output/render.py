@@ -16,7 +16,9 @@ from .formats import BatchFormat, CompareFormat, Format, Style
 
 
 def as_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # allow_nan=False: NaN is not JSON (strict parsers refuse it); the readers turn it into null, and a NaN
+    # that still got this far fails loudly here rather than in a user's parser.
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def as_yaml(data: Any) -> str:

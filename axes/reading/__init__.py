@@ -5,11 +5,11 @@ The rules read the Reading (rules.tagger); nothing here decides a tag.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..parsing import parse_json_object
+from ..errors import AxesError
+from ..parsing import parse_json_object, parse_json_value
 from ..types import Backbone, Rendering, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
@@ -30,8 +30,8 @@ class Reading:
 
 
 def read(snapshot: Snapshot, render: bool = True) -> Reading:
-    """Parse what the snapshot holds. A broken config.json or front matter is bad input (AxesError); a broken
-    generation_config.json only loses its own evidence. `render`: run the chat template in the sandbox
+    """Parse what the snapshot holds. A broken config.json is bad input (AxesError); a broken side file or
+    front matter only loses its own evidence (a note). `render`: run the chat template in the sandbox
     (reading.sandbox) with the probe conversations; False leaves only its text to match."""
     card = parse_card(snapshot.files.get("README.md"))
     raw = snapshot.files.get("config.json")
@@ -54,7 +54,7 @@ def _generation(snapshot: Snapshot) -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        loaded = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        return None
+        loaded = parse_json_value(text, "generation_config.json")
+    except AxesError:
+        return None  # sources.files noted it when it read the file
     return loaded if isinstance(loaded, dict) else None

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..reading import Reading
 from ..reading.attribution import Attribution, describes_another, inside_name
@@ -19,7 +19,7 @@ from ..reading.backbone import key_line
 from ..reading.card import Card, Scan, sentence_bounds
 from ..reading.identity import RANK, Identity
 from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
-from .regex import pattern
+from .regex import Pattern, could_match, pattern, time_budget
 from .schema import (
     DEFAULT_SKIP_SECTIONS,
     CardMatch,
@@ -34,7 +34,11 @@ from .schema import (
     TextMatch,
 )
 
+if TYPE_CHECKING:
+    from .regex import Match as RegexMatch
+
 MAX_EVIDENCE = 3  # lines cited per tag
+RULE_TIME = 0.5  # seconds all of one rule's regexes may take on one model (each takes milliseconds)
 # A negation cue before the hit in its clause ("not", "nor", "without", "except", 没有/未, 않/없), unless the
 # clause turns ("not only ... but", "not just"). Markdown is already gone, so "**not**" reads as "not".
 NEGATION_BEFORE = re.compile(
@@ -89,6 +93,7 @@ class Context:
     # Derived once per target and shared by the rules that ask the same question (a cache, not state
     # any rule's outcome depends on): readable sections per section settings.
     memo: dict[Any, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rules skipped because their regexes ran out of time
 
     @property
     def snapshot(self) -> Snapshot:
@@ -139,18 +144,20 @@ class Tagged:
     materials: dict[str, list[Material]]
     identity: Identity
     lineage: tuple[str, ...] = ()  # on a base checkpoint: the tags the card gives the family's tuned models
+    notes: tuple[str, ...] = ()  # rules skipped because their regexes ran out of time
 
 
 def build_context(reading: Reading, identity: Identity | None = None, memo: dict[Any, Any] | None = None) -> Context:
     """The rules' view of a reading under an identity; `memo` carries what does not depend on the identity
-    (readable sections) from an earlier context of the same reading."""
+    (readable sections, notes) from an earlier context of the same reading."""
     identity = identity or reading.identity
     facts = asdict(reading.backbone.facts)
     facts["checkpoint"] = identity.settled
     facts["checkpoint_source"] = identity.source or None
     memo = memo if memo is not None else {}
     memo[("identity", id(identity))] = identity  # kept alive: memoized matches are keyed by the identity's id
-    return Context(reading, facts, identity, Attribution(reading.card, identity, shared=memo), memo)
+    notes = memo.setdefault("notes", [])  # one list for every context of the reading
+    return Context(reading, facts, identity, Attribution(reading.card, identity, shared=memo), memo, notes)
 
 
 def context(rulebook: Rulebook, reading: Reading) -> Context:
@@ -182,7 +189,7 @@ def _declarations(rulebook: Rulebook, ctx: Context) -> list[Match]:
     out = []
     for loaded in rulebook.rules:
         if loaded.rule.checkpoint is not None:
-            m = match_rule(loaded, ctx)
+            m = match_in_time(loaded, ctx)
             if m is not None and m.evidence:
                 out.append(m)
     return out
@@ -203,7 +210,7 @@ def kept_matches(rulebook: Rulebook, ctx: Context, matches: list[Match | None] |
     before the rule is judged, so the outcome never depends on the order rules are listed in.
     """
     by_tag: dict[str, list[Match]] = {}
-    for m in matches if matches is not None else [match_rule(rule, ctx) for rule in rulebook.rules]:
+    for m in matches if matches is not None else [match_in_time(rule, ctx) for rule in rulebook.rules]:
         if m is not None and m.evidence:
             by_tag.setdefault(m.rule.rule.tag, []).append(m)
     present: set[str] = set()
@@ -222,10 +229,23 @@ def kept_matches(rulebook: Rulebook, ctx: Context, matches: list[Match | None] |
     return kept
 
 
+def match_in_time(loaded: LoadedRule, ctx: Context) -> Match | None:
+    """match_rule within RULE_TIME: a rule whose regexes run out of time on this model is skipped, noted."""
+    try:
+        with time_budget(RULE_TIME):
+            return match_rule(loaded, ctx)
+    except TimeoutError:
+        note = f"rule {loaded.full_id} skipped: its regexes took over {RULE_TIME:g} s on this model's text"
+        if note not in ctx.notes:
+            ctx.notes.append(note)
+        ctx.memo[("match", loaded.full_id, id(ctx.identity))] = None  # judged once: it is not tried again
+        return None
+
+
 def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
     """Tags, marketing evidence and materials per axis, the identity the card settled, the family's methods."""
     ctx = context(rulebook, reading)
-    matches = [match_rule(rule, ctx) for rule in rulebook.rules]
+    matches = [match_in_time(rule, ctx) for rule in rulebook.rules]
     kept = kept_matches(rulebook, ctx, matches)
     marketing: dict[str, list[Evidence]] = {}
     materials: dict[str, list[Material]] = {}
@@ -244,7 +264,8 @@ def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
     lineage = tuple(dict.fromkeys(m.rule.rule.tag for m in matches if m is not None and m.lineage
                                   and m.rule.axis == "post_training" and m.rule.rule.sets_tag
                                   and m.rule.rule.tag not in own))
-    return Tagged(tags=tags, marketing=marketing, materials=materials, identity=ctx.identity, lineage=lineage)
+    return Tagged(tags=tags, marketing=marketing, materials=materials, identity=ctx.identity, lineage=lineage,
+                  notes=tuple(ctx.notes))
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -360,8 +381,8 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             sorted(family.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE])
 
 
-def _hits(card: Scan, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
-          ) -> Iterator[tuple[int, re.Match[str]]]:
+def _hits(card: Scan, body: str, compile_it: Callable[[], Pattern], needed: tuple[str, ...] | None
+          ) -> Iterator[tuple[int, RegexMatch]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
     paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
     scan of the whole card."""
@@ -492,9 +513,9 @@ def _holds_one(cond: Condition, v: Any) -> bool:
     if op == "equals":
         return _norm(v) == _norm(want)
     if op == "in":
-        return _norm(v) in {_norm(w) for w in want}
+        return any(_norm(v) == _norm(w) for w in want)  # no hashing: a front matter value may be a mapping
     if op == "regex":
-        return isinstance(v, str) and re.search(want, v, re.IGNORECASE) is not None
+        return isinstance(v, str) and pattern(want).search(v) is not None
     if not isinstance(v, (int, float)) or isinstance(v, bool):
         return False
     return {"gt": v > want, "gte": v >= want, "lt": v < want, "lte": v <= want}[op]
@@ -584,10 +605,14 @@ def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evid
     if not text or _rendering_answers(matcher, ctx):
         return []
     compiled = loaded.compiled
-    if any(pattern(p).search(text) for p in compiled.template_unless):
+    if "template" not in ctx.memo:  # lowercased once per model, for the prefilter (None: lowering moved offsets)
+        low = text.lower()
+        ctx.memo["template"] = low if len(low) == len(text) else None
+    low = ctx.memo["template"]
+    if any(could_match(p, low) and pattern(p).search(text) for p in compiled.template_unless):
         return []
     for source in compiled.template:
-        hit = pattern(source).search(text)
+        hit = could_match(source, low) and pattern(source).search(text)
         if hit:
             line_start = text.rfind("\n", 0, hit.start()) + 1
             line_end = text.find("\n", hit.start())
@@ -639,9 +664,8 @@ def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:
 
 
 def _name_holds(matcher: NameMatch, ctx: Context) -> bool:
-    # Name regexes are few and short: compiled through re's own cache rather than per rule.
-    return bool(re.search(matcher.pattern, ctx.name, re.IGNORECASE)) and not (
-        matcher.unless and re.search(matcher.unless, ctx.name, re.IGNORECASE)
+    return bool(pattern(matcher.pattern).search(ctx.name)) and not (
+        matcher.unless and pattern(matcher.unless).search(ctx.name)
     )
 
 

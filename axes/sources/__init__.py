@@ -51,12 +51,16 @@ def resolve(target: str, options: InspectOptions = InspectOptions()) -> Snapshot
     if not target:
         raise AxesError("empty target: give a repo id (org/name), a folder or a card file")
     path = Path(target).expanduser()
+    try:
+        exists = path.exists()
+    except OSError as err:  # a name the system refuses: a part over 255 bytes
+        raise AxesError(f"cannot read: {err.strerror or err}", where=target) from None
     # A name people type ("ChatGPT", "Llama 3") is a catalog alias, before it is read as a repo id.
-    if not path.exists() and catalog.find(target, options.cards) is None and (
+    if not exists and catalog.find(target, options.cards) is None and (
             entry := catalog.by_alias(target, options.cards)):
         return from_entry(entry, target, (catalog.alias_notice(target, entry),), alias=target)
     try:
-        ref = None if path.exists() else parse_repo_target(target)
+        ref = None if exists else parse_repo_target(target)
         if ref is None:
             return _local(path, target)
         revision = _revision(target, ref.revision, options.revision)
@@ -144,7 +148,9 @@ def _revision(target: str, named: str | None, option: str | None) -> str | None:
 
 
 def _looks_like_path(target: str) -> bool:
-    return target.startswith((".", "/", "~")) or os.sep in target.rstrip("/").split("/", 1)[-1] or target.endswith(
+    # A revision may hold slashes (`org/m@refs/pr/1`): only the part before it says whether this is a path.
+    name = target.split("@", 1)[0] if REPO_ID.match(target) else target
+    return target.startswith((".", "/", "~")) or os.sep in name.rstrip("/").split("/", 1)[-1] or name.endswith(
         ("/", ".json", *files.CARD_FILE_SUFFIXES)
     )
 

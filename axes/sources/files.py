@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import stat
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import AxesError
-from ..parsing import parse_json_object, safe_load
+from ..parsing import non_finite_numbers, parse_json_object, parse_json_value, safe_load
 from ..types import HubInfo, Origin, Snapshot, SourceKind, UnreadReason, WeightHeaders
 
 # Caps per file, in bytes. A config this large is not a config; a card or template this large is
@@ -38,6 +40,7 @@ FILE_NAMES = {
     "mergekit_config.yml": ("mergekit_config.yml", "mergekit_config.yaml"),
 }
 JSON_FILES = ("config.json", "generation_config.json", "quantize_config.json")
+SIDE_JSON = JSON_FILES[1:]  # parsed when read: a broken one is a note, never a failed target
 # What a Hub or cache source asks for; chat templates come from the first two.
 REPO_FILES = (
     "config.json",
@@ -49,6 +52,13 @@ REPO_FILES = (
     "quantize_config.json",
     "mergekit_config.yml",
 )
+
+
+def download_cap(name: str) -> int:
+    """The most bytes a Hub download of the repo file `name` may bring: a config's cap for the JSON configs,
+    else the largest text cap (what is read of a file is capped again when it is read)."""
+    canonical = next((c for c, names in FILE_NAMES.items() if name in names), name)
+    return CONFIG_CAP if canonical in JSON_FILES else max(TEXT_CAPS.values())
 
 
 def decode(data: bytes, name: str) -> tuple[str, str | None]:
@@ -67,15 +77,20 @@ def decode(data: bytes, name: str) -> tuple[str, str | None]:
 
 
 def read_capped(path: Path, name: str, cap: int) -> tuple[str, list[str]]:
+    """The first `cap` bytes of a regular file, as text. Anything else (a FIFO, a socket, a device) is refused
+    without waiting: it is opened non-blocking and checked before a byte is read."""
     notices: list[str] = []
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise AxesError("not a regular file (a FIFO, socket or device): axes reads only files",
+                                where=str(path))
             data = handle.read(cap)
     except OSError as err:
         raise AxesError(f"cannot read: {err.strerror or err}", where=str(path)) from None
-    if size > cap:
-        notices.append(f"{name}: {size / 1e6:.1f} MB, read only the first {cap / 1e6:.1f} MB")
+    if info.st_size > cap:
+        notices.append(f"{name}: {info.st_size / 1e6:.1f} MB, read only the first {cap / 1e6:.1f} MB")
     text, notice = decode(data, name)
     if notice:
         notices.append(notice)
@@ -110,32 +125,60 @@ def collect(raw: dict[str, Path], where: str) -> tuple[dict[str, str], list[str]
     """Read the files a repo folder (or cache snapshot) holds into canonical names: (texts, notices, what was
     not read in full and why).
 
-    `raw` maps a repo file name (as in REPO_FILES) to its path on disk.
+    `raw` maps a repo file name (as in REPO_FILES) to its path on disk. One rule for what is broken: a
+    config.json that cannot be read fails the target (it is what the backbone stands on); any other file
+    that cannot be read (too large, binary, not JSON) is left out with a note, and the rest still counts.
     """
     files: dict[str, str] = {}
     notices: list[str] = []
     unread: dict[str, UnreadReason] = {}
+    broken: list[AxesError] = []
     for canonical, names in FILE_NAMES.items():
         path = next((raw[n] for n in names if n in raw), None)
         if path is None:
             continue
-        size = path.stat().st_size
-        if canonical in JSON_FILES and size > CONFIG_CAP:
-            raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
-        cap = TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP)
-        text, more = read_capped(path, canonical, cap)
-        files[canonical] = text
-        notices += more
-        if size > cap:
+        try:
+            files[canonical], more = _read_one(path, canonical)
+            notices += more
+        except AxesError as err:
+            if canonical == "config.json":
+                raise
+            broken.append(err)
+            notices.append(_left_out(err, canonical))
+            continue
+        if path.stat().st_size > TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP):
             unread[canonical] = "capped"
-    templates, more, capped = _chat_template(raw)
-    files.update(templates)
-    if capped:
-        unread["chat_template"] = "capped"
-    notices += more
+    try:
+        templates, more, capped = _chat_template(raw)
+        files.update(templates)
+        notices += more
+        if capped:
+            unread["chat_template"] = "capped"
+    except AxesError as err:
+        broken.append(err)
+        notices.append(_left_out(err, "chat_template"))
+    if broken and not files:
+        raise broken[0]  # nothing readable at all: the first file's own error is the target's
     if "README.md" not in files:
         unread["README.md"] = "missing"  # no card: post-training, inference and product rest on the other files
     return files, notices, unread
+
+
+def _read_one(path: Path, canonical: str) -> tuple[str, list[str]]:
+    size = path.stat().st_size
+    if canonical in JSON_FILES and size > CONFIG_CAP:
+        raise AxesError(f"{size / 1e6:.1f} MB, over the {CONFIG_CAP // 2**20} MB cap for a config", where=str(path))
+    text, notices = read_capped(path, canonical, TEXT_CAPS.get(canonical, DEFAULT_TEXT_CAP))
+    if canonical in SIDE_JSON:
+        parse_json_value(text, canonical)  # broken: left out here, with its note, rather than silently later
+    if canonical in JSON_FILES and non_finite_numbers(text):
+        notices.append(f"{canonical}: NaN, Infinity or a number out of range read as null (JSON has no such numbers)")
+    return text, notices
+
+
+def _left_out(err: AxesError, name: str) -> str:
+    """The note for a side file that cannot be read: its own error, and that the rest of the verdict stands."""
+    return f"{err.render()}; {name} left out, the other files still read"
 
 
 def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str], bool]:

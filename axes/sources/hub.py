@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub
+from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, TooLarge
 from ..types import HubInfo, Snapshot, WeightHeaders
 from . import files, probe, weightcache
 from .hfcache import WANTED, hub_cache_dir, record_ref
@@ -66,8 +66,9 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
     budget = BUDGET * max(1.0, max(metadata, download) / TIMEOUT)  # slower requests allowed: as many fit
     try:
         with net.bounded(timeout=metadata, download_timeout=download, budget=budget, retry_pause=RETRY_PAUSE):
-            hub = _hub_info(_model_info(url, repo_id, revision, token))
-            present, missing = _download(url, repo_id, hub.sha or revision, hub.files, token, cache_dir)
+            info = _model_info(url, repo_id, revision, token)
+            hub = _hub_info(info)
+            present, missing, refused = _download(url, repo_id, hub.sha or revision, hub.files, token, cache_dir)
             weights = weightcache.load(repo_id, hub.sha)
             if weights is None:
                 weights = _weight_headers(url, repo_id, hub.sha or revision, hub.files, token)
@@ -81,8 +82,9 @@ def fetch(target: str, repo_id: str, revision: str | None, *, token: str | None 
             raise
         raise mapped from err
     record_ref(repo_id, revision, hub.sha, cache_dir)
-    return files.from_files(present, target, "hub", hub=hub, notices=_notices(hub, present, missing, weights),
-                            not_served=tuple(missing), weights=weights, listing=hub.files)
+    notices = _notices(hub, present, missing, weights) + refused + _junk(info, hub)
+    return files.from_files(present, target, "hub", hub=hub, notices=notices, not_served=tuple(missing),
+                            weights=weights, listing=hub.files)
 
 
 def timeouts() -> tuple[float, float]:
@@ -116,16 +118,26 @@ def _model_info(url: str, repo_id: str, revision: str | None, token: str | None)
 
 
 def _hub_info(info: ModelInfo) -> HubInfo:
+    """The metadata the rules and facts read, each value of the type it should have (anything else: None)."""
     card = info.card_data
+    total = info.safetensors.total if info.safetensors else None
     return HubInfo(
-        safetensors_total=info.safetensors.total if info.safetensors else None,
-        gated=info.gated,
-        pipeline_tag=info.pipeline_tag,
+        safetensors_total=total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None,
+        gated=info.gated if isinstance(info.gated, (bool, str)) else None,
+        pipeline_tag=info.pipeline_tag if isinstance(info.pipeline_tag, str) else None,
         tags=tuple(t for t in info.tags or () if isinstance(t, str)),
         base_models=_ids(card.get("base_model") if card is not None else None),
-        sha=info.sha,
-        files=tuple(s.rfilename for s in info.siblings or ()),
+        sha=info.sha if isinstance(info.sha, str) else None,
+        files=tuple(s.rfilename for s in info.siblings or () if isinstance(s.rfilename, str)),
     )
+
+
+def _junk(info: ModelInfo, hub: HubInfo) -> tuple[str, ...]:
+    """A note for Hub metadata that was not what it should be (and so was left out)."""
+    total = info.safetensors.total if info.safetensors else None
+    if total is not None and hub.safetensors_total is None:
+        return (f"Hub metadata: safetensors total {str(total)[:40]!r} is not a parameter count; left out",)
+    return ()
 
 
 def _ids(value: object) -> tuple[str, ...]:
@@ -137,8 +149,9 @@ def _ids(value: object) -> tuple[str, ...]:
 def _download(
     url: str, repo_id: str, revision: str | None, listed: tuple[str, ...], token: str | None,
     cache_dir: Path | None,
-) -> tuple[dict[str, Path], list[str]]:
-    """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for).
+) -> tuple[dict[str, Path], list[str], tuple[str, ...]]:
+    """The wanted files the repo lists, into the HF cache: (name -> path, names the Hub answered 404 for,
+    notes on files over their size cap, which are not downloaded; a config.json over it fails the target).
 
     `revision` is the commit model_info resolved (the Hub always names one): every file comes from that one
     version, and hf_hub_download answers a file it already holds for a commit without any request.
@@ -147,23 +160,30 @@ def _download(
     from huggingface_hub.errors import RemoteEntryNotFoundError
     from huggingface_hub.utils import silent_tqdm
 
+    from . import net
+
     cache = hub_cache_dir(cache_dir)
 
-    def one(name: str) -> Path | None:
+    def one(name: str) -> Path | TooLarge | None:
         try:
-            path = hf_hub_download(
-                repo_id,
-                name,
-                revision=revision,
-                endpoint=url,
-                token=token,
-                cache_dir=cache,
-                library_name="axes",
-                library_version=__version__,
-                tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
-            )
+            with net.byte_cap(files.download_cap(name)):  # checked on the HEAD answer, then while streaming
+                path = hf_hub_download(
+                    repo_id,
+                    name,
+                    revision=revision,
+                    endpoint=url,
+                    token=token,
+                    cache_dir=cache,
+                    library_name="axes",
+                    library_version=__version__,
+                    tqdm_class=silent_tqdm,  # a CLI answer, not a download: no progress bars
+                )
         except RemoteEntryNotFoundError:
             return None  # listed, then gone: noted, not fatal
+        except TooLarge as err:
+            if name == "config.json":
+                raise TooLarge(err.size, err.cap, where=name) from None
+            return err
         return Path(path)
 
     names = [name for name in WANTED if name in listed]
@@ -171,7 +191,10 @@ def _download(
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         futures = [(name, pool.submit(copy_context().run, one, name)) for name in names]
     found = {name: future.result() for name, future in futures}
-    return {n: p for n, p in found.items() if p is not None}, [n for n, p in found.items() if p is None]
+    refused = tuple(f"{n}: {e.message}; not downloaded, the other files still read" for n, e in found.items()
+                    if isinstance(e, TooLarge))
+    return ({n: p for n, p in found.items() if isinstance(p, Path)}, [n for n, p in found.items() if p is None],
+            refused)
 
 
 SHARDS_CAP = 64  # safetensors shards whose headers are asked for, one range request each
