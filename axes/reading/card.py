@@ -137,16 +137,30 @@ class Scan:
         return bisect_right(self.offsets, offset) - 1
 
     def holding(self, texts: tuple[str, ...]) -> list[int]:
-        """Indices of the paragraphs whose lowercased text holds one of `texts`, in order."""
-        body = self.lowered or ""
+        """Indices of the paragraphs whose lowercased text holds one of `texts`, in order (each text is
+        searched for once per card: rules and identity passes share literals)."""
+        if len(texts) == 1:
+            return self._holding(texts[0])
         hit: set[int] = set()
         for text in texts:
+            hit.update(self._holding(text))
+        return sorted(hit)
+
+    def _holding(self, text: str) -> list[int]:
+        found = self._found.get(text)
+        if found is None:
+            body, found = self.lowered or "", []
             at = body.find(text)
             while at >= 0:
                 index = self.index_at(at)
-                hit.add(index)
+                found.append(index)
                 at = body.find(text, self.offsets[index] + len(self.texts[index]) + 1)
-        return sorted(hit)
+            self._found[text] = found
+        return found
+
+    @cached_property
+    def _found(self) -> dict[str, list[int]]:
+        return {}
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..reading import Reading
@@ -349,13 +348,19 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
     sources, literals, case_blind = compiled.card, compiled.card_literals, False
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
         body, sources, literals, case_blind = scan.body, matcher.patterns, (None,) * len(sources), True
-    readable = _readable_sections(matcher, compiled, ctx)
+    readable: set[str] | None = None
+    paragraphs = ctx.card.paragraphs
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
     for source, needed in zip(sources, literals, strict=True):
+        indices = None if needed is None else scan.holding(needed)
+        if indices is not None and not indices:  # the text every match needs is not in the card
+            continue
+        if readable is None:
+            readable = _readable_sections(matcher, compiled, ctx)
         accepted = 0
-        for index, hit in _hits(scan, body, partial(pattern, source, case_blind), needed):
-            para = ctx.card.paragraphs[index]
+        for index, hit in _hits(scan, body, pattern(source, case_blind), indices):
+            para = paragraphs[index]
             if index in found or para.section not in readable or (para.code and not matcher.code) or not (
                     para.claims or (matcher.headings and para.kind == "heading")):
                 continue
@@ -381,21 +386,15 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             sorted(family.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE])
 
 
-def _hits(card: Scan, body: str, compile_it: Callable[[], Pattern], needed: tuple[str, ...] | None
-          ) -> Iterator[tuple[int, RegexMatch]]:
-    """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
-    paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
-    scan of the whole card."""
-    if needed is None:
-        for hit in compile_it().finditer(body):
-            yield card.index_at(hit.start()), hit
+def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None) -> Iterator[tuple[int, RegexMatch]]:
+    """(paragraph index, match) for a pattern: over the paragraphs `indices` (those a substring search found
+    holding the text every match needs), or, None, one scan of the whole card."""
+    if indices is None:
+        for hit in regex.finditer(body):
+            yield scan.index_at(hit.start()), hit
         return
-    indices = card.holding(needed)
-    if not indices:
-        return
-    regex = compile_it()
     for index in indices:
-        begin, end = card.spans[index]
+        begin, end = scan.spans[index]
         for hit in regex.finditer(body, begin, end):
             yield index, hit
 
