@@ -63,6 +63,20 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     # the words name a model ("two chat models"): about those models
     ("wren-34b", "See [chat](https://huggingface.co/acme/wren-34b-chat). This release holds two chat models.",
      "chat models", "sibling"),
+    # a name without a digit that adds a part to this family's name is a relative; "-based" is a word
+    ("wren-7b", "Wren-R builds on Wren models, with further tuning by DPO.", "DPO", "sibling"),
+    ("wren-7b", "A Wren-based recipe: we tuned it with DPO.", "DPO", "self"),
+    # a repo id names one repo, whatever words this repo's name shares with it
+    ("swift-heron-34b-v2", "Swift Heron was made from acme/Heron-34B. acme/Heron-34B was trained with RLHF.", "RLHF",
+     "other"),
+    # another parameter size than this repo's: a copied card's words about another checkpoint
+    ("wren-34b", "This repository contains the base version of the 13B parameters model.", "base version",
+     "sibling"),
+    ("wren-13b", "This repository contains the base version of the 13B parameters model.", "base version", "self"),
+    # the steps of how this model was made, in the imperative, are this repo's recipe, not advice
+    ("wren-34b", "Here are the steps to make this model:\n1. Collect 4GB of stories.\n"
+                 "2. Then use acme/heron-34b as the base, and use QLoRA to fine-tune 3 epochs.", "QLoRA", "self"),
+    ("wren-34b", "To use it:\n1. Use QLoRA to fine-tune it on your data.", "QLoRA", "reader"),
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject

@@ -72,6 +72,21 @@ def test_wrapped_lines_join_but_items_and_rows_stand_alone():
     assert card.paragraphs[0].line_at(len("We trained the model ")) == 2
 
 
+def test_a_bold_label_on_its_own_line_stands_apart():
+    card = parse_card("**Intended use**\nHeron is a base model.\nIt is not tuned.\n**Base Model**\nacme/heron-7b\n")
+    assert [p.text for p in card.paragraphs] == [
+        "Intended use", "Heron is a base model. It is not tuned.", "Base Model", "acme/heron-7b"]
+
+
+def test_the_markup_view_keeps_links_and_maps_back_to_lines():
+    card = parse_card("See [the guide](https://example.org/g) for\nthe tool format.\n")
+    assert card.scan.texts == ("See the guide for the tool format.",)
+    assert card.markup.texts == ("See [the guide](https://example.org/g) for the tool format.",)
+    second = card.markup.texts[0].index("the tool")
+    assert card.markup_line_at(0, second) == (2, len("See the guide for "))
+    assert card.markup.holding(("example.org",)) == [0] and card.scan.holding(("example.org",)) == []
+
+
 def test_table_rows_carry_their_header():
     card = parse_card("| Model | Method |\n|---|---|\n| wren-7b | SFT |\n| wren-7b-dpo | SFT + DPO |\n")
     header, *rows = card.paragraphs

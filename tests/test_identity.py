@@ -46,6 +46,9 @@ def post(s: Snapshot) -> set[str]:
     ("KestrelInstruct-7B", ("kestrel", "instruct", "7b"), ("kestrel",), ("instruct",)),
     ("finch-2x7b-slerp", ("finch", "2x7b", "slerp"), ("finch",), ("merge",)),
     ("gull-7b-α", ("gull", "7b", "alpha"), ("gull", "alpha"), ()),
+    # a snapshot taken during pretraining
+    ("Pebble-1B-intermediate-step-480k-1T", ("pebble", "1b", "intermediate", "step", "480k", "1t"), ("pebble", "step"),
+     ("base",)),
 ])
 def test_a_name_taken_apart(name, core, stem, kinds):
     model = ModelName(name)

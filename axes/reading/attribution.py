@@ -118,6 +118,17 @@ CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\
                           r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
                           re.I)
 LEAD_IN = re.compile(r"[:：]\s*$")
+# A lead-in that says the list below is how this model was made: its steps, even in the imperative ("Use the data
+# in 3 for SFT"), are this repo's recipe, not advice to the reader.
+RECIPE = re.compile(r"\b(?:steps|how|what)\b[^.:]{0,30}\b(?:make|made|create|created|build|built|train|trained|"
+                    r"produce|produced|reproduce)\b[^.:]{0,20}\b(?:this|the|our) model\b|\btraining (?:recipe|procedure|"
+                    r"steps)\s*[:：]|^use the following (?:\w+ ){0,2}(?:datasets?|data|corpora) to (?:fine-?tune|train)\b",
+                    re.I)
+IMPERATIVE = re.compile(r"\W{0,4}(?:\d+[.)]\s*)?(?:then |and |finally |first |next )?(?:use|used|prepare|train|"
+                        r"fine-?tune|apply|merge|collect|filter|clean|run|take|continue|combine)\b", re.I)
+# A size said of a model ("the 13B parameters model"): another size than this repo's is another checkpoint.
+SIZE_PHRASE = re.compile(r"\b(\d{1,3}(?:\.\d)?)\s?([bm])(?:illion)?[- ](?:param(?:eter)?s?|models?|versions?|variants?|"
+                         r"checkpoints?)\b", re.I)
 KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
                          "instruction tuned", "instruction-following", "instruction following", "aligned", "dialog",
                          "dialogue", "rlhf", "dpo", "sft", "reasoning", "thinking", "distilled"})
@@ -138,6 +149,7 @@ class Mention:
     named: bool = False  # a model's name (not a phrase like "the chat version")
     explicit: bool = False  # "this model", "a suite of": the subject wherever it stands
     own: bool = False  # this repo's own name or "this model": the card says whose it is in so many words
+    sized: bool = False  # a parameter size said of a model ("the 13B parameters model")
 
     def within(self, text: str, left: int) -> Mention:
         """The mention as the clause starting at `left` reads it: governed by a preposition or a verb before it?"""
@@ -170,7 +182,8 @@ class Attribution:
             for mention in self._found(index):
                 if mention.at > start:
                     break
-                if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length:
+                if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length and not (
+                        mention.explicit and found is not None):  # "this repository contains ...": its clause's
                     return _named(mention)
         return found or self._start(index)
 
@@ -186,14 +199,19 @@ class Attribution:
             out = [(0, len(para.text), row)]
         else:
             current = self._start(index)
+            recipe = para.kind == "item" and self._recipe_item(index)
             for left, right in _sentences(para.text):
                 sentence = para.text[left:right]
-                reader = READER.search(sentence) is not None
+                steps = recipe or ("follow" in sentence and RECIPE.search(sentence) is not None)
+                reader = not steps and READER.search(sentence) is not None
                 for c_left, c_right in _clauses(sentence):
                     if reader and READER.search(sentence, c_left, c_right):
                         out.append((left + c_left, left + c_right, "reader"))  # advice: not anyone's claim
                         continue
-                    current = self._clause_subject(index, left + c_left, left + c_right, current)
+                    if steps and IMPERATIVE.match(sentence, c_left):
+                        current = "self"  # a step of how this model was made: the author did it, to its parent
+                    else:
+                        current = self._clause_subject(index, left + c_left, left + c_right, current)
                     out.append((left + c_left, left + c_right, current))
         self.memo[index] = out
         return out
@@ -219,6 +237,17 @@ class Attribution:
                 return _named(mentions[0])
         return "self"
 
+    def _recipe_item(self, index: int) -> bool:
+        """Is list item `index` a step of a list whose lead-in says it is how this model was made?"""
+        para = self.card.paragraphs[index]
+        for back in range(index - 1, max(-1, index - 30), -1):
+            prev = self.card.paragraphs[back]
+            if prev.section != para.section or prev.kind in ("heading", "row", "header"):
+                return False
+            if prev.kind != "item":
+                return RECIPE.search(prev.text) is not None
+        return False
+
     def _found(self, index: int) -> list[Mention]:
         """The mentions of paragraph `index`, found once (their governance is judged per clause)."""
         key = f"found{index}"
@@ -240,6 +269,8 @@ class Attribution:
                        and FOR_BEFORE.search(clause, max(0, m.at - 12), m.at)]
             return _named(topical[0]) if topical else previous
         first = free[0]
+        if first.explicit and first.subject == "self" and any(m.sized and m.subject == "sibling" for m in mentions):
+            return "sibling"  # "this repository contains ... the 13B model" on a 34B repo: a copied card's words
         if first.subject == "agent":
             later = [m for m in mentions if m.at > first.at and m.subject in ("sibling", "family", "self")]
             return _named(later[0]) if later else "self"
@@ -275,11 +306,11 @@ class Attribution:
         taken = bytearray(len(text) + 1)  # 1 where a mention already stands
 
         def add(start: int, end: int, subject: Subject | Literal["agent", "inherit"], explicit: bool = False,
-                named: bool = False, own: bool = False) -> None:
+                named: bool = False, own: bool = False, sized: bool = False) -> None:
             if end <= start or taken.find(1, start, end) >= 0:
                 return
             taken[start:end] = b"\x01" * (end - start)
-            mention = Mention(start, subject, False, end - start, named, explicit, own)
+            mention = Mention(start, subject, False, end - start, named, explicit, own, sized)
             found[start] = mention.within(text, 0) if judge else mention
 
         own = self._own()
@@ -290,7 +321,8 @@ class Attribution:
             add(hit.start(), hit.end(), "self", explicit=True, own=True)  # "this model": the subject wherever it stands
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
-            if _looks_like_name(token) and not DATASET_BEFORE.search(text, max(0, hit.start() - 30), hit.start()):
+            if (_looks_like_name(token) or self._kin_name(token)) and not DATASET_BEFORE.search(
+                    text, max(0, hit.start() - 30), hit.start()):
                 add(hit.start(), hit.end(), self._token_subject(token), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
             of = text.startswith(" of ", hit.end())  # "a fine-tuned version of X" describes this repo
@@ -312,11 +344,35 @@ class Attribution:
         word = proper.group("name") if proper else ""
         if proper and word.lower() not in NOT_NAMES | METHOD_WORDS and not (word.isupper() and len(word) < 4):
             add(proper.start("name"), proper.end("name"), self._name_subject(ModelName(proper.group("name"))))
+        sizes = self._sizes()
+        if sizes and any(c.isdigit() for c in text):
+            for hit in SIZE_PHRASE.finditer(text):
+                size = (hit.group(1) + hit.group(2)).lower()
+                add(hit.start(), hit.end(), "self" if size in sizes else "sibling", named=True, sized=True)
         for hit in AGENT.finditer(text):
             add(hit.start(), hit.end(), "agent")
         for hit in PRONOUN.finditer(text):
             add(hit.start(), hit.end(), "inherit")
         return [found[k] for k in sorted(found)]
+
+    def _sizes(self) -> frozenset[str]:
+        """This repo's parameter sizes from its name ("34b"); none for a name without one, or a mixture
+        ("8x7b": its experts' size is said of parts of it)."""
+        if "sizes" not in self.memo:
+            core = self.identity.name.core
+            sizes = frozenset(p for p in core if is_size(p) and re.fullmatch(r"\d+(?:\.\d)?[bm]", p))
+            self.memo["sizes"] = frozenset() if any("x" in p for p in core if is_size(p)) else sizes
+        return cast(frozenset[str], self.memo["sizes"])
+
+    def _kin_name(self, token: str) -> bool:
+        """A name without a digit that adds a part to this family's name ("ALMA-R" beside "ALMA-7B"): a relative,
+        not a word; "ALMA-based" is a word."""
+        stem = self.identity.name.stem
+        if not stem or len(stem[0]) < 3 or "/" in token:
+            return False
+        name = ModelName(token)
+        return (len(name.core) >= 2 and name.core[0] == stem[0] and name.core[-1] not in NOT_NAME_SUFFIXES
+                and name.core != self.identity.name.core)
 
     def _own(self) -> re.Pattern[str] | None:
         if "own" not in self.memo:
@@ -348,12 +404,18 @@ class Attribution:
     def _token_subject(self, token: str) -> Subject:
         key = "token:" + token
         if key not in self.memo:
-            self.memo[key] = self._name_subject(ModelName(token))
+            name = ModelName(token)
+            subject = self._name_subject(name)
+            mine = self.identity.name
+            if subject == "self" and "/" in token and not name.names_same_model(mine):
+                # a repo id names one repo: "org/Base-34B" is not "prefix-base-34b-v2", whatever words they share
+                subject = self._name_subject(name, own=False)
+            self.memo[key] = subject
         return self.memo[key]
 
-    def _name_subject(self, name: ModelName) -> Subject:
+    def _name_subject(self, name: ModelName, own: bool = True) -> Subject:
         mine = self.identity.name
-        if mine.core and mine.names_same_model(name):
+        if own and mine.core and mine.names_same_model(name):
             return "self"
         for parent in self.identity.parents:
             theirs = ModelName(parent)
@@ -458,6 +520,13 @@ def _named(mention: Mention) -> Subject:
 
 def _word(stem: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])" + r"[\s_-]?".join(re.escape(p) for p in stem) + r"(?![\w-])", re.I)
+
+
+# Words a hyphen joins to a model's name that make it an adjective, not another model's name.
+NOT_NAME_SUFFIXES = frozenset({"based", "like", "style", "type", "specific", "only", "family", "series", "sized",
+                               "size", "compatible", "format", "formatted", "friendly", "powered", "inspired",
+                               "derived", "generated", "architecture", "arch", "level", "class", "scale", "models",
+                               "model", "team", "project", "paper", "data", "dataset", "prompt", "template"})
 
 
 def _looks_like_name(token: str) -> bool:

@@ -389,6 +389,7 @@ def _heading(raw: str) -> tuple[int, str] | None:
 
 
 BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
+BOLD_LABEL = re.compile(r"^\s{0,3}\*\*[^*\n]{1,120}\*\*\s{0,3}:?\s*$")
 ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
 
 
@@ -450,8 +451,11 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
             flush()
             index = _table(lines, index, out)
             continue
+        # a bold label on its own line ("**Out-of-scope use cases**") stands apart, like a heading
+        label = "**" in line.raw and BOLD_LABEL.match(line.raw) is not None
         joins = (
             current
+            and not label
             and not line.code
             and not current[-1].code
             and line.number == current[-1].number + 1
@@ -463,7 +467,7 @@ def _paragraphs(lines: tuple[Line, ...]) -> tuple[Paragraph, ...]:
         if not joins:
             flush()
         current.append(line)
-        if line.code or line.kind == "heading":
+        if line.code or line.kind == "heading" or label:
             flush()
         index += 1
     flush()

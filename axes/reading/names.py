@@ -26,7 +26,8 @@ MARKERS: dict[str, frozenset[str]] = {
     "instruct": frozenset({"instruct", "instruction", "chat", "it", "sft", "dpo", "rlhf", "orpo", "kto", "ipo",
                            "simpo", "ppo", "grpo", "assistant", "aligned", "dialog", "dialogue", "conversational"}),
     "fine-tune": frozenset({"finetuned", "finetune", "ft", "tuned", "uncensored", "rp", "roleplay"}),
-    "base": frozenset({"base", "pt", "pretrain", "pretrained", "foundation"}),
+    # "intermediate": a snapshot taken during pretraining (`-intermediate-step-480k-1T`)
+    "base": frozenset({"base", "pt", "pretrain", "pretrained", "foundation", "intermediate"}),
 }
 VARIANT_PARTS = frozenset().union(*MARKERS.values())
 # Capitalised words followed by a number that are not model names ("Stage 2", "Table 3").
