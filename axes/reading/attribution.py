@@ -121,9 +121,9 @@ LEAD_IN = re.compile(r"[:：]\s*$")
 # A lead-in that says the list below is how this model was made: its steps, even in the imperative ("Use the data
 # in 3 for SFT"), are this repo's recipe, not advice to the reader.
 RECIPE = re.compile(r"\b(?:steps|how|what)\b[^.:]{0,30}\b(?:make|made|create|created|build|built|train|trained|"
-                    r"produce|produced|reproduce)\b[^.:]{0,20}\b(?:this|the|our) model\b|\btraining (?:recipe|procedure|"
-                    r"steps)\s*[:：]|^use the following (?:\w+ ){0,2}(?:datasets?|data|corpora) to (?:fine-?tune|train)\b",
-                    re.I)
+                    r"produce|produced|reproduce)\b[^.:]{0,20}\b(?:this|the|our) model\b"
+                    r"|\btraining (?:recipe|procedure|steps)\s*[:：]"
+                    r"|^use the following (?:\w+ ){0,2}(?:datasets?|data|corpora) to (?:fine-?tune|train)\b", re.I)
 IMPERATIVE = re.compile(r"\W{0,4}(?:\d+[.)]\s*)?(?:then |and |finally |first |next )?(?:use|used|prepare|train|"
                         r"fine-?tune|apply|merge|collect|filter|clean|run|take|continue|combine)\b", re.I)
 # A size said of a model ("the 13B parameters model"): another size than this repo's is another checkpoint.
