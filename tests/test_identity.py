@@ -140,6 +140,9 @@ def test_what_the_name_leaves_open_the_tags_settle():
     merged = verdict(snap("wren-7b", "A merge of two chat models made with mergekit."))
     assert merged.backbone.facts.checkpoint == "merge"
     assert verdict(snap("wren-7b", "We applied supervised fine-tuning (SFT).")).backbone.facts.checkpoint == "fine-tune"
+    # a merge card's base_model lists its parents: "made from them" is a guess the card's own word outranks
+    parents = verdict(snap("wren-7b", "---\nbase_model: [acme/heron-7b, acme/tern-7b]\n---\nA merge of Heron and Tern."))
+    assert parents.backbone.facts.checkpoint == "merge"
 
 
 def test_base_only_follows_the_identity_not_the_missing_template():

@@ -42,7 +42,7 @@ VARIANT_PHRASE = re.compile(
     r"|base|pre-?trained|foundation(?:al)?|reward|teacher|student|reasoning|thinking|distilled|judge|baseline|"
     r"reference|quantized|original|sibling)"
     r"(?:\s+(?:and\s+)?(?:fine[- ]?tuned|chat|instruct|language|LLM|[A-Z][\w.-]{1,30}))?\s+"
-    r"(?P<noun>models?|versions?|variants?|checkpoints?|LLMs?|series|siblings?)\b",
+    r"(?P<noun>models?|versions?|ver(?=\.)|variants?|checkpoints?|LLMs?|series|siblings?)\b",
     re.I,
 )
 # The same in Chinese, Japanese and Korean: "Chat 版本", "基座模型", "チャットモデル", "베이스 모델".
@@ -230,12 +230,31 @@ class Attribution:
                         if clauses:
                             return clauses[-1][2]
                     break
-        heading = para.section.rsplit(" > ", 1)[-1]
-        if heading:
+        return self._section_subject(para.section)
+
+    def _section_subject(self, section: str) -> Subject:
+        """Whom a section is about: the model its innermost heading that names one names ("## Llama 2" over
+        "### Model Details": a copied card of another model). The card's title is not such a heading: it is
+        what the whole card describes, in the author's words."""
+        key = "section:" + section
+        if key in self.memo:
+            return cast(Subject, self.memo[key])
+        subject: Subject = "self"
+        headings = section.split(" > ") if section else []
+        if headings and headings[0] == self._title():
+            headings = headings[1:]
+        for heading in reversed(headings):
             mentions = [m for m in self._mentions(heading) if m.subject not in ("agent", "inherit")]
-            if mentions and not mentions[0].governed and mentions[0].subject in ("sibling", "other", "parent"):
-                return _named(mentions[0])
-        return "self"
+            if mentions:
+                if not mentions[0].governed and mentions[0].subject in ("sibling", "other", "parent"):
+                    subject = _named(mentions[0])
+                break
+        self.memo[key] = subject
+        return subject
+
+    def _title(self) -> str:
+        """The card's first heading."""
+        return next((s.split(" > ", 1)[0] for s in self.card.sections if s), "")
 
     def _recipe_item(self, index: int) -> bool:
         """Is list item `index` a step of a list whose lead-in says it is how this model was made?"""
@@ -269,6 +288,10 @@ class Attribution:
                        and FOR_BEFORE.search(clause, max(0, m.at - 12), m.at)]
             return _named(topical[0]) if topical else previous
         first = free[0]
+        if not first.named and not first.explicit and first.subject in ("self", "sibling", "family"):
+            section = self._section_subject(self.card.paragraphs[index].section)
+            if section in ("other", "parent"):
+                return section  # "the tuned versions" under "## Llama 2": that model's variants
         if first.explicit and first.subject == "self" and any(m.sized and m.subject == "sibling" for m in mentions):
             return "sibling"  # "this repository contains ... the 13B model" on a 34B repo: a copied card's words
         if first.subject == "agent":
@@ -502,7 +525,7 @@ class Attribution:
             if another and not of or (kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
             noun = phrase.split()[-1]
-            if kind in METHOD_MARKS and noun in ("version", "versions", "variant", "variants") and kind not in own:
+            if kind in METHOD_MARKS and noun in ("version", "versions", "ver", "variant", "variants") and kind not in own:
                 return "sibling"  # "the DPO version" beside a name that marks no DPO
             if self.identity.checkpoint == "merge":
                 return "parent"  # "a DPO model", "the chat model" in a merge: its ingredients

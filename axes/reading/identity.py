@@ -433,6 +433,8 @@ def settle(identity: Identity, tags: dict[str, list[Tag]]) -> Identity:
     post = {t.name: t for t in tags.get("post_training", [])}
     inference = {t.name: t for t in tags.get("inference", [])}
     tuned = next((post[n] for n in TUNING_TAGS if n in post), None)
+    if "merge" in post and identity.checkpoint != "merge" and identity.rank <= RANK["derived"]:
+        return _settled(identity, "merge", post["merge"])  # the card says it is a merge: more than a guess
     if identity.checkpoint == "base" and tuned is not None and identity.rank < RANK["files"]:
         return _settled(identity, "fine-tune", tuned)
     if identity.checkpoint is not None:
