@@ -116,7 +116,7 @@ def test_negation_inside_markdown_lists_and_languages(card, absent):
     ("A merge of [Tiamat-7b-1.1-DPO](https://x.org) and Noromaid-13B-0.4-DPO.", {"dpo"}),
     ("We merged ken-7b-sft-beta with a story model.", {"sft"}),
     ("Prompts came from the HH-RLHF dataset; answers were rewritten.", {"rlhf"}),
-    ("Its name, xDAN-L1-Chat-RL-v1, is a version label.", {"rl"}),
+    ("Its name, Tern-L1-Chat-RL-v1, is a version label.", {"rl"}),
 ])
 def test_names_are_not_methods(card, absent):
     assert not tags("wren-7b", card) & absent

@@ -104,7 +104,7 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
                        r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
                        r"optimi[sz]ed|adapted)\b", re.I)
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
-# "the ... conversation dataset ehartford/wizard_vicuna_70k": a dataset's id, not a model's.
+# "the ... conversation dataset someone/chat_pairs_70k": a dataset's id, not a model's.
 DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)\W{0,3}$", re.I)
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
@@ -451,7 +451,7 @@ class Attribution:
     def _relative(self, name: ModelName, mine: ModelName) -> Subject:
         """A name of this family: another variant or size is a sibling; a fuller name of this repo (`SAM-7B` for
         `SAM`) is this repo; a name leaving out this repo's size (`Llama 2` for `Llama-2-7b`) is the family. A
-        shorter line name (`DeepSeek-R1` for `DeepSeek-R1-Distill-Qwen-7B`) is the model this one is named after."""
+        shorter line name (`Raven-R1` for `Raven-R1-Distill-Heron-7B`) is the model this one is named after."""
         if len(name.stem) < len(mine.stem) and mine.stem[:len(name.stem)] == name.stem and DISTILLED & set(mine.core):
             return "other"  # the teacher a distilled model is named after
         if len(name.stem) > len(mine.stem):
@@ -597,7 +597,7 @@ MODIFIERS = frozenset({"tuned", "trained", "aligned", "based", "style", "only", 
 
 
 def inside_name(text: str, start: int, end: int) -> bool:
-    """Is text[start:end] part of a longer model or dataset name ("Noromaid-13B-DPO", "xDAN-L1-Chat-RL-v1",
+    """Is text[start:end] part of a longer model or dataset name ("Finch-13B-DPO", "Tern-L1-Chat-RL-v1",
     "HH-RLHF"), or of the words a name spells out ("Wren (Web Research Agent)")? Names are not methods: the
     tagger does not read them as claims."""
     for hit in EXPANSION.finditer(text, max(0, start - 80), min(len(text), end + 80)):

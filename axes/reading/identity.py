@@ -246,7 +246,7 @@ def _row_kind(para: Paragraph, own: re.Pattern[str], own_name: str) -> Checkpoin
 
 
 def _item_kind(para: Paragraph, own: re.Pattern[str], own_name: str) -> Checkpoint | None:
-    """`- Swallow-7b-hf: base model`: an item that labels this repo with nothing but a variant's name."""
+    """`- Robin-7b-hf: base model`: an item that labels this repo with nothing but a variant's name."""
     hit = own.search(para.text)
     if hit is None or len(para.text) > 160:
         return None

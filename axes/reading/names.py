@@ -1,6 +1,6 @@
 """Model names read as an expert reads them: parts, sizes, versions, packaging, and the variant a name marks.
 
-`Llama-2-13b-chat-GPTQ` is the `llama 2` family, size 13b, the chat variant, packed as GPTQ. Two names are the
+`Wren-2-13b-chat-GPTQ` is the `wren 2` family, size 13b, the chat variant, packed as GPTQ. Two names are the
 same model when they differ only in packaging; a name that adds a variant marker (`-Instruct`, `-DPO`) is a
 sibling. Nothing here knows any particular model: only the shape of names.
 """
@@ -116,9 +116,9 @@ class ModelName:
             self.stem[0] == other.stem[0] and len(self.stem[0]) >= 3)
 
     def names_same_model(self, other: ModelName) -> bool:
-        """`Wizard Mega 13B` names `wizard-mega-13B-GPTQ`: every part of the mention is in this name, and what
+        """`Heron Mega 13B` names `heron-mega-13B-GPTQ`: every part of the mention is in this name, and what
         this name adds is packaging or a version. A variant marker it adds makes it another model
-        (`DEITA-7B-v1.0` is not `deita-7b-v1.0-sft`); a size it adds makes the mention the family (`Llama 2`)."""
+        (`Kite-7B-v1.0` is not `kite-7b-v1.0-sft`); a size it adds makes the mention the family (`Wren 2`)."""
         mine = set(self.core)
         theirs = set(other.core)
         if not theirs or not theirs <= mine | set(self.parts):
@@ -128,7 +128,7 @@ class ModelName:
 
 
 def mention_pattern(name: ModelName) -> str | None:
-    """A regex finding this name in prose, whatever separates its parts (`Wizard Mega 13B`, `wizard_mega-13b`).
+    """A regex finding this name in prose, whatever separates its parts (`Heron Mega 13B`, `heron_mega-13b`).
     The core parts must appear in order, packaging parts may be left out, and the mention may not run on into
     a longer name (`Mistral-7B` is not found in `Mistral-7B-Instruct`). None for names too short to find."""
     if not name.core or (len(name.core) == 1 and len(name.core[0]) < 4):
