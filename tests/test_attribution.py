@@ -77,9 +77,18 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     ("wren-34b", "Here are the steps to make this model:\n1. Collect 4GB of stories.\n"
                  "2. Then use acme/heron-34b as the base, and use QLoRA to fine-tune 3 epochs.", "QLoRA", "self"),
     ("wren-34b", "To use it:\n1. Use QLoRA to fine-tune it on your data.", "QLoRA", "reader"),
+    # a section headed by another model's name, past the card's title, is a copied card of that model
+    ("wren-13b", "# Wren 13B\nA merge of two models.\n\n# Heron 2\n## Model Details\n"
+                 "The tuned versions use SFT and RLHF.", "RLHF", "other"),
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject
+
+
+def test_in_a_merge_the_dpo_model_is_a_parent():
+    """The card's merge statement is read first: the models it names by their kind are its ingredients."""
+    card = "Two chat models and one DPO model were used for a MoE.\n\nThe DPO chat model makes replies more human."
+    assert tags("wren-8x7b", card) & {"merge", "dpo", "preference-tuning"} == {"merge"}
 
 
 def test_a_quantized_copy_owns_what_its_original_claims():

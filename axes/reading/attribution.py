@@ -288,7 +288,7 @@ class Attribution:
                        and FOR_BEFORE.search(clause, max(0, m.at - 12), m.at)]
             return _named(topical[0]) if topical else previous
         first = free[0]
-        if not first.named and not first.explicit and first.subject in ("self", "sibling", "family"):
+        if not first.named and not first.explicit and first.subject in ("self", "sibling", "family", "parent"):
             section = self._section_subject(self.card.paragraphs[index].section)
             if section in ("other", "parent"):
                 return section  # "the tuned versions" under "## Llama 2": that model's variants
@@ -299,7 +299,8 @@ class Attribution:
             return _named(later[0]) if later else "self"
         if first.subject == "inherit":
             return previous
-        if first.subject == "parent" and MADE_FROM.match(clause, self._mention_end(clause, first)):
+        if first.subject == "parent" and self.identity.checkpoint != "merge" and MADE_FROM.match(
+                clause, self._mention_end(clause, first)):
             return "self"  # "the base model was fine-tuned on ...": how this repo was made from it
         return first.subject
 
