@@ -141,7 +141,8 @@ def test_what_the_name_leaves_open_the_tags_settle():
     assert merged.backbone.facts.checkpoint == "merge"
     assert verdict(snap("wren-7b", "We applied supervised fine-tuning (SFT).")).backbone.facts.checkpoint == "fine-tune"
     # a merge card's base_model lists its parents: "made from them" is a guess the card's own word outranks
-    parents = verdict(snap("wren-7b", "---\nbase_model: [acme/heron-7b, acme/tern-7b]\n---\nA merge of Heron and Tern."))
+    card = "---\nbase_model: [acme/heron-7b, acme/tern-7b]\n---\nA merge of Heron and Tern."
+    parents = verdict(snap("wren-7b", card))
     assert parents.backbone.facts.checkpoint == "merge"
 
 

@@ -526,7 +526,8 @@ class Attribution:
             if another and not of or (kind in NAMED_KINDS and own & NAMED_KINDS and kind not in own):
                 return "sibling"  # "we also released a DPO version", "the chat model" beside `-SFT`
             noun = phrase.split()[-1]
-            if kind in METHOD_MARKS and noun in ("version", "versions", "ver", "variant", "variants") and kind not in own:
+            versions = ("version", "versions", "ver", "variant", "variants")
+            if kind in METHOD_MARKS and noun in versions and kind not in own:
                 return "sibling"  # "the DPO version" beside a name that marks no DPO
             if self.identity.checkpoint == "merge":
                 return "parent"  # "a DPO model", "the chat model" in a merge: its ingredients
