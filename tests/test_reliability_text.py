@@ -181,7 +181,8 @@ def test_every_bundled_pattern_compiles_and_passes_the_checker():
         check_regex(source)
 
 
-PATTERN_GROUP = 25  # patterns drawn per example: more would overrun hypothesis's buffer for one example
+PATTERN_GROUP = 20  # patterns drawn per example: more would overrun hypothesis's buffer for one example (at 25, a
+# group holding several long bounded patterns was seen to run out of it)
 PATTERNS = bundled_card_patterns()
 
 

@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 from ..types import Subject
 from .card import SENTENCE_END, Card, Paragraph
 from .identity import Identity
-from .names import NOT_NAMES, ModelName, is_size
+from .names import NOT_NAMES, VARIANT_PARTS, ModelName, is_size
 
 SUBJECTS: tuple[Subject, ...] = ("self", "sibling", "family", "parent", "other", "reader")
 
@@ -39,6 +39,7 @@ NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_.α-ω]{0,60}(?:[
 VARIANT_PHRASE = re.compile(
     r"\b(?:the|its|our|their|these|those|this|all|both|other|a|an)?\s*"
     r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo|sft"
+    r"|uncensored"
     r"|base|pre-?trained|foundation(?:al)?|reward|teacher|student|reasoning|thinking|distilled|judge|baseline|"
     r"reference|quantized|original|sibling)"
     r"(?:\s+(?:and\s+)?(?:fine[- ]?tuned|chat|instruct|language|LLM|[A-Z][\w.-]{1,30}))?\s+"
@@ -75,7 +76,7 @@ GOVERNED = re.compile(
     r"exceed(?:s|ed|ing)?|rival(?:s|ing)?|match(?:es|ing)?|unlike|and|or|as|for|in|at|top of|using|via|base|"
     r"fine-?tuned|finetuned|trained|tuned|merged|merging|built|created|made|distilled|quantized|converted|"
     r"fine-?tuning|finetuning|tuning|training|continued|extended|adapted|initiali[sz]ed)"
-    r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*$"
+    r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*[\"'“‘(\[]?\s*$"
     r"|(?:基于|基於|以|从|從|由|对|對|在|用|使用|采用|比|和|与|與|及)\s*$", re.I)
 # Advice and instructions for the person reading the card.
 READER = re.compile(
@@ -131,7 +132,7 @@ SIZE_PHRASE = re.compile(r"\b(\d{1,3}(?:\.\d)?)\s?([bm])(?:illion)?[- ](?:param(
                          r"checkpoints?)\b", re.I)
 KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
                          "instruction tuned", "instruction-following", "instruction following", "aligned", "dialog",
-                         "dialogue", "rlhf", "dpo", "sft", "reasoning", "thinking", "distilled"})
+                         "dialogue", "rlhf", "dpo", "sft", "reasoning", "thinking", "distilled", "uncensored"})
 # Kinds a repo name can carry too: a phrase naming another one than this repo's ("an SFT+DPO version" beside
 # `-SFT`) is a sibling.
 NAMED_KINDS = frozenset({"chat", "instruct", "rlhf", "dpo", "sft", "reasoning", "thinking"})
@@ -366,7 +367,8 @@ class Attribution:
                 add(hit.start(), hit.end(), subject)
         proper = PROPER_SUBJECT.match(text)
         word = proper.group("name") if proper else ""
-        if proper and word.lower() not in NOT_NAMES | METHOD_WORDS and not (word.isupper() and len(word) < 4):
+        common = word.lower() in NOT_NAMES or word.lower() in METHOD_WORDS or word.lower() in VARIANT_PARTS
+        if proper and not common and not (word.isupper() and len(word) < 4):
             add(proper.start("name"), proper.end("name"), self._name_subject(ModelName(proper.group("name"))))
         sizes = self._sizes()
         if sizes and any(c.isdigit() for c in text):
@@ -605,6 +607,9 @@ def inside_name(text: str, start: int, end: int) -> bool:
     for hit in EXPANSION.finditer(text, max(0, start - 80), min(len(text), end + 80)):
         if hit.start(1) <= start and end <= hit.end(1):
             return True
+    if start >= 3 and text[start - 1] == " " and text[start].isupper() and " " not in text[start:end] and (
+            NAME_BEFORE.search(text, max(0, start - 64), start - 1)):
+        return True  # "Wizard-Vicuna Uncensored", "Evol_Instruct Uncensored": the last word of a name
     left = max(0, start - 64)
     for hit in NAME_TOKEN.finditer(text, left, min(len(text), end + 64)):
         if hit.start() <= start and end <= hit.end() and (hit.start(), hit.end()) != (start, end):
@@ -616,6 +621,8 @@ def inside_name(text: str, start: int, end: int) -> bool:
     return False
 
 
+# A capitalised name joined by a hyphen or underscore, ending where a following capitalised word would extend it.
+NAME_BEFORE = re.compile(r"(?<![\w.-])[A-Z][A-Za-z0-9.]{0,40}(?:[-_][A-Za-z0-9.]{1,40}){1,6}$")
 # A name followed by the capitalised words it abbreviates: "SynthIA (Synthetic Intelligent Agent)".
 EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s?){2,6})\)")
 
@@ -642,4 +649,10 @@ OTHER_AFTER = re.compile(r"^[\s-]{0,2}(?:\w+[\s-]){0,2}?(?:models?|LLMs?|teacher
 
 def describes_another(text: str, start: int, end: int) -> bool:
     """Is text[start:end] part of a phrase naming another model by its kind ("a long chain-of-thought model")?"""
-    return bool(OTHER_BEFORE.search(text[max(0, start - 40):start]) and OTHER_AFTER.match(text[end:end + 40]))
+    before = text[max(0, start - 40):start]
+    if FAMILY_BEFORE.search(before):
+        return False  # "a family of uncensored models": the family this repo belongs to
+    return bool(OTHER_BEFORE.search(before) and OTHER_AFTER.match(text[end:end + 40]))
+
+
+FAMILY_BEFORE = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\s+(?:[\w-]+\s+)?$", re.I)
