@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from . import batch, cards, compare, evaluate, exercise, inspect, rules
+from . import batch, cards, compare, evaluate, exercise, hub_batch, inspect, rules
 
 app = typer.Typer(
     help="Place a model on the four axes of modern LLMs (backbone, post-training, inference, product), "
@@ -23,6 +23,8 @@ app.add_typer(exercise.app, name="exercise")
 app.add_typer(cards.app, name="cards")
 app.add_typer(rules.app, name="rules")
 app.command("eval")(evaluate.evaluate)
+app.command("hub-batch")(hub_batch.hub_batch)
+app.command("hub-snapshot")(hub_batch.hub_snapshot)
 
 
 def main() -> None:
