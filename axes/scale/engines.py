@@ -9,6 +9,7 @@ without an address they start a local cluster of `workers` processes.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -201,13 +202,18 @@ def _ray(todo: list[Shard], out: Path, columns: Mapping[str, str], rules: tuple[
     wanted = list(resolve(open_input(todo[0].source).schema_arrow.names, columns).values())
     started = not ray.is_initialized()
     if started:
+        # A local cluster of our own, for this run only: no token to share, nothing listening beyond it.
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
                  log_to_driver=False, configure_logging=False)
     try:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True
         context.enable_progress_bars = False
-        data = ray.data.read_parquet([s.source for s in todo], columns=wanted, include_paths=True)
+        import pyarrow.fs
+
+        data = ray.data.read_parquet([s.source for s in todo], include_paths=True,
+                                     filesystem=pyarrow.fs.LocalFileSystem()).select_columns([*wanted, "path"])
         tagged = data.map_batches(_RayTagger, fn_constructor_args=(dict(columns), rules), batch_format="pyarrow",
                                   batch_size=1000, concurrency=workers, num_cpus=0.5)
         by_path = {str(Path(s.source).resolve()): s for s in todo}
