@@ -5,7 +5,8 @@
     GET  /{org}/{name}/resolve/{rev}/{file}          the file; a branch or tag redirects (307) to its commit
 
 Errors carry the X-Error-Code the client maps (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
-Each repo can be gated, slow, or fail its first requests with 503; every request is logged.
+Each repo can be gated, slow, fail its first requests with 503, or answer them 429 as a spent rate limit
+(Retry-After, RateLimit); every request is logged.
 HTTP/1.0, one connection per request: once stopped, nothing keeps answering on a pooled connection.
 """
 
@@ -41,6 +42,8 @@ class Repo:
     fail_first: int = 0  # answer this many requests with 503 before behaving
     delay: float = 0.0  # seconds before answering each request
     trouble_on: str = ""  # fail_first and delay hit only paths containing this ("/resolve/": files only)
+    rate_limited: int = 0  # answer this many requests 429 with Retry-After and a spent RateLimit window
+    retry_after: int = 1  # seconds, in those answers
 
     def commit(self, revision: str) -> tuple[str, dict[str, bytes]] | None:
         """(commit sha, files) for a branch, a tag or a commit sha."""
@@ -135,6 +138,12 @@ class HubServer:
             if repo.fail_first > 0:
                 repo.fail_first -= 1
                 return _error(503, "ServiceUnavailable", "Service Unavailable")
+            if repo.rate_limited > 0:
+                repo.rate_limited -= 1
+                status, headers, body = _error(429, "RateLimited", "Too Many Requests")
+                window = {"Retry-After": str(repo.retry_after), "RateLimit": f'"resolvers";r=0;t={repo.retry_after}',
+                          "RateLimit-Policy": '"fixed window";"resolvers";q=5000;w=300'}
+                return status, {**headers, **window}, body
         return None
 
     def _find(self, repo_id: str, rev: str) -> tuple[Repo, str, dict[str, bytes]] | Answer:

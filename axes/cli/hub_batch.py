@@ -92,8 +92,15 @@ def _progress() -> Iterator[Hooks]:
         yield Hooks()
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                               TimeRemainingColumn, TransferSpeedColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     class RowsPerSecond(TransferSpeedColumn):
         def render(self, task):  # type: ignore[no-untyped-def]

@@ -220,6 +220,7 @@ def _ray(todo: list[Shard], out: Path, columns: Mapping[str, str], rules: tuple[
         parts: dict[str, list[pa.Table]] = {}
         counts: dict[str, int] = {}
         start = time.monotonic()
+        batch: Any
         for batch in tagged.iter_batches(batch_format="pyarrow", batch_size=None):
             for path in batch.column("path").unique().to_pylist():
                 piece = batch.filter(pa.compute.equal(batch.column("path"), path)).drop_columns(["path"])

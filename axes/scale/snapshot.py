@@ -84,7 +84,7 @@ def build(models: str, cards: list[str], out: Path, *, shard_rows: int = 10_000,
         if fetcher is not None and wanted and left != 0:
             take = wanted if left is None else wanted[:left]
             todo_total += len(take)
-            results = fetcher.fetch(take, lambda n, base=report.filled: progress(base + n, todo_total))
+            results = fetcher.fetch(take, _counting(progress, report.filled, todo_total))
             store_fills(fills_dir, results)
             fills.update({r["id"]: r for r in results})
             fetched = len(results)
@@ -102,6 +102,10 @@ def build(models: str, cards: list[str], out: Path, *, shard_rows: int = 10_000,
     if fetcher is not None:
         report.requests, report.waited = fetcher.requests, fetcher.waited
     return report
+
+
+def _counting(progress: Callable[[int, int], None], base: int, total: int) -> Callable[[int], None]:
+    return lambda done: progress(base + done, total)
 
 
 def _card_id(source: str) -> str | None:
