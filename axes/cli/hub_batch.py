@@ -104,7 +104,7 @@ def _progress() -> Iterator[Hooks]:
 
     class RowsPerSecond(TransferSpeedColumn):
         def render(self, task):  # type: ignore[no-untyped-def]
-            return f"{task.speed or 0:,.0f} rows/s"
+            return f"{task.speed or 0:,.0f} rows/s" if task.description == "rows" else ""
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
                RowsPerSecond(), TimeRemainingColumn())
