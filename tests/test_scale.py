@@ -191,7 +191,8 @@ def test_a_row_gives_what_axes_inspect_gives_for_the_same_repo(hub_server: HubSe
 
 
 def test_other_commands_never_import_pyarrow() -> None:
-    code = "import sys, axes.cli, axes.pipeline; print(sorted(m for m in ('pyarrow', 'dask', 'ray') if m in sys.modules))"
+    code = ("import sys, axes.cli, axes.pipeline; "
+            "print(sorted(m for m in ('pyarrow', 'dask', 'ray') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert out.stdout.strip() == "[]"
