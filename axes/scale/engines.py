@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ..errors import AxesError
 from .columns import resolve
-from .shards import Progress, Shard, ShardResult, Tally, open_input, tag_shard, write_table
+from .shards import BATCH_ROWS, COMPRESSION, Progress, Shard, ShardResult, Tally, atomic, open_input, write_table
 from .table import OUTPUT_SCHEMA, tag_table
 
 Done = Callable[[ShardResult], None]
@@ -50,65 +49,76 @@ def run(engine: Engine, todo: list[Shard], out: Path, columns: Mapping[str, str]
 
 # --- the local pool ------------------------------------------------------------------------------------
 
-_ROWS: Any = None  # in a pool worker: the queue its row counts go back on
 
+class _Now:
+    """A finished result, shaped like a Future: the one-worker pool tags in this process."""
 
-def _init_worker(rows: Any) -> None:
-    global _ROWS
-    _ROWS = rows
+    def __init__(self, value: pa.Table):
+        self.value = value
 
-
-def _pool_shard(shard: Shard, out: Path, columns: Mapping[str, str], rules: tuple[Path, ...]) -> ShardResult:
-    return tag_shard(shard, out, columns, rules, progress=_ROWS.put)
+    def result(self) -> pa.Table:
+        return self.value
 
 
 def _pool(todo: list[Shard], out: Path, columns: Mapping[str, str], rules: tuple[Path, ...], workers: int,
           rows: Progress, done: Done) -> None:
-    """One shard per worker process at a time; one worker runs in this process (nothing to gain from a pool)."""
-    workers = max(1, min(workers, len(todo)))
+    """This process reads and writes; the workers only tag batches of BATCH_ROWS rows, sent and returned in
+    order. So every worker is busy however few the shards, the output does not depend on how many there are,
+    and no more than a window of batches is ever in memory."""
+    columns = dict(columns)
     if workers == 1:
-        for shard in todo:
-            done(tag_shard(shard, out, columns, rules, progress=rows))
+        _drive(todo, out, columns, lambda batch: _Now(tag_table(batch, columns, rules)), 1, rows, done)
         return
     # forkserver: the workers do not inherit this process's threads (the progress bar's) or its locks.
     context = multiprocessing.get_context("forkserver")
-    counts = context.Queue()
-    with _drained(counts, rows), ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                     initializer=_init_worker, initargs=(counts,)) as pool:
-        pending: set[Future[ShardResult]] = set()
-        try:
-            pending = {pool.submit(_pool_shard, shard, out, dict(columns), rules) for shard in todo}
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done(future.result())
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        _drive(todo, out, columns, lambda batch: pool.submit(tag_table, batch, columns, rules), workers, rows,
+               done)
 
 
-@contextmanager
-def _drained(counts: Any, rows: Progress) -> Iterator[None]:
-    """A thread passing the workers' row counts to `rows` until the pool is done."""
-    stop = threading.Event()
+def _drive(todo: list[Shard], out: Path, columns: Mapping[str, str], submit: Callable[[pa.Table], Any],
+           workers: int, rows: Progress, done: Done) -> None:
+    window: deque[tuple[int, Any]] = deque()  # (shard index, pending tagged batch), in input order
+    writers: dict[int, tuple[Any, Any, Tally, float]] = {}
+    left = {i: shard.rows for i, shard in enumerate(todo)}
 
-    def drain() -> None:
-        while not stop.is_set() or not counts.empty():
-            try:
-                rows(counts.get(timeout=0.1))
-            except queue.Empty:
-                continue
-            except (EOFError, OSError):
-                return
+    def collect() -> None:
+        index, pending = window.popleft()
+        tagged = pending.result()
+        writer, _, tally, _ = writers[index]
+        writer.write_table(tagged)
+        tally.add(tagged)
+        rows(tagged.num_rows)
+        left[index] -= tagged.num_rows
+        if left[index] == 0:
+            finish(index)
 
-    thread = threading.Thread(target=drain, name="axes-rows", daemon=True)
-    thread.start()
+    def finish(index: int) -> None:
+        writer, target, tally, start = writers.pop(index)
+        writer.close()
+        target.__exit__(None)
+        done(tally.result(todo[index], time.monotonic() - start))
+
     try:
-        yield
+        for index, shard in enumerate(todo):
+            target = atomic(out / shard.output)
+            writer = pq.ParquetWriter(target.__enter__(), OUTPUT_SCHEMA, compression=COMPRESSION)
+            writers[index] = (writer, target, Tally(), time.monotonic())
+            if shard.rows == 0:
+                finish(index)
+                continue
+            handle = open_input(shard.source)
+            wanted = list(resolve(handle.schema_arrow.names, columns).values())
+            for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
+                while len(window) >= 2 * workers:
+                    collect()
+                window.append((index, submit(pa.Table.from_batches([batch]))))
+        while window:
+            collect()
     finally:
-        stop.set()
-        thread.join(timeout=2)
+        for writer, target, _, _ in writers.values():  # interrupted: temp files go, finished shards stay
+            writer.close()
+            target.partial.unlink(missing_ok=True)
 
 
 # --- Dask ----------------------------------------------------------------------------------------------

@@ -28,11 +28,9 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..errors import AxesError
-from .columns import resolve
-from .table import OUTPUT_SCHEMA, tag_table
 
 MANIFEST = "manifest.jsonl"
-BATCH_ROWS = 1000  # rows tagged and written at a time: bounds a worker's memory whatever the shard's size
+BATCH_ROWS = 1000  # rows tagged and written at a time: bounds memory whatever the shard's size
 COMPRESSION = "zstd"
 Progress = Callable[[int], None]  # told how many more rows are done
 
@@ -216,28 +214,7 @@ def clean(out: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-# --- one shard -----------------------------------------------------------------------------------------
-
-
-def tag_shard(shard: Shard, out: Path, columns: Mapping[str, str], rules: tuple[Path, ...],
-              progress: Progress = lambda _: None) -> ShardResult:
-    """Tag one shard a batch at a time into a temp file beside its output, then rename it into place."""
-    start = time.monotonic()
-    handle = open_input(shard.source)
-    wanted = list(resolve(handle.schema_arrow.names, columns).values())
-    target = out / shard.output
-    with atomic(target) as partial:
-        writer = pq.ParquetWriter(partial, OUTPUT_SCHEMA, compression=COMPRESSION)
-        try:
-            tally = Tally()
-            for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
-                tagged = tag_table(pa.Table.from_batches([batch]), columns, rules)
-                writer.write_table(tagged)
-                tally.add(tagged)
-                progress(tagged.num_rows)
-        finally:
-            writer.close()
-    return tally.result(shard, time.monotonic() - start)
+# --- writing -------------------------------------------------------------------------------------------
 
 
 def write_table(table: pa.Table, target: Path) -> None:
