@@ -66,11 +66,11 @@ def case(engine: str, rows: int, source: Path, work: Path, workers: int) -> dict
             "--workers", str(workers)]
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "RAY_AUTH_MODE": "disabled"}
     result = run_process(argv, env, work)
-    if result.returncode != 0:
-        print(f"bench: {engine} {rows}: exit {result.returncode}: {result.stderr.strip()[-400:]}", file=sys.stderr)
+    if result.code != 0:
+        print(f"bench: {engine} {rows}: exit {result.code}: {result.stderr.strip()[-400:]}", file=sys.stderr)
     return {"engine": engine, "rows": rows, "seconds": round(result.seconds, 1),
-            "rows_per_s": round(rows / result.seconds), "peak_mb": round(result.peak_mb),
-            "cpu_s": round(result.cpu, 1)}
+            "rows_per_s": round(rows / result.seconds), "peak_mb": round(result.peak_rss_mb),
+            "cpu_s": round(result.cpu_seconds, 1)}
 
 
 def split(rows: int = 2000) -> dict[str, float]:
