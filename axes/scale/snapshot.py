@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from ..errors import AxesError
 from .columns import as_names, as_object
-from .fill import FILL_COLUMNS, PLANS, Fetcher, load_fills, store_fills, wanted_files
+from .fill import FILL_COLUMNS, PART_ROWS, PLANS, Fetcher, load_fills, store_fills, wanted_files
 from .reshard import reshard
 from .shards import expand, open_input, write_table
 
@@ -84,12 +84,14 @@ def build(models: str, cards: list[str], out: Path, *, shard_rows: int = 10_000,
         if fetcher is not None and wanted and left != 0:
             take = wanted if left is None else wanted[:left]
             todo_total += len(take)
-            results = fetcher.fetch(take, _counting(progress, report.filled, todo_total))
-            store_fills(fills_dir, results)
-            fills.update({r["id"]: r for r in results})
-            fetched = len(results)
-            report.filled += fetched
-            report.fill_failed += sum(1 for r in results if r.get("error"))
+            for offset in range(0, len(take), PART_ROWS):  # stored as they come: a stop loses one part at most
+                results = fetcher.fetch(take[offset: offset + PART_ROWS],
+                                        _counting(progress, report.filled, todo_total))
+                store_fills(fills_dir, results)
+                fills.update({r["id"]: r for r in results})
+                fetched += len(results)
+                report.filled += len(results)
+                report.fill_failed += sum(1 for r in results if r.get("error"))
             if left is not None:
                 left -= len(take)
         table = _with_fills(table, fills)
