@@ -196,3 +196,13 @@ def test_other_commands_never_import_pyarrow() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert out.stdout.strip() == "[]"
+
+
+def test_hub_stats_config_column_maps_to_the_summary() -> None:
+    """hub-stats calls the API's config summary `config`: mapped so, it is not read as config.json too."""
+    summary = {"architectures": ["LlamaForCausalLM"], "model_type": "llama"}
+    table = pa.Table.from_pylist([{"id": "org/m", "config": summary, "safetensors": {"total": 8_000_000_000}}])
+    out = tag_table(table, parse_mapping("config_summary=config")).to_pylist()[0]
+    assert any("only the Hub's summary" in n for n in out["notes"])
+    assert out["total_params"] == 8_000_000_000 and out["params_source"] == "safetensors"
+    assert json.loads(out["contract"])["facts"]["model_type"] == "llama"
