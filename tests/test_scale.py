@@ -80,8 +80,8 @@ def test_a_rerun_writes_nothing_and_a_rule_change_is_a_new_run(snapshot: Path, t
 def test_kill_mid_run_then_resume_loses_and_repeats_nothing(snapshot: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = [sys.executable, "-m", "axes", "hub-batch", str(snapshot), "--out", str(out), "--workers", "2"]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    # From tmp_path, so `-m axes` is the axes this test imports (installed or editable), not a checkout's.
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
@@ -190,11 +190,10 @@ def test_a_row_gives_what_axes_inspect_gives_for_the_same_repo(hub_server: HubSe
         assert got == expected, source["id"]
 
 
-def test_other_commands_never_import_pyarrow() -> None:
+def test_other_commands_never_import_pyarrow(tmp_path: Path) -> None:
     code = ("import sys, axes.cli, axes.pipeline; "
             "print(sorted(m for m in ('pyarrow', 'dask', 'ray') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]"
 
 

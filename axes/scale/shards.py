@@ -65,10 +65,22 @@ class ShardResult:
 
 
 def run_key(rules: tuple[Path, ...], columns: Mapping[str, str]) -> RunKey:
-    from ..rules import RULES_DIR
-    from ..rules.cache import key
+    return RunKey(axes_version=__version__, rules=fingerprint(rules), columns=dict(columns))
 
-    return RunKey(axes_version=__version__, rules=key((RULES_DIR, *rules)), columns=dict(columns))
+
+def fingerprint(rules: tuple[Path, ...]) -> str:
+    """The rule files' names and bytes (bundled, then the user's) and axes' own code, but no path: the same
+    rules in another checkout or venv are the same run, an edited rule or a changed tagger is a new one."""
+    from ..rules import RULES_DIR
+    from ..rules.load import rule_files
+
+    digest = hashlib.sha256(__version__.encode() + b"\0")
+    for path in rule_files((RULES_DIR, *rules)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).resolve().parents[1]
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
 
 
 # --- inputs --------------------------------------------------------------------------------------------
