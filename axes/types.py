@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 Axis = Literal["backbone", "post_training", "inference", "product"]
 AXES: tuple[Axis, ...] = ("backbone", "post_training", "inference", "product")
@@ -48,6 +48,52 @@ class HubInfo:
     files: tuple[str, ...] = ()
 
 
+# Why a file the model has, or should have, was not read: not in the repo or folder, listed by the Hub but
+# not served, or longer than its cap (then only its first part was read).
+UnreadReason = Literal["missing", "not-served", "capped"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a target's files came from, beyond the source kind: what the reader should be told about them."""
+
+    entry: str | None = None  # the catalog id the files came from ("openai/gpt-4o")
+    alias: str | None = None  # the name the user typed, when it matched an entry's alias ("ChatGPT")
+    summary: bool = False  # a bundled catalog card: axes' own summary of its source, not the model's card
+    # Canonical file name -> the file's own name, where they differ ("README.md" -> "x.md").
+    names: dict[str, str] = field(default_factory=dict)
+    link: str | None = None  # the card's source (front matter catalog.source)
+    date: str | None = None  # when that source was read (front matter catalog.date)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GGUFHeader:
+    """What a GGUF file's header says: metadata (long arrays by their length only) and the tensor table."""
+
+    file: str
+    size: int
+    version: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    array_lengths: dict[str, int] = field(default_factory=dict)  # arrays too long to keep, by their length
+    tensors: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # name, shape, ggml type
+    complete: bool = True  # False: a cap stopped the read before the whole tensor table
+    note: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeightHeaders:
+    """The headers of a repo's weight files, as a source read them: never a tensor's data.
+
+    `safetensors`: (file name, its header JSON) per .safetensors file read; `safetensors_index`: the text of
+    model.safetensors.index.json; `gguf`: each .gguf file's header.
+    """
+
+    safetensors: tuple[tuple[str, str], ...] = ()
+    safetensors_index: str | None = None
+    gguf: tuple[GGUFHeader, ...] = ()
+    notes: tuple[str, ...] = ()  # what could not be read, and why
+
+
 @dataclass(frozen=True, kw_only=True)
 class Snapshot:
     """The files of one model, as text, and where they came from.
@@ -61,7 +107,10 @@ class Snapshot:
     files: dict[str, str] = field(default_factory=dict)
     hub: HubInfo | None = None
     notices: tuple[str, ...] = ()
+    unread: dict[str, UnreadReason] = field(default_factory=dict)  # canonical file name -> why it was not read
     repo_name: str = ""  # the model's own name (last part of the repo id or folder), for lineage reading
+    origin: Origin = field(default_factory=Origin)
+    weights: WeightHeaders | None = None  # weight-file headers, where the source could read them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,10 +129,30 @@ class Tag:
 
 
 
+# What of the training or the serving a reader can check (README "How murk is scored"): the data, the recipe
+# (code, configs, hyperparameters, stages), the reward (a reward model, verifier, judge or teacher), and
+# docs (a format or behaviour documented where a user can check it: a tool-call format, a system prompt).
+MaterialKind = Literal["data", "recipe", "reward", "docs"]
+Grade = Literal["released", "named", "generic"]  # out for anyone to check > named specifically > vague words
+
+
+@dataclass(frozen=True, kw_only=True)
+class Material:
+    """One material the files point a reader to, with the rule and the lines that found it."""
+
+    kind: MaterialKind
+    grade: Grade
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
+
+
 Structure = Literal["dense", "moe", "hybrid", "ssm", "encoder", "encoder-decoder"]
 Attention = Literal["MHA", "GQA", "MQA", "MLA"]
 Position = Literal["rope", "alibi", "absolute", "nope", "rope+nope", "relative"]
 RopeScaling = Literal["yarn", "linear", "dynamic", "llama3", "longrope"]
+ParamsSource = Literal["computed", "safetensors", "gguf", "estimated", "card"]
+# What this repo is (CONTRACT.md `facts.checkpoint`): its siblings' methods are lineage, not its tags.
+Checkpoint = Literal["base", "instruct", "reasoning", "fine-tune", "merge", "quantized", "adapter"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +163,7 @@ class Facts:
     model_type: str | None = None
     total_params: int | None = None
     active_params: int | None = None
-    params_source: Literal["computed", "safetensors", "card"] | None = None
+    params_source: ParamsSource | None = None
     layers: int | None = None
     hidden_size: int | None = None
     heads: int | None = None
@@ -116,18 +185,21 @@ class Facts:
     vocab_size: int | None = None
     quantization: str | None = None
     base_model: str | list[str] | None = None
+    checkpoint: Checkpoint | None = None
     # Grows beyond the contract's minimum (allowed: the contract may only grow).
     structure: Structure | None = None
     multimodal: bool | None = None
     kv_cache_note: str | None = None
+    computed_params: int | None = None  # the config arithmetic's total, when the weights' headers gave total_params
 
 
 @dataclass(frozen=True, kw_only=True)
 class FactSource:
-    """Where a fact was read: the config key (and its line) that established it."""
+    """Where a fact was read: the config key (and its line) that established it, or a weight file's header."""
 
     key: str
     line: int | None = None
+    file: EvidenceFile = "config.json"  # "files" for a weight file's header (GGUF)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,6 +209,49 @@ class Backbone:
     notes: tuple[str, ...] = ()
 
 
+SystemPrompt = Literal["rendered", "rejected", "dropped"]
+ReasoningHistory = Literal["stripped", "kept"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TemplateFacts:
+    """What the chat template did when rendered with the probe conversations (reading.observe); the
+    `rendered:` rule conditions name these fields. None means "not established" (the probe failed or the
+    template was not rendered: `note` says why)."""
+
+    rendered: bool = False  # the template rendered at least the plain user turn
+    templates: tuple[str, ...] = ()  # the named templates probed, default first (tool_use, rag ...)
+    note: str | None = None  # why the template was not rendered, or where a render was cut
+    system_prompt: SystemPrompt | None = None  # the system text shown, refused by the template, or dropped
+    system_error: str | None = None  # the template's own words when it refuses a system turn
+    tool_definitions: bool | None = None  # the function passed as `tools` appears in the prompt
+    tool_syntax: str | None = None  # how the definitions are written ("JSON in <tools>", "Python signatures")
+    tool_calls: bool | None = None  # an assistant tool call is written into the prompt
+    tool_call_syntax: str | None = None  # how ("<tool_call> JSON", "[TOOL_CALLS] JSON", "bare JSON")
+    tool_results: str | None = None  # the role a tool result is accepted under (tool, ipython)
+    documents: bool | None = None  # passages passed as `documents` appear in the prompt (RAG)
+    generation_prompts: tuple[str, ...] = ()  # what add_generation_prompt appends, per switch setting
+    reasoning_rendered: bool | None = None  # an assistant turn's reasoning field appears in the prompt
+    reasoning_history: ReasoningHistory | None = None  # earlier turns' reasoning removed or kept
+    switches: tuple[str, ...] = ()  # template variables whose true/false changes the prompt
+    levels: tuple[str, ...] = ()  # template variables whose low/high changes the prompt
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProbeSource:
+    """The render that established a template fact: which probe, of which named template, and what it showed."""
+
+    probe: str  # "system + user", "tools", "enable_thinking false" ...
+    template: str = "default"
+    snippet: str = ""  # the rendered text (or the template's error) that decided it
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rendering:
+    facts: TemplateFacts
+    sources: dict[str, ProbeSource] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, kw_only=True)
 class AxisRow:
     axis: Axis
@@ -144,6 +259,9 @@ class AxisRow:
     murk: float
     marketing: tuple[Evidence, ...] = ()
     expected: int = 0  # how many kinds of fact this axis should establish
+    materials: tuple[Material, ...] = ()  # what a reader can check (post-training: data, recipe, reward)
+    # files this axis draws on that could not be read, and why: its murk is computed over the rest
+    unread: tuple[tuple[str, UnreadReason], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +285,11 @@ class MurkReason:
     no_config: bool = False  # backbone: no config.json establishes it
     machine_readable: bool = False  # some evidence came from a machine-readable file
     missing: tuple[str, ...] = ()  # what a reader cannot check: dataset, recipe, reward ...
+    released: tuple[str, ...] = ()  # post-training: the materials that are out (data, recipe, reward)
+    named: tuple[str, ...] = ()  # post-training: the materials named but not out
+    unread: tuple[tuple[str, UnreadReason], ...] = ()  # files the axis draws on that could not be read, and why
+    summary_of: str | None = None  # a catalog entry: the source its summary was written from
+    summary_date: str | None = None  # ... and that source's date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,6 +314,8 @@ class Verdict:
     murkiest: Murkiest
     lineage: Lineage = field(default_factory=Lineage)
     notices: tuple[str, ...] = ()
+    template: Rendering | None = None  # the chat template's renders (None: the repo has no template)
+    origin: Origin = field(default_factory=Origin)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,3 +326,15 @@ class InspectOptions:
     token: str | None = None  # a Hugging Face token; None lets huggingface_hub find one
     rules: tuple[Path, ...] = ()  # extra rule directories, after the bundled rules
     cards: tuple[Path, ...] = ()  # the user's card directories, before the bundled catalog
+    revision: str | None = None  # a branch, tag or commit (a target naming another one is an error)
+    cache_dir: Path | None = None  # the HF hub cache; None: HF_HUB_CACHE, else $HF_HOME/hub
+    render: bool = True  # render chat templates in the sandbox; False: only their text is matched
+
+
+@dataclass(frozen=True, kw_only=True)
+class Failure:
+    """A target that gave no verdict: the one-line error, and names it may have meant."""
+
+    target: str
+    error: str
+    suggestions: tuple[str, ...] = ()

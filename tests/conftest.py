@@ -55,3 +55,10 @@ def rule_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     patch.setenv("AXES_CACHE", str(folder))
     yield folder
     patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COLUMNS sets the table width (cli.console.terminal_width): a test's tables keep their default width
+    whatever the terminal pytest runs in."""
+    monkeypatch.delenv("COLUMNS", raising=False)

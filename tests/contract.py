@@ -13,7 +13,7 @@ FACTS = {
 AXES = {"backbone", "post_training", "inference", "product"}
 EVIDENCE_FILES = {"config.json", "README.md", "chat_template", "generation_config.json", "hub", "name", "files"}
 ENUMS = {
-    "params_source": {"computed", "safetensors", "card", None},
+    "params_source": {"computed", "safetensors", "gguf", "estimated", "card", None},
     "attention": {"MHA", "GQA", "MQA", "MLA", None},
     "position": {"rope", "alibi", "absolute", "nope", "rope+nope", "relative", None},
     "rope_scaling": {"yarn", "linear", "dynamic", "llama3", "longrope", None},
@@ -47,3 +47,6 @@ def assert_contract(out: dict[str, Any]) -> None:
                 assert ev["file"] in EVIDENCE_FILES and isinstance(ev["text"], str)
                 assert ev["line"] is None or (isinstance(ev["line"], int) and ev["line"] >= 1)
     assert out["murkiest"]["axis"] in AXES and out["murkiest"]["why"]
+    template = out.get("template")  # grown beyond the contract: what the chat template's renders showed
+    assert template is None or (isinstance(template["rendered"], bool) and template["templates"]
+                                and template["system_prompt"] in {"rendered", "rejected", "dropped", None})

@@ -2,11 +2,13 @@
 
     GET  /api/models/{org}/{name}[/revision/{rev}]  model info: sha, siblings, cardData, safetensors, gated
     HEAD /{org}/{name}/resolve/{rev}/{file}          file metadata: ETag, X-Repo-Commit, Content-Length
-    GET  /{org}/{name}/resolve/{rev}/{file}          the file; a branch or tag redirects (307) to its commit
+    GET  /{org}/{name}/resolve/{rev}/{file}          the file; a branch or tag redirects (307) to its commit;
+                                                     a Range header (bytes=a-b) gets 206 and those bytes only
 
 Errors carry the X-Error-Code the client maps (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
-Each repo can be gated, slow, fail its first requests with 503, or answer them 429 as a spent rate limit
-(Retry-After, RateLimit); every request is logged.
+Each repo can be gated, slow, fail its first requests with 503, answer them 429 as a spent rate limit
+(Retry-After, RateLimit), trickle its files a byte at a time, or serve files far larger than any config
+(declared in Content-Length, or not declared at all); every request is logged.
 HTTP/1.0, one connection per request: once stopped, nothing keeps answering on a pooled connection.
 """
 
@@ -44,6 +46,9 @@ class Repo:
     trouble_on: str = ""  # fail_first and delay hit only paths containing this ("/resolve/": files only)
     rate_limited: int = 0  # answer this many requests 429 with Retry-After and a spent RateLimit window
     retry_after: int = 1  # seconds, in those answers
+    trickle: float = 0.0  # seconds between the bytes of a file's body (a server that never quite stalls)
+    oversized: dict[str, int] = field(default_factory=dict)  # file -> the size it is served at, in spaces
+    undeclared: bool = False  # oversized files are sent without a Content-Length (the end is the close)
 
     def commit(self, revision: str) -> tuple[str, dict[str, bytes]] | None:
         """(commit sha, files) for a branch, a tag or a commit sha."""
@@ -72,9 +77,18 @@ class Logged:
     method: str
     path: str
     authorization: str | None
+    range: str | None = None
 
 
-Answer = tuple[int, dict[str, str], bytes]
+@dataclass(frozen=True)
+class Stream:
+    """A body written in pieces: a large one never held whole, or a slow one."""
+
+    length: int | None  # the Content-Length sent; None: none, the body ends when the connection closes
+    chunks: Any  # a callable returning an iterator of bytes
+
+
+Answer = tuple[int, dict[str, str], "bytes | Stream"]
 
 
 class HubServer:
@@ -117,14 +131,15 @@ class HubServer:
     def requests(self, method: str | None = None, contains: str = "") -> list[Logged]:
         return [r for r in self.log if (method is None or r.method == method) and contains in r.path]
 
-    def answer(self, method: str, path: str, authorization: str | None) -> Answer:
-        self.log.append(Logged(method, path, authorization))
+    def answer(self, method: str, path: str, authorization: str | None, range_: str | None = None) -> Answer:
+        self.log.append(Logged(method, path, authorization, range_))
         if match := INFO.match(path):
             repo_id, rev = match["repo"], unquote(match["rev"] or "main")
             return self._behave(repo_id, path) or self._info(repo_id, rev)
         if match := RESOLVE.match(path):
             repo_id, rev, name = match["repo"], unquote(match["rev"]), unquote(match["file"])
-            return self._behave(repo_id, path) or self._resolve(repo_id, rev, name, authorization)
+            answer = self._behave(repo_id, path) or self._resolve(repo_id, rev, name, authorization)
+            return _ranged(answer, range_) if range_ else answer
         return _error(404, "NotFound", "Not Found")
 
     def _behave(self, repo_id: str, path: str) -> Answer | None:
@@ -198,12 +213,45 @@ class HubServer:
         if rev != sha:  # as the Hub does: a branch or tag redirects to the commit it points at
             location = f"/{repo_id}/resolve/{sha}/{quote(name)}"
             return 307, {"Location": location, "X-Repo-Commit": sha}, b""
+        if name in repo.oversized:
+            size = repo.oversized[name]
+            headers = {"ETag": f'"{"0" * 40}"', "X-Repo-Commit": sha, "Content-Type": "text/plain"}
+            return 200, headers, Stream(None if repo.undeclared else size, lambda: _spaces(size))
         if name not in files:
             status, headers, body = _error(404, "EntryNotFound", f"{name} does not exist on {sha}")
             return status, {**headers, "X-Repo-Commit": sha}, body
         data = files[name]
         headers = {"ETag": f'"{git_blob_sha(data)}"', "X-Repo-Commit": sha, "Content-Type": "text/plain"}
+        if repo.trickle:
+            return 200, headers, Stream(len(data), lambda: self._trickled(data, repo.trickle))
         return 200, headers, data
+
+    def _trickled(self, data: bytes, pause: float) -> Any:
+        for i in range(len(data)):
+            if self._stopping.wait(pause):
+                return
+            yield data[i:i + 1]
+
+
+def _spaces(size: int, piece: int = 1 << 16) -> Any:
+    for start in range(0, size, piece):
+        yield b" " * min(piece, size - start)
+
+
+RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+
+
+def _ranged(answer: Answer, range_: str) -> Answer:
+    """A 200 answer cut to the asked bytes, as the Hub's storage serves a range request."""
+    status, headers, body = answer
+    match = RANGE.match(range_.strip())
+    if status != 200 or match is None:
+        return answer
+    start = int(match[1])
+    end = min(int(match[2]) if match[2] else len(body) - 1, len(body) - 1)
+    if start >= len(body):
+        return 416, {"Content-Range": f"bytes */{len(body)}"}, b""
+    return 206, {**headers, "Content-Range": f"bytes {start}-{end}/{len(body)}"}, body[start:end + 1]
 
 
 def _error(status: int, code: str, message: str) -> Answer:
@@ -233,14 +281,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, with_body: bool) -> None:
         path = urlsplit(self.path).path
-        status, headers, body = self.server.hub.answer(self.command, path, self.headers.get("Authorization"))
+        status, headers, body = self.server.hub.answer(self.command, path, self.headers.get("Authorization"),
+                                                       self.headers.get("Range"))
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
+        length = body.length if isinstance(body, Stream) else len(body)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
-        if with_body:
-            self.wfile.write(body)
+        if not with_body:
+            return
+        try:
+            for piece in body.chunks() if isinstance(body, Stream) else (body,):
+                self.wfile.write(piece)
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up (a cap or a deadline): expected here
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the request log is HubServer.log

@@ -92,9 +92,11 @@ def test_config_too_large(tmp_path):
     fails(["inspect", folder(tmp_path, "m", **{"config.json": huge})], "config.json", "MB cap")
 
 
-def test_broken_front_matter(tmp_path):
-    card = "---\nlicense: mit\ntags: [a, b\n---\n# Model\n"
-    fails(["inspect", folder(tmp_path, "m", **{"README.md": card})], "README.md:4", "broken YAML front matter")
+def test_broken_front_matter_is_a_note_and_the_card_is_still_read(tmp_path):
+    card = "---\nlicense: mit\ntags: [a, b\n---\n# Model\nIt supports function calling.\n"
+    out, err = notices_of(["inspect", folder(tmp_path, "m", **{"README.md": card})])
+    assert "README.md:4: broken YAML front matter: did not find expected ',' or ']'" in err
+    assert "tool-use" in {t["name"] for t in out["axes"]["product"]["tags"]}
 
 
 def test_binary_card(tmp_path):

@@ -186,11 +186,17 @@ def test_csv(tmp_path: Path) -> None:
     result = runner.invoke(app, ["batch", "-", "--offline", "-f", "csv"], input="\n".join(targets))
     assert result.exit_code == 1
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == list(batch_output.COLUMNS)
+    assert list(rows[0]) == list(batch_output.CSV_COLUMNS)
+    assert list(rows[0])[:len(batch_output.COLUMNS)] == list(batch_output.COLUMNS)  # new columns come after
     assert [row["target"] for row in rows] == targets
     assert rows[0]["source"] == "local" and rows[0]["structure"] == "dense" and rows[0]["moe"] == "false"
     assert int(rows[0]["total_params"]) > 1_000_000_000
-    assert rows[2]["error"] and not rows[2]["source"]
+    verdict = json.loads(runner.invoke(app, ["inspect", targets[0], "--format", "json"]).stdout)
+    for axis in ("backbone", "post_training", "inference", "product"):
+        assert float(rows[0][f"{axis}_murk"]) == verdict["axes"][axis]["murk"]
+    assert int(rows[0]["context_length"]) == verdict["facts"]["context_length"]
+    assert rows[0]["checkpoint"] == (verdict["facts"]["checkpoint"] or "")
+    assert rows[2]["error"] and not rows[2]["source"] and not rows[2]["backbone_murk"]
 
 
 @pytest.mark.parametrize(("lang", "header"), [("en", "target"), ("ko", "대상")])
@@ -210,7 +216,8 @@ def test_table(tmp_path: Path) -> None:
                            input="\n".join(targets))
     assert result.exit_code == 0, result.output
     assert "murkiest" in result.stdout and "post-training" in result.stdout
-    assert result.stdout.count(" local ") == 2  # one row per target (long paths may wrap)
+    # one row per target, its lenses as letters (D -: dense, standard), explained by the legend
+    assert result.stdout.count(" D - ") == 2 and "D dense" in result.stdout
 
 
 def test_every_format_has_a_test() -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,58 @@ rules:
     bad.write_text("axis: product\nrules:\n  - id: x\n    tagg: y\n")
     result = runner.invoke(app, ["inspect", str(model_dir), "--rules", str(rules)])
     assert result.exit_code == 2 and "broken.yaml:4" in result.stderr
+
+
+# -- the command line's basics: --version, -h, completion, --quiet, a closed pipe, COLUMNS ---------------
+
+
+def axes_process(*args: str, stdout: int | None = subprocess.PIPE, env: dict[str, str] | None = None):
+    return subprocess.run([sys.executable, "-m", "axes", *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          timeout=60, env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
+
+
+def test_version_and_short_help():
+    from axes import __version__
+
+    for flag in ("--version", "-V"):
+        result = runner.invoke(app, [flag])
+        assert result.exit_code == 0 and result.stdout == f"axes {__version__}\n"
+    for args in (["-h"], ["inspect", "-h"], ["cards", "list", "-h"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage:" in result.stdout, args
+
+
+def test_shell_completion_script():
+    result = axes_process("--show-completion", "bash", env={"SHELL": "/bin/bash"})
+    assert result.returncode == 0 and "_AXES_COMPLETE" in result.stdout
+
+
+def test_quiet_drops_notes_but_not_errors():
+    target = ["inspect", "deepseek-ai/DeepSeek-R1@v1", "--offline", "--format", "json"]
+    assert "axes: note: revision 'v1' ignored" in runner.invoke(app, target).stderr
+    quiet = runner.invoke(app, ["--quiet", *target])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and json.loads(quiet.stdout)["target"]
+    failed = runner.invoke(app, ["-q", "inspect", "nobody/absent", "--offline"])
+    assert failed.exit_code == 2 and "not in the local HF cache" in failed.stderr
+
+
+@pytest.mark.parametrize("args", [["cards", "list"], ["rules", "list"], ["inspect", "deepseek-ai/DeepSeek-R1"],
+                                  ["batch", "-"]])
+def test_a_closed_pipe_is_a_clean_exit(args):
+    """`axes cards list | head -1`: the reader left; no traceback, no "internal error", exit 0."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    try:
+        result = subprocess.run([sys.executable, "-m", "axes", *args], stdout=write, stderr=subprocess.PIPE,
+                                input="deepseek-ai/DeepSeek-R1\n", text=True, timeout=60,
+                                env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    finally:
+        os.close(write)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_columns_is_honoured_when_piped():
+    for width in (80, 140):
+        result = axes_process("inspect", "deepseek-ai/DeepSeek-R1", env={"COLUMNS": str(width)})
+        assert result.returncode == 0
+        assert max(len(line) for line in result.stdout.splitlines()) == width

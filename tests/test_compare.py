@@ -94,7 +94,7 @@ def test_table_and_markdown_have_a_column_per_model_and_a_verdict_per_axis(tmp_p
 def test_korean_labels(tmp_path: Path) -> None:
     targets = [str(model_folder(tmp_path, name, cfg)) for name, cfg in (("a", LLAMA_1B), ("b", QWEN_05B))]
     text = runner.invoke(app, ["compare", *targets, "--offline", "-f", "markdown", "--lang", "ko"]).stdout
-    assert text.startswith("| 축 |") and "판정: 다름" in text and "차이가 있는 축: 백본 아키텍처" in text
+    assert text.startswith("| 축 |") and "판정: 달라요" in text and "차이가 있는 축: 백본 아키텍처" in text
 
 
 def test_needs_two_targets(tmp_path: Path) -> None:

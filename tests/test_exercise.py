@@ -49,11 +49,12 @@ def test_four_axes_on_a_local_folder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith(f"# Four axes: {folder}\n")
-    rows = table_rows(text, "| axis | what is known | evidence | murk |")
+    rows = table_rows(text, "| axis | what is known, and where | murk |")
     assert [row[0].replace(" **▲**", "") for row in rows] == [
         "backbone", "post-training", "inference strategy", "product behavior"]
     assert sum("▲" in row[0] for row in rows) == 1
-    assert "config.json:" in rows[0][2]  # evidence as file:line
+    # each fact beside the line that supports it: "GQA (8 KV heads) · config.json:7"
+    assert re.search(r"GQA \(8 KV heads\) · config\.json:\d+", rows[0][1]), rows[0][1]
     assert "## Murkiest axis:" in text and "## Questions to look up next" in text
     assert 2 <= len(numbered(text)) <= 3
 
@@ -79,7 +80,7 @@ def test_four_axes_in_korean(tmp_path: Path) -> None:
     folder = model_folder(tmp_path, "tiny-qwen", QWEN_05B)
     result = runner.invoke(app, ["exercise", "four-axes", str(folder), "--offline", "--lang", "ko"])
     assert result.exit_code == 0, result.output
-    rows = table_rows(result.stdout, "| 축 | 알려진 것 | 근거 | 모호도 |")
+    rows = table_rows(result.stdout, "| 축 | 알려진 것과 근거 | 모호도 |")
     assert rows[0][0].startswith("백본 아키텍처") and len(rows) == 4
     assert "## 가장 모호한 축:" in result.stdout and "## 다음에 찾아볼 질문" in result.stdout
     assert all(re.search("[가-힣]", q) for q in numbered(result.stdout))
@@ -144,17 +145,19 @@ def test_lenses_five_models(tmp_path: Path) -> None:
     assert rows[4][1] == "**unknown — look this up next**"
     assert {row[3] for row in rows} <= {"standard", "reasoning"}
     assert rows[2][3] == "reasoning" and "chat_template" in rows[2][4]
-    assert result.stdout.rstrip().endswith(f"At least one backbone is unknown ({models[4]}) — "
-                                           "that is what to look up next.")
+    assert (f"\nAt least one backbone is unknown ({models[4]}) — that is what to look up next.\n\n## Sources\n"
+            in result.stdout)
+    assert result.stdout.rstrip().endswith(f"- {models[4]} — your card acme-assistant.md")
     assert result.stderr == ""
 
 
 def test_lenses_in_korean(tmp_path: Path) -> None:
     models = five_models(tmp_path)
     result = runner.invoke(app, ["exercise", "lenses", *models, "--offline", "--lang", "ko"])
-    rows = table_rows(result.stdout, "| 모델 | (a) 백본 | 근거 | (b) 추론 | 근거 |")
-    assert len(rows) == 5 and rows[4][1] == "**알 수 없음 — 다음에 찾아볼 것**"
-    assert "다음에 찾아볼 거예요" in result.stdout
+    rows = table_rows(result.stdout, "| 모델 | (a) 백본 | 근거 | (b) 추론 실행 | 근거 |")
+    assert len(rows) == 5 and rows[4][1] == "**알 수 없어요 — 다음에 찾아볼 거리예요**"
+    assert {row[3] for row in rows} <= {"표준", "추론"}
+    assert "다음에 찾아볼 거리예요" in result.stdout
 
 
 def test_lenses_with_other_than_five_warns_and_still_tags(tmp_path: Path) -> None:

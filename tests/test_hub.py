@@ -73,10 +73,10 @@ def test_fetch_reads_files_and_hub_metadata(hub_server: HubServer) -> None:
     assert snap.hub.sha == commit_sha(hub_server.repos[REPO_ID].files)
     assert "model.safetensors" in snap.hub.files and snap.hub.tags == ("llama", "text-generation")
     assert snap.notices == ()
-    # Every file is asked for at the commit model_info resolved; the weights never are.
+    # Every file is asked for at the commit model_info resolved; of the weights, only their header's range.
     resolves = hub_server.requests(contains="/resolve/")
     assert resolves and all(f"/resolve/{snap.hub.sha}/" in r.path for r in resolves)
-    assert not hub_server.requests(contains="model.safetensors")
+    assert all(r.range == "bytes=0-100000" for r in hub_server.requests(contains="model.safetensors"))
 
 
 def test_a_second_online_fetch_asks_only_for_model_info(hub_server: HubServer) -> None:
@@ -98,7 +98,10 @@ def test_a_revision_is_fetched_and_cached_under_its_name(hub_server: HubServer) 
     assert hub_server.requests(contains=f"/api/models/{REPO_ID}/revision/v1")
     cached = hfcache.from_cache(f"{REPO_ID}@v1", REPO_ID, "v1")
     assert cached is not None and cached.files == snap.files
-    assert hfcache.from_cache(REPO_ID, REPO_ID, None) is None  # main was never fetched
+    # main was never fetched: without a revision, the newest snapshot answers, and the note says so.
+    fallback = hfcache.from_cache(REPO_ID, REPO_ID, None)
+    assert fallback is not None and fallback.files == snap.files
+    assert any("the cache holds no main" in n for n in fallback.notices)
 
 
 def test_a_missing_repo_is_not_on_hub(hub_server: HubServer) -> None:
@@ -214,7 +217,7 @@ def test_a_malformed_config_is_fetched_then_named_with_its_line(hub_server: HubS
     assert caught.value.where == "config.json" and caught.value.line == 3
 
 
-def test_a_gguf_only_repo_gives_its_card_and_a_notice(hub_server: HubServer) -> None:
+def test_a_gguf_only_repo_whose_header_cannot_be_read_gives_its_card_and_a_notice(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = Repo(
         files={"README.md": b"# Tiny GGUF\nQ4_K_M quant of a Llama fine-tune.\n"},
         listed_only=("tiny.Q4_K_M.gguf", "tiny.Q8_0.gguf"),
@@ -224,7 +227,62 @@ def test_a_gguf_only_repo_gives_its_card_and_a_notice(hub_server: HubServer) -> 
     assert set(snap.files) == {"README.md"}
     assert snap.hub is not None and snap.hub.base_models == ("axes-test/tiny-base",)
     assert snap.notices == (hub.GGUF_NOTICE,)
-    assert not hub_server.requests(contains=".gguf")
+    assert snap.weights is not None and "tiny.Q4_K_M.gguf: GGUF header not read (HTTP 404)" in snap.weights.notes
+    asked = hub_server.requests(contains=".gguf")
+    assert [r.path.rsplit("/", 1)[1] for r in asked] == ["tiny.Q4_K_M.gguf"]  # one file stands for the repo
+
+
+def test_a_gguf_only_repo_is_read_from_its_header_by_range_requests(
+    hub_server: HubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_weights import TEMPLATE, gguf_metadata, gguf_tensors
+    from weightfiles import write_gguf
+
+    gguf = write_gguf(tmp_path / "m.gguf", gguf_metadata(), gguf_tensors()).read_bytes()
+    weights = gguf + bytes(3_000_000)  # stands for the tensor data, which must never be fetched
+    hub_server.repos[REPO_ID] = Repo(files={"README.md": b"# Tiny GGUF\n", "tiny.Q4_K_M.gguf": weights})
+    monkeypatch.setattr(hub, "GGUF_CHUNK", 512)  # several range requests for one header
+    snap = fetch()
+    assert snap.files["chat_template"] == TEMPLATE
+    facts = reading.read(snap).backbone.facts
+    assert (facts.params_source, facts.layers, facts.experts, facts.quantization) == ("gguf", 2, 4, "Q4_K_M")
+    asked = hub_server.requests(method="GET", contains=".gguf")
+    assert len(asked) > 1 and all(r.range for r in asked)
+    last = max(int(r.range.split("-")[1]) for r in asked if r.range)
+    assert last < len(gguf) + 512  # the header and at most one chunk past it
+    assert any("read from the header of tiny.Q4_K_M.gguf" in n for n in snap.notices)
+
+
+def test_safetensors_headers_are_read_by_range_requests(hub_server: HubServer, tmp_path: Path) -> None:
+    from test_weights import LLAMA, llama_tensors, size
+    from weightfiles import write_safetensors
+
+    tensors = llama_tensors()
+    shard = write_safetensors(tmp_path / "model.safetensors", tensors).read_bytes() + bytes(500_000)
+    repo = tiny()
+    repo.files["config.json"] = json.dumps(LLAMA).encode()
+    repo.files["model.safetensors"] = shard
+    hub_server.repos[REPO_ID] = repo
+    snap = fetch()
+    facts = reading.read(snap).backbone.facts
+    assert facts.params_source == "safetensors" and facts.total_params == size(tensors)
+    asked = hub_server.requests(method="GET", contains="model.safetensors")
+    assert asked and all(r.range == "bytes=0-100000" for r in asked)  # the header only, never the tensors
+    before = len(hub_server.log)
+    fetch()  # the headers of a commit are kept: not asked for twice
+    assert not hub_server.requests(contains="model.safetensors")[len(asked):] and len(hub_server.log) == before + 1
+    cached = hfcache.from_cache(REPO_ID, REPO_ID, None)  # and an offline run has them too
+    assert cached is not None and reading.read(cached).backbone.facts.total_params == size(tensors)
+
+
+def test_a_safetensors_shard_that_cannot_be_read_leaves_the_arithmetic(hub_server: HubServer) -> None:
+    repo = tiny(listed_only=("model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"))
+    hub_server.repos[REPO_ID] = repo
+    snap = fetch()
+    assert snap.weights is not None and not snap.weights.safetensors
+    assert any("header not read (HTTP 404)" in n for n in snap.weights.notes)
+    facts = reading.read(snap).backbone.facts
+    assert facts.total_params == facts.hub_params == 1_234_567  # the Hub's own count, as before
 
 
 def test_a_second_run_is_answered_from_the_cache_when_the_hub_is_gone(hub_server: HubServer) -> None:
@@ -324,11 +382,12 @@ def test_resolve_without_hub_or_cache_is_not_found(hf_home: Path, monkeypatch: p
 def test_reading_the_cache_does_not_import_huggingface_hub(hub_server: HubServer) -> None:
     hub_server.repos[REPO_ID] = tiny()
     fetch()
+    # Listing the whole cache (--hf-cache) uses huggingface_hub's scanner; reading one repo does not.
     code = (
         "import sys; from axes.sources import hfcache; "
         f"snap = hfcache.from_cache({REPO_ID!r}, {REPO_ID!r}, None); assert snap is not None; "
-        f"assert hfcache.scan_cache() == [{REPO_ID!r}]; "
-        "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'"
+        "assert 'huggingface_hub' not in sys.modules and 'httpx2' not in sys.modules, 'imported'; "
+        f"assert hfcache.scan_cache() == [{REPO_ID!r}]"
     )
     subprocess.run([sys.executable, "-c", code], check=True, env=dict(os.environ), timeout=30)
 

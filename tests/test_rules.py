@@ -148,6 +148,10 @@ def test_ordinary_regexes_are_accepted(pattern):
     (r"\bGRPO\b", ("GRPO",)), (r"supervised (instruction )?fine-?tun", ("supervised ",)), (r"(a|b)c", None),
     (r"x+yz", ("yz",)), (r"a.bc", ("bc",)), (r"[]ab]cd", ("cd",)), (r"ab\.cd", ("ab.cd",)),
     (r"abc{2}d", ("ab",)), (r"tool use|function call", ("tool use", "function call")), (r"ab|c", None),
+    (r"x[^.]{0,80}yz", ("yz",)), (r"(ab|cd)[^.]{0,800}(e|f)", ("ab", "cd")), (r"(ab|cd)?xyz", ("xyz",)),
+    (r"\b(sft|dpo|rlhf)\b", ("sft", "dpo", "rlhf")), (r"(?:abc|de)f|ghi", ("abc", "de", "ghi")),
+    (r"(a+b|cd)ef", ("ef",)), (r"(?<!x)ab", ("ab",)), (r"(ab(c|d)|ef)g", None),
+    (r"\b(datasets|dataset|corpus)\b", ("dataset", "corpus")), (r"reward models|reward", ("reward",)),
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals

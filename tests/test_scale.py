@@ -173,8 +173,7 @@ def test_a_row_gives_what_axes_inspect_gives_for_the_same_repo(hub_server: HubSe
     from axes.pipeline import inspect
     from axes.sources.hfcache import WANTED
 
-    # Not the broken front matters: `axes inspect` refuses them today, where a row degrades (issue 17's rule).
-    rows = [r for i, r in enumerate(hubsnapshot.rows(40)) if r["card"] and r["config"] and i % 8 != 3][:10]
+    rows = [r for r in hubsnapshot.rows(40) if r["card"] and r["config"]][:10]
     for source in rows:
         files = {"README.md": source["card"].encode(), "config.json": source["config"].encode()}
         if source["generation_config"]:
@@ -184,6 +183,9 @@ def test_a_row_gives_what_axes_inspect_gives_for_the_same_repo(hub_server: HubSe
                     listed_only=weights)
         hub_server.repos[source["id"]] = repo
         expected = contract(inspect(source["id"]))
+        # Online, inspect also asks for the weights' headers (here listed but not served: a note); a snapshot
+        # row has no weights to read.
+        expected["notices"] = [n for n in expected["notices"] if "header not read" not in n]
         row = {**source, "sha": repo.commit("main")[0], "config_summary": None,  # type: ignore[index]
                "siblings": sorted([*files, *weights])}
         got = json.loads(tag_table(pa.Table.from_pylist([row])).column("contract")[0].as_py())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,10 +13,21 @@ import typer
 
 from ..errors import AxesError
 from ..output.formats import BatchFormat
-from ..output.i18n import Lang
-from ..workflows.batch import default_jobs
-from .console import handles_errors, terminal_width, write_notices
-from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from ..output.i18n import Lang, tn
+from ..workflows.batch import Resume, default_jobs
+from .console import handles_errors, is_quiet, terminal_width, write_notices
+from .options import (
+    CacheDirOpt,
+    CardsOpt,
+    LangOpt,
+    NoRenderOpt,
+    OfflineOpt,
+    RevisionOpt,
+    RulesOpt,
+    TokenOpt,
+    WidthOpt,
+    inspect_options,
+)
 
 
 @handles_errors
@@ -49,7 +59,10 @@ def batch(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
     width: WidthOpt = None,
+    revision: RevisionOpt = None,
+    cache_dir: CacheDirOpt = None,
 ) -> None:
     """Inspect many targets: one result per target, in input order, written as each one finishes.
 
@@ -66,6 +79,8 @@ def batch(
         axes batch models.txt --out runs.jsonl --resume runs.jsonl
 
         axes batch --hf-cache --format table
+
+        hf cache ls -q | axes batch - --offline --format csv
     """
     from .. import pipeline
     from ..output.batch import write_all
@@ -74,63 +89,54 @@ def batch(
     from ..rules import rulebook
     from ..workflows import batch as workflow
 
-    options = inspect_options(rules, offline or hf_cache, token, cards)
+    options = inspect_options(rules, offline or hf_cache, token, cards, revision=revision, cache_dir=cache_dir,
+                              no_render=no_render)
     rulebook(options.rules)  # a bad rule file fails here, before any target
-    fmt = format or (BatchFormat.table if out is None and sys.stdout.isatty() else BatchFormat.jsonl)
+    fmt = format or (BatchFormat.table if out is None and sys.stdout and sys.stdout.isatty() else BatchFormat.jsonl)
     plan = workflow.Resume.plan(resume, out, jsonl=fmt is BatchFormat.jsonl)
     skip = workflow.Skip(set(plan.done))
     emitter = batch_emitter(fmt, Style(lang=lang, width=terminal_width(width)))
-    with workflow.target_list(targets_file, hf_cache) as (targets, left):
-        plan.start()
+    with workflow.target_list(targets_file, hf_cache, cache_dir) as (targets, left):
         try:
-            with _output(out, append=plan.append_to is not None) as stream, _progress(left(skip.done)) as tick:
+            with _output(plan, out) as stream, _progress(lambda: left(skip.done)) as (tick, clear):
                 outcomes = workflow.run(skip.rest(targets), partial(pipeline.inspect, options=options), jobs,
                                         local=options.offline)
-                failed = write_all(outcomes, emitter, stream, tick)
+                failed = write_all(outcomes, emitter, stream, tick, clear)
         except BrokenPipeError:
-            _quiet_stdout()
-            raise typer.Exit(1) from None
+            raise  # the reader stopped early (`axes batch list | head`): console.handles_errors ends cleanly
+        except OSError as err:  # the disk filled up, or the device went away: what was written stays
+            raise AxesError(f"cannot write: {err.strerror or err}", where=str(out or "stdout")) from None
     if skip.skipped:
         n = skip.skipped
-        write_notices((f"skipped {n} target{'s' if n != 1 else ''} with a result in {resume}",))
+        write_notices((tn("skipped", n, lang, file=resume),), lang)
     if failed:
-        typer.echo(f"axes: {failed} target{'s' if failed != 1 else ''} failed (error lines in the output)",
-                   err=True)
+        typer.echo(f"axes: {tn('n_failed', failed, lang)}", err=True)
         raise typer.Exit(1)
 
 
-def _quiet_stdout() -> None:
-    """The reader closed the pipe (`axes batch list.txt | head`): it has whole lines, so stop without a
-    traceback; stdout goes to devnull so Python's final flush does not complain either."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass  # not a real file descriptor (a test runner's capture): nothing will flush to a pipe
-
-
 @contextmanager
-def _output(path: Path | None, *, append: bool) -> Iterator[TextIO]:
+def _output(plan: Resume, path: Path | None) -> Iterator[TextIO]:
     if path is None:
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise AxesError("stdout is closed: give --out FILE", where="stdout")
         yield sys.stdout
         return
-    try:
-        stream = path.open("a" if append else "w", encoding="utf-8")
-    except OSError as err:
-        raise AxesError(f"cannot write: {err.strerror or err}", where=str(path)) from None
-    with stream:
+    with plan.open_out(path) as stream:
         yield stream
 
 
 @contextmanager
-def _progress(total: int | None) -> Iterator[Callable[[object], None]]:
-    """A progress bar on stderr when stderr is a terminal; otherwise nothing, so logs stay clean."""
-    if not sys.stderr.isatty():
-        yield lambda _: None
+def _progress(total: Callable[[], int | None]
+              ) -> Iterator[tuple[Callable[[object], None], Callable[[], None]]]:
+    """A progress bar on stderr when stderr is a terminal (`total` counts the targets only then): its tick,
+    and its clearing before the table is drawn; otherwise nothing, so logs stay clean."""
+    if sys.stderr is None or not sys.stderr.isatty() or is_quiet():
+        yield (lambda _: None), (lambda: None)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("axes batch"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("batch", total=total)
-        yield lambda _: bar.advance(task)
+        task = bar.add_task("batch", total=total())
+        yield (lambda _: bar.advance(task)), bar.stop

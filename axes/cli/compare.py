@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from ..errors import AxesError
+from ..errors import AxesError, TargetNotFound
 from ..output.formats import CompareFormat
-from ..output.i18n import Lang
+from ..output.i18n import Lang, notice
+from ..types import Failure, Verdict
 from .console import handles_errors, terminal_width, write_notices
-from .options import CardsOpt, LangOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
+from .options import CardsOpt, LangOpt, NoRenderOpt, OfflineOpt, RulesOpt, TokenOpt, WidthOpt, inspect_options
 
 
 @handles_errors
@@ -25,6 +26,7 @@ def compare(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
     width: WidthOpt = None,
 ) -> None:
     """Put models side by side, axis by axis, and name the axis that carries the difference.
@@ -34,6 +36,8 @@ def compare(
     A quantized or context-extended copy keeps its base's backbone: "same", noting "quantized: awq".
 
     The other axes are compared on their tags.
+
+    A target nothing knows is a column marked "not found", with the names it is close to (exit 0).
 
     Examples:
 
@@ -49,8 +53,12 @@ def compare(
 
     if len(targets) < 2:
         raise AxesError("compare needs two or more targets")
-    verdicts = pipeline.inspect_all(targets, inspect_options(rules, offline, token, cards))
+    results = pipeline.inspect_each(targets, inspect_options(rules, offline, token, cards, no_render=no_render))
+    verdicts = tuple(r for r in results if isinstance(r, Verdict))
+    if not verdicts:
+        raise TargetNotFound("; ".join(f"{r.target}: {r.error}" for r in results if isinstance(r, Failure)))
     for verdict in verdicts:
-        write_notices(tuple(f"{verdict.target}: {n}" for n in verdict.notices))
-    text = render_comparison(compare_verdicts(verdicts), format, Style(lang=lang, width=terminal_width(width)))
+        write_notices(tuple(f"{verdict.target}: {notice(n, lang)}" for n in verdict.notices), lang)
+    text = render_comparison(compare_verdicts(verdicts), format, Style(lang=lang, width=terminal_width(width)),
+                             results)
     typer.echo(text, nl=False)

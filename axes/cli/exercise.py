@@ -7,8 +7,18 @@ from typing import Annotated
 import typer
 
 from ..output.i18n import Lang
+from ..types import Verdict
 from .console import check_out, deliver, handles_errors, write_notices
-from .options import CardsOpt, LangOpt, MarkdownOutOpt, OfflineOpt, RulesOpt, TokenOpt, inspect_options
+from .options import (
+    CardsOpt,
+    LangOpt,
+    MarkdownOutOpt,
+    NoRenderOpt,
+    OfflineOpt,
+    RulesOpt,
+    TokenOpt,
+    inspect_options,
+)
 
 app = typer.Typer(help="The course's exercises, answered from the models' own files.", no_args_is_help=True)
 
@@ -23,8 +33,12 @@ def four_axes(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
 ) -> None:
     """Lesson 02's exercise: a four-row table (one row per axis), the murkiest axis, what to look up next.
+
+    A model nothing knows still gets its table, marked "not found", with the names it is close to (exit 0).
+    Names people type work too: ChatGPT, Claude, Gemini, Llama 3, HyperCLOVA X (`axes cards list`).
 
     Examples:
 
@@ -36,9 +50,10 @@ def four_axes(
     from ..output import exercise
 
     check_out(out)
-    verdict = pipeline.inspect(model, inspect_options(rules, offline, token, cards))
-    write_notices(verdict.notices)
-    deliver(exercise.four_axes(verdict, lang), out, say_written=True)
+    (result,) = pipeline.inspect_each([model], inspect_options(rules, offline, token, cards, no_render=no_render))
+    if isinstance(result, Verdict):
+        write_notices(result.notices, lang)
+    deliver(exercise.four_axes(result, lang), out, say_written=True, lang=lang)
 
 
 @app.command("lenses")
@@ -51,10 +66,14 @@ def lenses(
     token: TokenOpt = None,
     lang: LangOpt = Lang.en,
     cards: CardsOpt = None,
+    no_render: NoRenderOpt = False,
 ) -> None:
     """Lesson 04's exercise: tag each model (a) dense or MoE, (b) standard or reasoning, with evidence.
 
     The lesson asks for five; another count is tagged all the same, with a note on stderr.
+
+    A model nothing knows is a row marked "not found", listed at the end with the names it is close to:
+    the lesson expects at least one unknown, so the exercise still succeeds (exit 0).
 
     Example:
 
@@ -67,6 +86,6 @@ def lenses(
 
     check_out(out)
     if len(models) != 5:
-        write_notices((t("not_five", lang).format(n=len(models)),))
-    verdicts = pipeline.inspect_all(models, inspect_options(rules, offline, token, cards))
-    deliver(exercise.lenses(verdicts, lang), out, say_written=True)
+        write_notices((t("not_five", lang).format(n=len(models)),), lang)
+    results = pipeline.inspect_each(models, inspect_options(rules, offline, token, cards, no_render=no_render))
+    deliver(exercise.lenses(results, lang), out, say_written=True, lang=lang)

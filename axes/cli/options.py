@@ -22,13 +22,37 @@ CardsOpt = Annotated[
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Never touch the network (also HF_HUB_OFFLINE=1).")]
 TokenOpt = Annotated[str | None, typer.Option("--token", help="Hugging Face token (default: HF_TOKEN).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and sentences.")]
-WidthOpt = Annotated[int | None, typer.Option("--width", help="Table width in columns (default: terminal).")]
+WidthOpt = Annotated[
+    int | None,
+    typer.Option("--width", min=40, max=1000, help="Table width in columns, 40 to 1000 (default: terminal)."),
+]
+NoRenderOpt = Annotated[
+    bool,
+    typer.Option("--no-render", help="Do not run chat templates in the sandbox; match their text instead."),
+]
 MarkdownOutOpt = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="Write the Markdown to this file (atomically) instead of stdout."),
 ]
 
+# -- where Hugging Face repos are read (the hf CLI's names) ------------------------------------------------
+RevisionOpt = Annotated[
+    str | None,
+    typer.Option("--revision", help="A branch, tag or commit of the repo (as org/name@REV); default main."),
+]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="The HF hub cache to read and fill (default: HF_HUB_CACHE, else "
+                                     "$HF_HOME/hub).", file_okay=False),
+]
+
+# -- the app's own options, before the command (axes --quiet batch ...) ----------------------------------
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr, no progress bar (errors "
+                                                             "still show).")]
+
 
 def inspect_options(rules: list[Path] | None, offline: bool, token: str | None,
-                    cards: list[Path] | None) -> InspectOptions:
-    return InspectOptions(offline=offline, token=token, rules=tuple(rules or ()), cards=tuple(cards or ()))
+                    cards: list[Path] | None, *, revision: str | None = None,
+                    cache_dir: Path | None = None, no_render: bool = False) -> InspectOptions:
+    return InspectOptions(offline=offline, token=token, rules=tuple(rules or ()), cards=tuple(cards or ()),
+                          revision=revision, cache_dir=cache_dir, render=not no_render)

@@ -18,6 +18,7 @@ class Format(str, Enum):
     json = "json"
     yaml = "yaml"
     markdown = "markdown"
+    html = "html"  # a self-contained page: the four-row table and every tag's evidence
 
 
 class BatchFormat(str, Enum):

@@ -8,15 +8,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..types import Verdict
+from ..types import Failure, Verdict
 from ..workflows.compare import Comparison
-from . import batch, compare, inspect
+from . import batch, compare, html, inspect
 from .contract import contract
 from .formats import BatchFormat, CompareFormat, Format, Style
 
 
 def as_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    # allow_nan=False: NaN is not JSON (strict parsers refuse it); the readers turn it into null, and a NaN
+    # that still got this far fails loudly here rather than in a user's parser.
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def as_yaml(data: Any) -> str:
@@ -30,11 +32,13 @@ INSPECT: dict[Format, Callable[[Verdict, Style], str]] = {
     Format.json: lambda v, s: as_json(contract(v)),
     Format.yaml: lambda v, s: as_yaml(contract(v)),
     Format.markdown: lambda v, s: inspect.markdown(v, s.lang, s.explain),
+    Format.html: lambda v, s: html.model_page(contract(v)),
 }
-COMPARE: dict[CompareFormat, Callable[[Comparison, Style], str]] = {
-    CompareFormat.table: lambda c, s: compare.table(c, s.lang, s.width),
-    CompareFormat.markdown: lambda c, s: compare.markdown(c, s.lang),
-    CompareFormat.json: lambda c, s: as_json(compare.record(c)),
+Results = tuple[Verdict | Failure, ...]
+COMPARE: dict[CompareFormat, Callable[[Comparison, Style, Results], str]] = {
+    CompareFormat.table: lambda c, s, r: compare.table(c, s.lang, s.width, r),
+    CompareFormat.markdown: lambda c, s, r: compare.markdown(c, s.lang, r),
+    CompareFormat.json: lambda c, s, r: as_json(compare.record(c, compare.failures(r))),
 }
 BATCH: dict[BatchFormat, Callable[[Style], batch.Emitter]] = {
     BatchFormat.jsonl: lambda s: batch.Jsonl(),
@@ -48,8 +52,9 @@ def render(verdict: Verdict, fmt: Format, style: Style = Style()) -> str:
     return INSPECT[fmt](verdict, style)
 
 
-def render_comparison(comparison: Comparison, fmt: CompareFormat, style: Style = Style()) -> str:
-    return COMPARE[fmt](comparison, style)
+def render_comparison(comparison: Comparison, fmt: CompareFormat, style: Style = Style(), results: Results = ()) -> str:
+    """The comparison; `results` orders its columns and adds the targets nothing knows."""
+    return COMPARE[fmt](comparison, style, results)
 
 
 def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> batch.Emitter:

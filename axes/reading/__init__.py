@@ -5,14 +5,15 @@ The rules read the Reading (rules.tagger); nothing here decides a tag.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..parsing import parse_json_object
-from ..types import Backbone, Snapshot
+from ..errors import AxesError
+from ..parsing import parse_json_object, parse_json_value
+from ..types import Backbone, Rendering, Snapshot
 from .backbone import read_backbone
 from .card import Card, parse_card
+from .template import read_template, template_text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,19 +22,21 @@ class Reading:
     card: Card
     config: dict[str, Any] | None  # config.json, parsed (None: the repo has none)
     generation: dict[str, Any] | None  # generation_config.json, parsed (None: none, or not an object)
-    template: str | None  # the chat template's source text
+    template: str | None  # the chat templates' source text (every named template, joined)
     backbone: Backbone
+    rendering: Rendering | None = None  # what the template did with the probe conversations (None: no template)
 
 
-def read(snapshot: Snapshot) -> Reading:
-    """Parse what the snapshot holds. A broken config.json or front matter is bad input (AxesError); a broken
-    generation_config.json only loses its own evidence."""
+def read(snapshot: Snapshot, render: bool = True) -> Reading:
+    """Parse what the snapshot holds. A broken config.json is bad input (AxesError); a broken side file or
+    front matter only loses its own evidence (a note). `render`: run the chat template in the sandbox
+    (reading.sandbox) with the probe conversations; False leaves only its text to match."""
     card = parse_card(snapshot.files.get("README.md"))
     raw = snapshot.files.get("config.json")
     config = None if raw is None else parse_json_object(raw, "config.json")
     return Reading(snapshot=snapshot, card=card, config=config, generation=_generation(snapshot),
-                   template=snapshot.files.get("chat_template"),
-                   backbone=read_backbone(snapshot, card, config))
+                   template=template_text(snapshot), backbone=read_backbone(snapshot, card, config),
+                   rendering=read_template(snapshot, render))
 
 
 def _generation(snapshot: Snapshot) -> dict[str, Any] | None:
@@ -41,7 +44,7 @@ def _generation(snapshot: Snapshot) -> dict[str, Any] | None:
     if text is None:
         return None
     try:
-        loaded = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
-        return None
+        loaded = parse_json_value(text, "generation_config.json")
+    except AxesError:
+        return None  # sources.files noted it when it read the file
     return loaded if isinstance(loaded, dict) else None

@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
-from ..types import Attention, Backbone, Facts, FactSource, Position, RopeScaling, Snapshot, Structure
+from ..types import (
+    Attention,
+    Backbone,
+    Facts,
+    FactSource,
+    ParamsSource,
+    Position,
+    RopeScaling,
+    Snapshot,
+    Structure,
+    WeightHeaders,
+)
 from . import params
 from .card import Card
-from .shape import ENCODER_TYPES, SSM_TYPES, Shape, language_config, read_shape
+from .shape import SSM_MIXERS, Shape, read_shape
 
 ROPE_SCALING: dict[str, RopeScaling] = {
     "yarn": "yarn", "linear": "linear", "dynamic": "dynamic", "llama3": "llama3", "longrope": "longrope",
     "su": "longrope", "ntk": "dynamic",
 }
 QUANT_NAMES = {"bitsandbytes": "bnb", "bitsandbytes_4bit": "bnb", "bitsandbytes_8bit": "bnb"}
-ABSOLUTE_POSITION = {"gpt2", "opt", "gpt_bigcode", "gpt_neo", "bert", "roberta", "xlm-roberta", "distilbert",
-                     "electra", "whisper", "bart", "mbart", "biogpt", "albert"}
-ALIBI = {"bloom", "mpt", "baichuan_13b"}
+ENCODER_ARCHITECTURES = ("ForMaskedLM", "ForSequenceClassification")
 
 
 def key_line(text: str | None, key: str) -> int | None:
@@ -36,18 +46,23 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
     hub_params = snapshot.hub.safetensors_total if snapshot.hub else None
     base = _base_model(snapshot, card)
     if config is None:
-        return Backbone(facts=Facts(hub_params=hub_params, total_params=hub_params,
-                                    params_source="safetensors" if hub_params else None, base_model=base),
-                        notes=("no config.json: the backbone is not established by any machine-readable file",))
+        if snapshot.weights and snapshot.weights.gguf:
+            return _gguf_backbone(snapshot.weights, hub_params, base)
+        facts = Facts(hub_params=hub_params, total_params=hub_params,
+                      params_source="safetensors" if hub_params else None, base_model=base)
+        notes = ["no config.json: the backbone is not established by any machine-readable file"]
+        if snapshot.weights:
+            facts = _with_safetensors(facts, snapshot.weights, None, notes)
+        return Backbone(facts=facts, notes=tuple(notes))
     shape = read_shape(config)
-    text, _ = language_config(config)
+    text = shape.raw  # the language config, with the family's defaults filled in
     found: dict[str, str] = {}  # fact -> config key
 
     def cite(fact: str, key: str | None) -> None:
         if key:
             found[fact] = key
 
-    counts = params.count(shape, config)
+    counts, why_not = params.count_or_reason(shape, config)
     kv_bytes, kv_note = params.kv_cache_bytes(shape)
     structure = _structure(shape, text)
     attention = _attention(shape)
@@ -75,7 +90,7 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         model_type=shape.model_type,
         total_params=counts.total if counts else hub_params,
         active_params=counts.active if counts else None,
-        params_source="computed" if counts else ("safetensors" if hub_params else None),
+        params_source=_params_source(shape, counts, hub_params),
         layers=shape.layers,
         hidden_size=shape.hidden,
         heads=shape.heads,
@@ -89,7 +104,8 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
         context_length=shape.context,
         experts=shape.experts if shape.is_moe else None,
         experts_per_token=shape.experts_per_token if shape.is_moe else None,
-        shared_experts=(shape.shared_experts or (1 if shape.shared_intermediate else 0)) if shape.is_moe else None,
+        shared_experts=(shape.shared_experts or (1 if shape.shared_intermediate or shape.family and
+                                                shape.family.shared_mlp else 0)) if shape.is_moe else None,
         kv_cache_bytes_per_token=kv_bytes,
         kv_cache_note=kv_note,
         mtp_layers=shape.mtp_layers or None,
@@ -105,25 +121,109 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
     sources = {fact: FactSource(key=key, line=key_line(raw, key)) for fact, key in found.items()}
     notes = []
     if counts is None:
-        notes.append("parameter count not computed: a dimension the arithmetic needs is missing from config.json")
-    elif counts.vision:
-        notes.append(f"total includes a {counts.vision / 1e9:.2f}B vision tower")
+        notes.append(why_not or "parameter count not computed")
+    elif shape.family is None:
+        notes.append(f"estimated: model_type {shape.model_type or '(none)'} is not in axes' family table, so "
+                     f"the count assumes {'; '.join(shape.assumptions) or 'a Llama-style decoder'}")
+    if counts and counts.vision:
+        notes.append(f"total includes {counts.vision / 1e9:.2f}B of vision or audio towers")
     if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
         notes.append(f"Hub safetensors count {hub_params:,} differs from the computed {counts.total:,}")
+    if snapshot.weights:
+        facts = _with_safetensors(facts, snapshot.weights, shape, notes)
+        facts = _with_gguf(facts, snapshot.weights, notes)
     return Backbone(facts=facts, sources=sources, notes=tuple(notes))
 
 
+def _with_safetensors(facts: Facts, headers: WeightHeaders, shape: Shape | None, notes: list[str]) -> Facts:
+    """The weights' own count replaces the arithmetic's; both are kept, and a disagreement is said."""
+    from . import weights  # only a repo with weight headers pays for its patterns
+    # Layers past the last are MTP modules only where the config declares some (DeepSeek-V3 stores one so).
+    count, more = weights.safetensors_count(headers, shape.layers if shape and shape.mtp_layers else None)
+    notes.extend(headers.notes)
+    notes.extend(more)
+    if count is None or not count.exact:
+        return facts
+    experts = shape.experts if shape and shape.is_moe else count.experts
+    top_k = shape.experts_per_token if shape and shape.is_moe else None
+    active = count.active(experts, top_k)
+    computed = facts.total_params if facts.params_source in ("computed", "estimated") else None
+    if computed and abs(computed - count.total) > 0.02 * count.total:
+        notes.append(f"the safetensors headers count {count.total:,} parameters; the config arithmetic "
+                     f"gives {computed:,} ({computed / count.total - 1:+.1%})")
+    if count.routed and active is None:
+        notes.append("routed-expert tensors found, but no top-k in config.json: active parameters unknown")
+    return replace(facts, total_params=count.total, active_params=active if active is not None else (
+        None if count.routed else count.total), params_source="safetensors", computed_params=computed,
+        mtp_params=count.mtp or facts.mtp_params)
+
+
+def _with_gguf(facts: Facts, headers: WeightHeaders, notes: list[str]) -> Facts:
+    """Beside a config.json, a GGUF file adds its quantization and, without safetensors, its count."""
+    from . import weights
+    found, more = weights.gguf_facts(headers)
+    if found is None:
+        return facts
+    notes.extend(more)
+    facts = replace(facts, quantization=facts.quantization or found.quantization)
+    if found.count is None or facts.params_source == "safetensors":
+        return facts
+    active = found.count.active(facts.experts, facts.experts_per_token)
+    computed = facts.total_params if facts.params_source in ("computed", "estimated") else None
+    return replace(facts, total_params=found.count.total, active_params=active, params_source="gguf",
+                   computed_params=computed)
+
+
+def _gguf_backbone(headers: WeightHeaders, hub_params: int | None, base: str | list[str] | None) -> Backbone:
+    """A GGUF-only repo: the backbone facts its header states (llama.cpp's metadata and tensor table)."""
+    from . import weights
+    found, notes = weights.gguf_facts(headers)
+    notes = list(headers.notes) + notes
+    if found is None:
+        return Backbone(facts=Facts(hub_params=hub_params, base_model=base), notes=tuple(notes))
+    count = found.count
+    attention: Attention | None = None
+    if found.mla:
+        attention = "MLA"
+    elif found.heads and found.kv_heads:
+        attention = "MHA" if found.kv_heads == found.heads else "MQA" if found.kv_heads == 1 else "GQA"
+    if count is None:
+        notes.append(f"{found.file}: the tensor table was not read, so no parameter count")
+    facts = Facts(
+        architecture=found.architecture, model_type=found.architecture,
+        total_params=count.total if count else None,
+        active_params=count.active(found.experts, found.experts_per_token) if count else None,
+        params_source="gguf" if count else None, layers=found.layers, hidden_size=found.hidden,
+        heads=found.heads, kv_heads=found.kv_heads, attention=attention, sliding_window=found.sliding_window,
+        rope_theta=found.rope_theta, context_length=found.context, experts=found.experts,
+        experts_per_token=found.experts_per_token,
+        shared_experts=found.shared_experts if found.experts else None, hub_params=hub_params,
+        vocab_size=found.vocab, quantization=found.quantization, base_model=base, structure=found.structure,
+    )
+    sources = {fact: FactSource(key=f"{found.file} (GGUF header)", file="files") for fact in (
+        "architecture", "layers", "hidden_size", "heads", "kv_heads", "attention", "context_length", "experts",
+        "experts_per_token", "total_params", "quantization", "structure") if getattr(facts, fact) is not None}
+    return Backbone(facts=facts, sources=sources, notes=tuple(notes))
+
+
+def _params_source(shape: Shape, counts: params.Counts | None, hub_params: int | None) -> ParamsSource | None:
+    if counts is None:
+        return "safetensors" if hub_params else None
+    return "computed" if shape.family is not None else "estimated"
+
+
 def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:
-    if text.get("is_encoder_decoder"):
+    if text.get("is_encoder_decoder") or shape.layout in ("t5", "seq2seq"):
         return "encoder-decoder"
-    if shape.model_type in ENCODER_TYPES or any(
-        (shape.architecture or "").endswith(s) for s in ("ForMaskedLM", "ForSequenceClassification")
-    ):
+    if shape.layout == "bert" or any((shape.architecture or "").endswith(s) for s in ENCODER_ARCHITECTURES):
         return "encoder"
-    kinds = set(shape.layer_kinds)
-    if shape.model_type in SSM_TYPES or kinds == {"mamba"}:
+    declared = shape.family.structure if shape.family else None
+    if declared == "ssm" or declared == "hybrid":
+        return declared  # the family's design, even where one config lists only one kind of layer
+    kinds = set(shape.layer_kinds) - {"none"}
+    if kinds and kinds <= SSM_MIXERS:
         return "ssm"
-    if kinds & {"mamba", "conv", "linear", "attention+mamba"}:
+    if kinds - {"attention", "sliding"}:
         return "hybrid"
     if shape.hidden is None or shape.layers is None:
         return None
@@ -167,17 +267,20 @@ def _pattern(shape: Shape) -> str | None:
 
 
 def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str | None]:
-    family = shape.model_type or ""
-    if text.get("alibi") is True or family in ALIBI or text.get("position_embedding_type") == "alibi":
+    always = shape.family.position if shape.family else None
+    if text.get("alibi") is True or always == "alibi" or text.get("position_embedding_type") == "alibi":
         return "alibi", "alibi" if "alibi" in text else "model_type"
-    if family in ABSOLUTE_POSITION or text.get("position_embedding_type") == "absolute":
-        return "absolute", "model_type"
-    if family in ("t5", "mt5", "umt5"):
+    if always == "relative":
         return "relative", "model_type"
+    if always == "absolute" or text.get("position_embedding_type") == "absolute":
+        return "absolute", "model_type"
     nope = text.get("no_rope_layers")
     if isinstance(nope, list) and 0 in nope and 1 in nope:  # SmolLM3 / Llama 4: some layers without RoPE
         return "rope+nope", "no_rope_layers"
-    if family == "exaone4" and "sliding" in shape.layer_kinds:
+    interval = text.get("no_rope_layer_interval")
+    if not nope and isinstance(interval, int) and not isinstance(interval, bool) and interval > 1:
+        return "rope+nope", "no_rope_layer_interval"  # Llama 4: every interval-th layer without RoPE
+    if shape.family and shape.family.nope_global and "sliding" in shape.layer_kinds:
         return "rope+nope", "layer_types"  # EXAONE 4.0: RoPE on the local layers only, none on the global ones
     if text.get("use_pos_enc") is False or text.get("nope") is True:
         return "nope", "use_pos_enc" if "use_pos_enc" in text else "nope"
@@ -185,13 +288,10 @@ def _position(shape: Shape, text: dict[str, Any]) -> tuple[Position | None, str 
                 "original_rope", "partial_rotary_factor", "rope_parameters", "qk_rope_head_dim"):
         if key in text and text[key] not in (False, None):
             return "rope", key
-    if shape.model_type in SSM_TYPES:
+    if shape.family_structure == "ssm" or shape.layout == "rwkv":
         return None, None
-    if "mamba" in shape.layer_kinds:
-        return "nope", "model_type"  # Jamba: the Mamba layers carry order; attention layers add no position
-    if family in ("falcon", "refinedweb", "refinedwebmodel", "gpt_neox", "gptj", "llama", "mistral", "qwen2",
-                  "chatglm", "internlm", "internlm2", "baichuan", "yi", "lfm2"):
-        return "rope", "model_type"  # these families always rotate queries and keys
+    if always == "rope" or always == "nope":
+        return always, "model_type"  # the family's code fixes it (Jamba: the Mamba layers carry order)
     return None, None
 
 

@@ -13,8 +13,12 @@ from typing import Any
 from ..errors import AxesError
 from ..parsing import safe_load
 
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-HTML_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.I)
+# Every regex here runs over raw card lines, so each is linear in the line: the title's closing #s and spaces
+# are stripped in Python (`(.*?)\s*#*\s*$` backtracks cubically on a line of spaces), an HTML heading's
+# end is searched for once, after its start.
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^>]{0,200})?>", re.I)
+HTML_HEADING_END = re.compile(r"</h([1-6])\s*>", re.I)
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 TAGS = re.compile(r"<[^>]{1,200}>")
 MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
@@ -54,6 +58,7 @@ class Card:
     front_matter: dict[str, Any] = field(default_factory=dict)
     fm_lines: dict[str, int] = field(default_factory=dict)  # "key" and "key=value" -> line
     lines: tuple[Line, ...] = ()
+    notes: tuple[str, ...] = ()  # what could not be read (broken front matter), for the verdict's notices
 
     @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -114,14 +119,18 @@ def parse_card(text: str | None) -> Card:
     data: dict[str, Any] = {}
     fm_lines: dict[str, int] = {}
     start = 0
+    notes: list[str] = []
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-        if end is None:
-            raise AxesError("front matter opened with --- is never closed", where="README.md", line=1)
-        data = _load_front_matter("\n".join(lines[1:end]))
-        fm_lines = _front_matter_lines(lines[1:end])
-        start = end + 1
-    return Card(front_matter=data, fm_lines=fm_lines, lines=tuple(_body(lines, start)))
+        try:
+            if end is None:
+                raise AxesError("front matter opened with --- is never closed", where="README.md", line=1)
+            data = _load_front_matter("\n".join(lines[1:end]))
+            fm_lines = _front_matter_lines(lines[1:end])
+        except AxesError as err:  # a typo in the front matter costs the front matter, not the card
+            notes.append(f"{err.render()}; the front matter is not read, the card text still is")
+        start = 1 if end is None else end + 1
+    return Card(front_matter=data, fm_lines=fm_lines, lines=tuple(_body(lines, start)), notes=tuple(notes))
 
 
 def _load_front_matter(text: str) -> dict[str, Any]:
@@ -149,9 +158,11 @@ def _front_matter_lines(lines: list[str]) -> dict[str, int]:
                 if item:
                     found.setdefault(f"{key}={item.lower()}", number)
             continue
-        item = re.match(r"^\s*-\s+['\"]?([^'\"#]+?)['\"]?\s*$", line)
-        if item and key:
-            found.setdefault(f"{key}={item.group(1).lower()}", number)
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        value = item.group(1).rstrip().removeprefix("'").removeprefix('"') if item else ""
+        value = value.removesuffix("'").removesuffix('"').rstrip()
+        if value and key and not any(c in value for c in "'\"#"):
+            found.setdefault(f"{key}={value.lower()}", number)
     return found
 
 
@@ -164,10 +175,9 @@ def _body(lines: list[str], start: int) -> list[Line]:
         if FENCE.match(raw):
             in_code = not in_code
             continue
-        heading = None if in_code else HEADING.match(raw) or HTML_HEADING.search(raw)
+        heading = None if in_code else _heading(raw)
         if heading:
-            level = len(heading.group(1)) if heading.re is HEADING else int(heading.group(1))
-            title = TAGS.sub("", heading.group(2)).strip(" *_`")
+            level, title = heading
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
@@ -176,6 +186,21 @@ def _body(lines: list[str], start: int) -> list[Line]:
             continue
         out.append(Line(index + 1, text, " > ".join(t for _, t in stack), in_code))
     return out
+
+
+def _heading(raw: str) -> tuple[int, str] | None:
+    """(level, title) of a Markdown or HTML heading line, found in time linear in the line."""
+    found = HEADING.match(raw)
+    if found:
+        level, title = len(found.group(1)), found.group(2).rstrip().rstrip("#").rstrip()
+    else:
+        opened = HTML_HEADING.search(raw)
+        ends = HTML_HEADING_END.finditer(raw, opened.end()) if opened else ()
+        close = next((end for end in ends if opened and end.group(1) == opened.group(1)), None)
+        if not opened or not close:
+            return None
+        level, title = int(opened.group(1)), raw[opened.end():close.start()]
+    return level, TAGS.sub("", title).strip(" *_`")
 
 
 BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")

@@ -54,7 +54,7 @@ def load_file(path: Path) -> list[LoadedRule]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise RuleError(f"cannot read rule file: {err}", where=str(path)) from None
-    data = safe_load(text, str(path), error=RuleError, what="YAML syntax error")
+    data = safe_load(text, str(path), error=RuleError, what="YAML syntax error", aliases=True)
     if not isinstance(data, dict):
         raise RuleError("a rule file is a mapping with `axis` and `rules`", where=str(path), line=1)
     from pydantic import TypeAdapter, ValidationError  # ~0.1 s: only when rule files are read

@@ -2,8 +2,8 @@
 (unknown keys and bad values refused), and the compiled form the tagger matches with.
 
 A rule file is YAML: `axis: <axis>` and `rules: [...]`. Each rule sets one tag when any of its matchers
-(card, front_matter, template, config, generation, facts, hub, name, files) holds; see README "How to add a
-rule".
+(card, front_matter, template, rendered, config, generation, facts, hub, name, files) holds; see README "How
+to add a rule".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from ..types import Facts, HubInfo, Strength
+from ..types import Facts, Grade, HubInfo, MaterialKind, Strength, TemplateFacts
 from .regex import check_regex, lower_literals, required_literals
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -23,6 +23,8 @@ KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"
                          r"|future (plans?|work)|roadmap|upcoming|coming soon|to-?do")
 
+
+RENDER_KEYS = frozenset(f.name for f in fields(TemplateFacts))  # what `rendered:` conditions may name
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
 # files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
@@ -76,11 +78,19 @@ class TextMatch:
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()  # the file matching one of these cancels the match
     strength: Strength | None = None
+    # The `rendered:` rules answer the same question from what the template does; the text is then only the
+    # fallback: `true`, when the template did not render (or rendering is off); a list of TemplateFacts
+    # fields, also when none of them was established (every probe behind them failed).
+    fallback: bool | tuple[str, ...] = False
 
     def __post_init__(self) -> None:
         _not_empty("patterns", self.patterns)
         _regexes("patterns", self.patterns)
         _regexes("unless", self.unless)
+        for name in self.fallback if isinstance(self.fallback, tuple) else ():
+            if name not in RENDER_KEYS:
+                known = ", ".join(sorted(RENDER_KEYS))
+                raise _field_error("fallback", f"no such template fact {name!r} (known: {known})")
 
 
 Op = Literal["exists", "absent", "equals", "in", "gt", "gte", "lt", "lte", "regex", "truthy"]
@@ -117,6 +127,21 @@ class KeysMatch:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RenderMatch:
+    """Conditions over what the chat template did with the probe conversations (types.TemplateFacts): all of
+    `all` and at least one of `any` must hold. Only a template that rendered is evidence."""
+
+    __pydantic_config__ = FORBID
+    all: tuple[Condition, ...] = ()
+    any: tuple[Condition, ...] = ()
+    strength: Strength | None = None
+
+    def __post_init__(self) -> None:
+        if not self.all and not self.any:
+            raise _field_error("all", "needs at least one condition in `all` or `any`")
+
+
+@dataclass(frozen=True, kw_only=True)
 class NameMatch:
     __pydantic_config__ = FORBID
     pattern: str
@@ -145,18 +170,9 @@ class Gate:
     name: NameMatch | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExampleHub:
-    """Hub metadata of an example model (types.HubInfo's fields)."""
-
-    __pydantic_config__ = FORBID
-    safetensors_total: int | None = None
-    gated: bool | str | None = None
-    pipeline_tag: str | None = None
-    tags: tuple[str, ...] = ()
-    base_models: tuple[str, ...] = ()
-    sha: str | None = None
-    files: tuple[str, ...] = ()
+# What `facts` and `hub` conditions may name: the fields the pipeline fills in.
+FACT_KEYS = frozenset(f.name for f in fields(Facts))
+HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,10 +185,16 @@ class ExampleModel:
     config: dict[str, Any] | None = None
     generation: dict[str, Any] | None = None
     front_matter: dict[str, Any] | None = None
+    tokens: dict[str, str] | None = None  # the special tokens a template reads (bos_token, eos_token ...)
     name: str = "example-model"
     files: tuple[str, ...] = ()  # present, with no content that matters
-    hub: ExampleHub | None = None
+    hub: dict[str, Any] | None = None  # Hub metadata: types.HubInfo's fields
     line: int | None = None  # a match must cite this line of its evidence's file
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.hub or ()) - HUB_KEYS)
+        if unknown:
+            raise _field_error("hub", f"no such key {unknown[0]!r} (known: {', '.join(sorted(HUB_KEYS))})")
 
 
 # A bare string is card text, or template text for a rule that reads only the chat template.
@@ -191,10 +213,22 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
-# What `facts` and `hub` conditions may name: the fields the pipeline fills in.
-FACT_KEYS = frozenset(f.name for f in fields(Facts))
-HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
-MATCHERS = ("card", "front_matter", "template", "config", "generation", "facts", "hub", "name", "files")
+@dataclass(frozen=True, kw_only=True)
+class MaterialClaim:
+    """What a material rule says a reader can check of the training: which material, how far it is out.
+
+    `released`: the thing itself is out (a dataset id, the training code or config, a reward model's id);
+    `named`: it has a specific name or description but is not out (a named in-house mixture, stages
+    described, a reward named); `generic`: it is mentioned in words that name nothing checkable
+    ("high-quality curated data"), which is marketing (README "How murk is scored").
+    """
+
+    __pydantic_config__ = FORBID
+    kind: MaterialKind
+    grade: Grade
+
+
+MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -208,6 +242,7 @@ class Rule:
     card: CardMatch | None = None
     front_matter: KeysMatch | None = None
     template: TextMatch | None = None
+    rendered: RenderMatch | None = None  # what the chat template does when rendered (reading.template)
     config: KeysMatch | None = None
     generation: KeysMatch | None = None
     facts: KeysMatch | None = None
@@ -221,6 +256,7 @@ class Rule:
     # add no dependency between tags (a card-level claim can then yield to the fallback's tag)
     unless_matched: tuple[str, ...] = ()
     marketing: bool = False  # a claim that names no method, data or number: raises murk, sets no tag
+    material: MaterialClaim | None = None  # what of the training a reader can check: feeds murk, sets no tag
 
     def __post_init__(self) -> None:
         for name in ("id", "tag"):
@@ -228,13 +264,22 @@ class Rule:
                 raise _field_error(name, f"{getattr(self, name)!r} is not kebab-case (lowercase words joined by -)")
         if len(self.message.strip()) < 8:
             raise _field_error("message", "say what matched and why (8 characters at least)")
+        if self.material is not None and (self.material.grade == "generic") != self.marketing:
+            raise _field_error("material", "a generic material claim is marketing (marketing: true), and only it is")
         if not any(getattr(self, m) is not None for m in MATCHERS):
             raise _field_error("id", f"a rule needs at least one matcher ({', '.join(MATCHERS)})")
         for name, matcher, known in (("facts", self.facts, FACT_KEYS), ("hub", self.hub, HUB_KEYS),
-                                     ("requires", self.requires.facts if self.requires else None, FACT_KEYS)):
-            for cond in matcher.all if matcher else ():
+                                     ("requires", self.requires.facts if self.requires else None, FACT_KEYS),
+                                     ("rendered", self.rendered, RENDER_KEYS)):
+            conditions = (*matcher.all, *getattr(matcher, "any", ())) if matcher else ()
+            for cond in conditions:
                 if cond.key.split(".", 1)[0] not in known:
                     raise _field_error(name, f"no such key {cond.key!r} (known: {', '.join(sorted(known))})")
+
+    @property
+    def sets_tag(self) -> bool:
+        """Marketing and material rules feed murk; every other rule sets its tag."""
+        return not self.marketing and self.material is None
 
 
 @dataclass(frozen=True, kw_only=True)

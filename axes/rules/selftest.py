@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,7 @@ class ExampleResult:
 def as_model(rule: LoadedRule, example: Example) -> ExampleModel:
     if isinstance(example, ExampleModel):
         return example
-    if rule.rule.template is not None and rule.rule.card is None:
+    if (rule.rule.template is not None or rule.rule.rendered is not None) and rule.rule.card is None:
         return ExampleModel(template=example)
     return ExampleModel(card=example)
 
@@ -52,15 +53,26 @@ def example_snapshot(rule: LoadedRule, example: Example) -> Snapshot:
         files["generation_config.json"] = json.dumps(model.generation, indent=1)
     if model.template is not None:
         files["chat_template"] = model.template
+    if model.tokens is not None:
+        files["special_tokens_map.json"] = json.dumps(model.tokens)
     for name in model.files:
         files.setdefault(name, "{}")
-    hub = HubInfo(**asdict(model.hub)) if model.hub is not None else None
+    hub = None
+    if model.hub is not None:
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in model.hub.items()}
+        hub = HubInfo(**values)
     return Snapshot(target=model.name, source="card", files=files, repo_name=model.name, hub=hub)
 
 
 def match_of(rule: LoadedRule, snapshot: Snapshot, book: Rulebook) -> Match | None:
-    """This rule's match on the example, if it matched and kept its tag after when_tags/unless_tags."""
-    return next((m for m in kept_matches(book, build_context(read(snapshot))) if m.rule is rule), None)
+    """This rule's match on the example, if it matched and kept its tag after when_tags/unless_tags.
+
+    A rule whose template regexes are a fallback is judged as the fallback runs, with rendering off; every
+    other rule sees its example's template rendered in the sandbox.
+    """
+    template = rule.rule.template
+    render = not (template is not None and template.fallback)
+    return next((m for m in kept_matches(book, build_context(read(snapshot, render))) if m.rule is rule), None)
 
 
 def judge(rule: LoadedRule, kind: str, index: int, example: Example, book: Rulebook) -> ExampleResult:

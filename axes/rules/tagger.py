@@ -11,16 +11,31 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..reading import Reading
 from ..reading.backbone import key_line
 from ..reading.card import Card, sentence_at
-from ..types import Backbone, Evidence, EvidenceFile, Snapshot, Strength, Tag
-from .regex import pattern
-from .schema import CardMatch, CompiledRule, Condition, FilesMatch, KeysMatch, LoadedRule, NameMatch, Rulebook
+from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
+from .regex import Pattern, could_match, pattern, time_budget
+from .schema import (
+    CardMatch,
+    CompiledRule,
+    Condition,
+    FilesMatch,
+    KeysMatch,
+    LoadedRule,
+    NameMatch,
+    RenderMatch,
+    Rulebook,
+    TextMatch,
+)
+
+if TYPE_CHECKING:
+    from .regex import Match as RegexMatch
 
 MAX_EVIDENCE = 3  # lines cited per tag
+RULE_TIME = 0.5  # seconds all of one rule's regexes may take on one model (each takes milliseconds)
 NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|"
     r"(?:does|do|did|is|are|was|were|has|have|had)(?:n['’]t| not))\b|않|없)(?![^.]*\bonly\b)[^.;:]{0,60}$",
@@ -54,6 +69,7 @@ class Context:
     # Derived once per target and shared by the rules that ask the same question (a cache, not state
     # any rule's outcome depends on): readable sections per section settings.
     memo: dict[Any, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rules skipped because their regexes ran out of time
 
     @property
     def snapshot(self) -> Snapshot:
@@ -102,7 +118,7 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
     before the rule is judged, so the outcome never depends on the order rules are listed in.
     """
     by_tag: dict[str, list[Match]] = {}
-    for m in (match_rule(rule, ctx) for rule in rulebook.rules):
+    for m in (_match_in_time(rule, ctx) for rule in rulebook.rules):
         if m is not None:
             by_tag.setdefault(m.rule.rule.tag, []).append(m)
     present: set[str] = set()
@@ -116,22 +132,48 @@ def kept_matches(rulebook: Rulebook, ctx: Context) -> list[Match]:
         ]
         if survivors:
             kept += survivors
-            if not any(m.rule.rule.marketing for m in survivors):
+            if any(m.rule.rule.sets_tag for m in survivors):
                 present.add(name)
     return kept
 
 
-def tag(rulebook: Rulebook, reading: Reading) -> tuple[dict[str, list[Tag]], dict[str, list[Evidence]]]:
-    """(tags per axis, marketing evidence per axis)."""
-    kept = kept_matches(rulebook, build_context(reading))
-    tags: dict[str, list[Tag]] = {}
+def _match_in_time(loaded: LoadedRule, ctx: Context) -> Match | None:
+    """match_rule within RULE_TIME: a rule whose regexes run out of time on this model is skipped, noted."""
+    try:
+        with time_budget(RULE_TIME):
+            return match_rule(loaded, ctx)
+    except TimeoutError:
+        ctx.notes.append(f"rule {loaded.full_id} skipped: its regexes took over {RULE_TIME:g} s on this model's text")
+        return None
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """What the rules found, per axis: tags, marketing phrases, materials a reader can check; and notes on
+    rules skipped (their regexes ran out of time)."""
+
+    tags: dict[str, list[Tag]]
+    marketing: dict[str, list[Evidence]]
+    materials: dict[str, list[Material]]
+    notes: tuple[str, ...] = ()
+
+
+def tag(rulebook: Rulebook, reading: Reading) -> Tagged:
+    ctx = build_context(reading)
+    kept = kept_matches(rulebook, ctx)
     marketing: dict[str, list[Evidence]] = {}
+    materials: dict[str, list[Material]] = {}
     for m in kept:
-        if m.rule.rule.marketing:
+        rule = m.rule.rule
+        if rule.marketing:
             marketing.setdefault(m.rule.axis, []).extend(m.evidence)
-    for axis in {m.rule.axis for m in kept}:
-        tags[axis] = _merge([m for m in kept if m.rule.axis == axis and not m.rule.rule.marketing])
-    return tags, marketing
+        if rule.material is not None:
+            materials.setdefault(m.rule.axis, []).append(Material(
+                kind=rule.material.kind, grade=rule.material.grade, rule=m.rule.full_id,
+                evidence=m.evidence[:MAX_EVIDENCE]))
+    tags = {axis: _merge([m for m in kept if m.rule.axis == axis and m.rule.rule.sets_tag])
+            for axis in {m.rule.axis for m in kept}}
+    return Tagged(tags=tags, marketing=marketing, materials=materials, notes=tuple(ctx.notes))
 
 
 def _merge(matches: list[Match]) -> list[Tag]:
@@ -166,6 +208,7 @@ def match_rule(loaded: LoadedRule, ctx: Context) -> Match | None:
         (rule.card, _card),
         (rule.front_matter, _front_matter),
         (rule.template, _template),
+        (rule.rendered, _rendered),
         (rule.config, _config),
         (rule.generation, _generation),
         (rule.facts, _facts),
@@ -213,8 +256,8 @@ def _card(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> list[Evidence
     return sorted(found.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE]
 
 
-def _hits(card: Card, body: str, compile_it: Callable[[], re.Pattern[str]], needed: tuple[str, ...] | None
-          ) -> Iterator[tuple[int, re.Match[str]]]:
+def _hits(card: Card, body: str, compile_it: Callable[[], Pattern], needed: tuple[str, ...] | None
+          ) -> Iterator[tuple[int, RegexMatch]]:
     """(paragraph index, match) for a pattern: where it has required text, the regex runs only over the
     paragraphs a substring search finds holding it (and is compiled only if there are any); otherwise one
     scan of the whole card."""
@@ -334,9 +377,9 @@ def _holds_one(cond: Condition, v: Any) -> bool:
     if op == "equals":
         return _norm(v) == _norm(want)
     if op == "in":
-        return _norm(v) in {_norm(w) for w in want}
+        return any(_norm(v) == _norm(w) for w in want)  # no hashing: a front matter value may be a mapping
     if op == "regex":
-        return isinstance(v, str) and re.search(want, v, re.IGNORECASE) is not None
+        return isinstance(v, str) and pattern(want).search(v) is not None
     if not isinstance(v, (int, float)) or isinstance(v, bool):
         return False
     return {"gt": v > want, "gte": v >= want, "lt": v < want, "lte": v <= want}[op]
@@ -396,8 +439,8 @@ def _facts(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     out = []
     for cond in matcher.all:
         source = ctx.backbone.sources.get(cond.key)
-        where = f" (config {source.key})" if source else ""
-        out.append(Evidence(file="config.json", line=source.line if source else None,
+        where = f" ({'config ' if source.file == 'config.json' else ''}{source.key})" if source else ""
+        out.append(Evidence(file=source.file if source else "config.json", line=source.line if source else None,
                             text=_describe(cond, ctx.facts) + where))
     return out
 
@@ -409,15 +452,19 @@ def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
     return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
 
 
-def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
+def _template(loaded: LoadedRule, matcher: TextMatch, ctx: Context) -> list[Evidence]:
     text = ctx.template
-    if not text:
+    if not text or _rendering_answers(matcher, ctx):
         return []
     compiled = loaded.compiled
-    if any(pattern(p).search(text) for p in compiled.template_unless):
+    if "template" not in ctx.memo:  # lowercased once per model, for the prefilter (None: lowering moved offsets)
+        low = text.lower()
+        ctx.memo["template"] = low if len(low) == len(text) else None
+    low = ctx.memo["template"]
+    if any(could_match(p, low) and pattern(p).search(text) for p in compiled.template_unless):
         return []
     for source in compiled.template:
-        hit = pattern(source).search(text)
+        hit = could_match(source, low) and pattern(source).search(text)
         if hit:
             line_start = text.rfind("\n", 0, hit.start()) + 1
             line_end = text.find("\n", hit.start())
@@ -427,14 +474,50 @@ def _template(loaded: LoadedRule, _: Any, ctx: Context) -> list[Evidence]:
     return []
 
 
+def _rendering_answers(matcher: TextMatch, ctx: Context) -> bool:
+    """Whether the renders settle what this fallback regex would: the template rendered, and (for a list of
+    facts) at least one of them was established."""
+    rendering = ctx.reading.rendering
+    if not matcher.fallback or rendering is None or not rendering.facts.rendered:
+        return False
+    names = matcher.fallback if isinstance(matcher.fallback, tuple) else ()
+    return not names or any(getattr(rendering.facts, name) is not None for name in names)
+
+
+def _rendered(_rule: LoadedRule, matcher: RenderMatch, ctx: Context) -> list[Evidence]:
+    """What the rendered template showed: every `all` condition and the first `any` condition that holds,
+    each cited with the probe that established it and the rendered text."""
+    rendering = ctx.reading.rendering
+    if rendering is None or not rendering.facts.rendered:
+        return []
+    facts = ctx.memo.get("rendered")
+    if facts is None:
+        facts = ctx.memo["rendered"] = asdict(rendering.facts)
+    if not all(holds(c, facts) for c in matcher.all):
+        return []
+    first = next((c for c in matcher.any if holds(c, facts)), None)
+    if matcher.any and first is None:
+        return []
+    out = []
+    for cond in (*matcher.all, *([first] if first else [])):
+        _, value = lookup(facts, cond.key)
+        element = next((v for v in value if _holds_one(cond, v)), None) if isinstance(value, (list, tuple)) else None
+        source = rendering.sources.get(f"{cond.key}:{element}") or rendering.sources.get(cond.key)
+        if source is None:
+            out.append(Evidence(file="chat_template", text=f"rendered: {_describe(cond, facts)}"))
+            continue
+        named = "" if source.template == "default" else f" ({source.template} template)"
+        out.append(Evidence(file="chat_template", text=f"rendered{named}: {source.probe}: {source.snippet}"))
+    return out
+
+
 def _name(_: LoadedRule, matcher: NameMatch, ctx: Context) -> list[Evidence]:
     return [Evidence(file="name", text=f"repo name: {ctx.name}")] if _name_holds(matcher, ctx) else []
 
 
 def _name_holds(matcher: NameMatch, ctx: Context) -> bool:
-    # Name regexes are few and short: compiled through re's own cache rather than per rule.
-    return bool(re.search(matcher.pattern, ctx.name, re.IGNORECASE)) and not (
-        matcher.unless and re.search(matcher.unless, ctx.name, re.IGNORECASE)
+    return bool(pattern(matcher.pattern).search(ctx.name)) and not (
+        matcher.unless and pattern(matcher.unless).search(ctx.name)
     )
 
 

@@ -149,7 +149,8 @@ class Fetcher:
             if text is not None and name == "tokenizer_config.json":
                 # Only its chat template is read: the rest (a token table) can run to megabytes.
                 try:
-                    result["chat_template"] = repo_files.template_from_tokenizer_config(text, name)
+                    named, _ = repo_files.templates_from_tokenizer_config(text, name)
+                    result["chat_template"] = named.get("default") or next(iter(named.values()), None)
                 except AxesError as err:
                     error = err.message
             elif text is not None:

@@ -11,14 +11,12 @@ front matter when the row has it) instead of failing the row.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import AxesError
 from ..output.contract import contract
-from ..parsing import safe_load
 from ..pipeline import analyse
 from ..rules import Rulebook
 from ..sources import files as repo_files
@@ -30,7 +28,6 @@ Row = Mapping[str, Any]  # canonical column name -> value, as pyarrow's to_pylis
 
 HUB_COLUMNS = ("sha", "safetensors_total", "siblings", "tags", "pipeline_tag", "base_models", "gated")
 README = repo_files.TEXT_CAPS["README.md"]
-TEMPLATE = repo_files.TEXT_CAPS["chat_template"]
 FILL_HINT = "axes hub-snapshot --fill fetches it"
 
 
@@ -55,13 +52,7 @@ def tag_row(row: Row, rules: Rulebook, *, hub_columns: bool = True) -> Record:
         return Record(repo, sha, error="the row has no id")
     try:
         snapshot = snapshot_of(repo, row, hub_columns=hub_columns)
-        try:
-            verdict = analyse(snapshot, rules)
-        except AxesError as err:
-            degraded = _without_front_matter(snapshot, err, as_object(row.get("card_data")))
-            if degraded is None:
-                raise
-            verdict = analyse(degraded, rules)
+        verdict = analyse(snapshot, rules)  # a broken front matter is a note there: the card body still counts
         return Record(repo, sha, contract=contract(verdict))
     except AxesError as err:
         return Record(repo, sha, error=err.render())
@@ -109,9 +100,9 @@ def snapshot_of(repo: str, row: Row, *, hub_columns: bool = True) -> Snapshot:
     elif _lists(listed, "generation_config.json"):
         notices.append(f"generation_config.json: in the repo, not in the snapshot row ({FILL_HINT})")
 
-    template = _template(row, notices)
-    if template is not None:
-        files["chat_template"] = template
+    templates = _templates(row, notices)
+    if templates:
+        files.update(templates)
     elif _lists(listed, "chat_template.jinja"):
         notices.append(f"chat_template: chat_template.jinja is in the repo, not in the snapshot row ({FILL_HINT})")
 
@@ -170,27 +161,27 @@ def _capped(text: str, name: str, cap: int, notices: list[str]) -> str:
     return data[:cap].decode("utf-8", errors="ignore")
 
 
-def _template(row: Row, notices: list[str]) -> str | None:
-    """The chat template from the row's first source that has one, in the Hub source's order: the template
-    file, tokenizer_config.json, then the Hub's summaries (config.tokenizer_config, gguf)."""
+def _templates(row: Row, notices: list[str]) -> dict[str, str]:
+    """The chat templates (and the special tokens they read) from the row's first source that has one, in the
+    Hub source's order: the template file, tokenizer_config.json, then the Hub's summaries
+    (config.tokenizer_config, gguf); as the files a Snapshot holds them in (sources.files.template_files)."""
     text = as_text(row.get("chat_template"))
-    if text is None:
-        raw = as_text(row.get("tokenizer_config"))
-        if raw is not None:
-            text = repo_files.template_from_tokenizer_config(raw, "tokenizer_config.json")
+    if text is not None:
+        return repo_files.template_files({"default": text}, {}, notices)[0]
+    sources: list[tuple[str, str]] = []
+    raw = as_text(row.get("tokenizer_config"))
+    if raw is not None:
+        sources.append((raw, "tokenizer_config.json"))
     for summary in ("config_summary", "gguf"):
-        if text is not None:
-            break
         nested = as_object(row.get(summary)) or {}
         holder = nested.get("tokenizer_config") if summary == "config_summary" else nested
         if isinstance(holder, dict):
-            text = repo_files.template_from_tokenizer_config(json.dumps(holder), summary)
-    if text is None:
-        return None
-    if len(text) > TEMPLATE:
-        notices.append(f"chat_template: {len(text) / 1e6:.1f} MB, read only the first part")
-        text = text[:TEMPLATE]
-    return text
+            sources.append((json.dumps(holder), summary))
+    for text, name in sources:
+        named, tokens = repo_files.templates_from_tokenizer_config(text, name)
+        if named:
+            return repo_files.template_files(named, tokens, notices)[0]
+    return {}
 
 
 def _no_config(listed: tuple[str, ...], gguf: Any) -> str:
@@ -214,8 +205,6 @@ def _gated(value: Any) -> bool | str | None:
 
 # --- front matter --------------------------------------------------------------------------------------
 
-_FRONT_MATTER_ERROR = re.compile(r"front matter")
-
 
 def _front_matter_card(card_data: dict[str, Any]) -> str:
     """A README of only the front matter, for a row with the Hub's card data but no card text."""
@@ -226,40 +215,3 @@ def _front_matter_card(card_data: dict[str, Any]) -> str:
     return f"---\n{body}---\n"
 
 
-def _without_front_matter(snapshot: Snapshot, err: AxesError, card_data: dict[str, Any] | None
-                          ) -> Snapshot | None:
-    """The snapshot with its README's front matter block blanked out (the body keeps its line numbers) or,
-    when the row has the Hub's card data, replaced by it on one line; None when `err` is about something else."""
-    card = snapshot.files.get("README.md")
-    if card is None or err.where != "README.md" or not _FRONT_MATTER_ERROR.search(err.message):
-        return None
-    lines = card.splitlines()  # as the card reader splits it, so every later line keeps its number
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:  # opened and never closed: everything after the opening line is the body
-        lines[0] = ""
-    else:
-        lines[: end + 1] = _replacement(end + 1, card_data)
-    place = f"README.md:{err.line}" if err.line is not None else "README.md"
-    note = f"{place}: {err.message}; read the card body without it"
-    if card_data and end is not None and lines[0] == "---":
-        note = f"{place}: {err.message}; read the card body, with the Hub's card data as its front matter"
-    return replace(snapshot, files={**snapshot.files, "README.md": "\n".join(lines) + "\n"},
-                   notices=(*snapshot.notices, note))
-
-
-def _replacement(size: int, card_data: dict[str, Any] | None) -> list[str]:
-    """`size` lines standing in for a front matter block: the card data as one flow-style YAML line between
-    the fences when it round-trips, else blank lines."""
-    if card_data and size >= 3:
-        import yaml
-
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        flow = yaml.dump(card_data, Dumper=dumper, default_flow_style=True, allow_unicode=True, width=2**30)
-        flow = flow.rstrip("\n")
-        try:
-            loaded = safe_load(flow, "README.md") if "\n" not in flow else None
-        except AxesError:
-            loaded = None
-        if isinstance(loaded, dict):
-            return ["---", flow, *([""] * (size - 3)), "---"]
-    return [""] * size

@@ -10,19 +10,23 @@ error are tried again. Nothing here prints or renders: the CLI owns the streams,
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import signal
+import stat
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
-from ..errors import AxesError
-from ..storage import write_atomic
+from ..errors import AxesError, one_line
+from ..storage import open_for_reading, open_locked
 from ..types import Verdict
 
 WINDOW_PER_JOB = 4  # results in flight per worker: enough to keep workers busy behind one slow target
@@ -51,62 +55,124 @@ class Outcome:
 # -- input -------------------------------------------------------------------------------------------
 
 
-def read_targets(lines: Iterable[str], where: str) -> Iterator[str]:
-    """Targets from list lines, lazily: `#` comment lines and blank lines are skipped."""
-    try:
-        for line in lines:
-            text = line.strip()
-            if text and not text.startswith("#"):
-                yield text
-    except UnicodeDecodeError as err:
-        raise AxesError(f"not UTF-8 text: {err.reason}", where=where) from None
+# A list line longer than this is no target (a device or a binary file given as the list): it becomes an error
+# outcome instead of a line read without end.
+MAX_LINE_BYTES = 4096
 
 
-def open_list(name: str) -> TextIO:
-    """The list file, opened now so a missing file fails before any target."""
+class Unreadable(str):
+    """A list line that is no target (not UTF-8, or over MAX_LINE_BYTES): it travels in the target stream,
+    keeping its place in the input order, and becomes that target's error line (inspect_safely)."""
+
+    reason: str
+
+    def __new__(cls, text: str, reason: str) -> Unreadable:
+        line = super().__new__(cls, text)
+        line.reason = reason
+        return line
+
+    def __reduce__(self) -> tuple[type[Unreadable], tuple[str, str]]:
+        return type(self), (str(self), self.reason)  # to a worker process and back, reason and all
+
+
+def read_targets(lines: Iterable[bytes], where: str) -> Iterator[str]:
+    """Targets from the list's raw lines, lazily: `#` comment lines and blank lines are skipped.
+
+    Bytes, decoded here a line at a time: a line that is not UTF-8 costs only its own target, which comes out
+    as an Unreadable (its bytes escaped) instead of stopping the run.
+    """
+    rows = iter(lines)
+    for number, raw in enumerate(rows, 1):
+        if len(raw) > MAX_LINE_BYTES:  # readline's limit cut it: skip the rest of the line
+            while not raw.endswith(b"\n"):
+                raw = next(rows, b"\n")
+            yield Unreadable(f"{where} line {number}", f"longer than {MAX_LINE_BYTES} bytes: not a target")
+            continue
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff").strip()
+        except UnicodeDecodeError as err:
+            shown = one_line(raw.decode("utf-8", errors="surrogateescape").strip())
+            yield Unreadable(shown, f"not UTF-8 text ({err.reason} at byte {err.start}), line {number} of {where}")
+            continue
+        if text and not text.startswith("#"):
+            yield text
+
+
+def _lines(handle: BinaryIO) -> Iterator[bytes]:
+    """A binary stream's lines, none longer than MAX_LINE_BYTES + 1 (the rest of a longer one follows)."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        yield line
+
+
+def open_list(name: str) -> BinaryIO:
+    """The list file, opened now so a missing file fails before any target. A FIFO or a pipe (`<(...)`)
+    is read as a stream, once, as stdin is."""
     try:
-        return open(name, encoding="utf-8-sig")  # the caller closes it once the run has streamed it
+        return open(name, "rb")  # the caller closes it once the run has streamed it
     except OSError as err:
         raise AxesError(f"cannot read the target list: {err.strerror or err}", where=name) from None
 
 
 def previous_results(path: Path) -> set[str]:
-    """Targets with a result in a previous JSONL run."""
-    return {target for target, _ in _result_lines(path)}
+    """Targets with a result in a previous JSONL run (refused while another run is writing that file)."""
+    return {target for target, _ in _result_lines(path, locked=True)}
 
 
-def rewrite(path: Path) -> None:
-    """Keep only the result lines of a previous run (stale errors and a half-written tail go), in one step."""
-    write_atomic(path, (line + "\n" for _, line in _result_lines(path)))
-
-
-def _result_lines(path: Path) -> Iterator[tuple[str, str]]:
+def _result_lines(path: Path, *, locked: bool) -> Iterator[tuple[str, str]]:
     """(target, line) for each result of a previous run, streamed so a long run costs no memory.
 
-    A missing file is a first run (so `--resume runs.jsonl --out runs.jsonl` works from the start). A
-    half-written last line (a run killed mid-write) is dropped, so its target runs again; a broken line
-    anywhere else means the file is not a batch output, which is bad input.
+    A missing file is a first run (so `--resume runs.jsonl --out runs.jsonl` works from the start). `locked`:
+    read under a shared lock, so a file another batch is still writing is refused (False: this run holds the
+    file's lock).
     """
     if not path.exists():
         return
+    for _, record, line in _read_json_lines(path, "the previous run", locked=locked):
+        if isinstance(record, dict) and isinstance(record.get("target"), str) and "error" not in record:
+            yield record["target"], line
+
+
+def read_results(name: str) -> Iterator[dict[str, Any]]:
+    """Every line of a batch's JSONL output (`-`: stdin), results and error lines, as contract dicts."""
+    lines = _read_json_lines(None, "the results") if name == "-" else _read_json_lines(Path(name), "the results")
+    for number, record, _ in lines:
+        if not isinstance(record, dict) or not isinstance(record.get("target"), str):
+            raise AxesError("not an axes result: a JSON object with a \"target\" expected", where=name, line=number)
+        yield record
+
+
+def _open_text(path: Path | None, locked: bool) -> AbstractContextManager[TextIO]:
+    """A JSONL file as text (None: stdin), opened under a shared lock when `locked`."""
+    if path is None:
+        return nullcontext(sys.stdin)
+    raw = open_for_reading(path) if locked else path.open("rb")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+
+
+def _read_json_lines(path: Path | None, what: str, *, locked: bool = False) -> Iterator[tuple[int, Any, str]]:
+    """(line number, value, line) of each JSON line of a file (None: stdin), streamed.
+
+    A half-written last line (a run killed mid-write, or still running) is dropped; a broken line anywhere
+    else means the file is not a batch output, which is bad input.
+    """
+    where = "<stdin>" if path is None else str(path)
     broken: tuple[int, str] | None = None
     try:
         # A kill can cut a multi-byte character: "replace" turns it into a broken last line, dropped below.
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        with _open_text(path, locked) as handle:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
                     continue
                 if broken:
-                    raise AxesError(f"not a JSONL batch output: {broken[1]}", where=str(path), line=broken[0])
+                    raise AxesError(f"not a JSONL batch output: {broken[1]}", where=where, line=broken[0])
                 try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    broken = (number, err.msg)
+                    value = json.loads(line)
+                except (json.JSONDecodeError, RecursionError, ValueError) as err:
+                    broken = (number, getattr(err, "msg", "not valid JSON"))
                     continue
-                if isinstance(record, dict) and isinstance(record.get("target"), str) and "error" not in record:
-                    yield record["target"], line.rstrip("\n")
+                yield number, value, line.rstrip("\n")
     except OSError as err:
-        raise AxesError(f"cannot read the previous run: {err.strerror or err}", where=str(path)) from None
+        raise AxesError(f"cannot read {what}: {err.strerror or err}", where=where) from None
 
 
 class Skip:
@@ -125,27 +191,35 @@ class Skip:
 
 
 @contextmanager
-def target_list(name: str | None, hf_cache: bool) -> Iterator[tuple[Iterator[str], Remaining]]:
-    """The targets, read lazily, and a function counting those left after skipping (None: unknown)."""
+def target_list(name: str | None, hf_cache: bool, cache_dir: Path | None = None
+                ) -> Iterator[tuple[Iterator[str], Remaining]]:
+    """The targets, read once and lazily, and a function counting those left after skipping (None: unknown).
+    `hf_cache`: every model repo in the HF cache (`cache_dir`, else the usual one).
+
+    Only a regular file is counted (a second pass, for the progress bar): a pipe or FIFO can be read once.
+    """
     if hf_cache == (name is not None):
         raise AxesError("give one source of targets: a list FILE, - for stdin, or --hf-cache")
     if name is None:
         from ..sources.hfcache import scan_cache
 
-        repos = scan_cache()
+        repos = scan_cache(cache_dir)
         yield iter(repos), lambda done: sum(r not in done for r in repos)
         return
     if name == "-":
-        yield read_targets(sys.stdin, "<stdin>"), lambda _: None
+        if sys.stdin is None:  # started with stdin closed (`<&-`)
+            raise AxesError("stdin is closed: give a list FILE, or pipe the targets in", where="<stdin>")
+        yield read_targets(_lines(sys.stdin.buffer), "<stdin>"), lambda _: None
         return
 
-    def count(done: set[str]) -> int:
-        # A second lazy pass over the file, only for the progress bar's total.
-        with open(name, encoding="utf-8-sig") as again:
-            return sum(target not in done for target in read_targets(again, name))
+    def count(done: set[str]) -> int | None:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        with open(name, "rb") as again:
+            return sum(target not in done for target in read_targets(_lines(again), name))
 
     with open_list(name) as handle:  # opened now: a missing list fails before any target
-        yield read_targets(handle, name), count
+        yield read_targets(_lines(handle), name), count
 
 
 @dataclass(frozen=True)
@@ -162,10 +236,13 @@ class Resume:
             raise AxesError("--resume appends to its own file only as JSONL: add --format jsonl or another --out")
         return cls(frozenset(previous_results(resume)) if resume else frozenset(), resume if appending else None)
 
-    def start(self) -> None:
-        """Before the first new result: drop the resume file's stale error lines and half-written tail."""
-        if self.append_to is not None:
-            rewrite(self.append_to)
+    def open_out(self, out: Path) -> TextIO:
+        """--out for this run alone (locked: a second batch writing it is refused). Appending to the resume
+        file first drops its stale error lines and half-written tail, in one step, under the same lock."""
+        if self.append_to is None:
+            return open_locked(out)
+        path = self.append_to
+        return open_locked(out, keep=lambda: (line + "\n" for _, line in _result_lines(path, locked=False)))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -173,6 +250,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def inspect_safely(inspect: Callable[[str], Verdict], target: str) -> Outcome:
+    if isinstance(target, Unreadable):
+        return Outcome(str(target), error=one_line(f"{target}: {target.reason}"))
     try:
         return Outcome(target, verdict=inspect(target))
     except AxesError as err:
@@ -189,15 +268,33 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
 
     `local`: no target touches the network (offline), so the work is all CPU: it runs in one process per
     core, since threads would share one core under the GIL. Otherwise threads overlap the Hub's waits.
+    Ctrl-C reaches only this process: the workers ignore it (a worker interrupted while it hands back a
+    result can leave the pool waiting for ever), finish the target in hand, and the queued ones are dropped.
     """
     pool: Executor
+    submit: Callable[[str], Future[Outcome]]
     if local:
         from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for a local batch
 
         # Forked workers inherit the loaded rulebook; `inspect` and the outcomes travel by pickle.
-        pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, os.cpu_count() or 1)))
+        processes = ProcessPoolExecutor(max_workers=max(1, min(jobs, os.cpu_count() or 1)),
+                                        initializer=_ignore_interrupts)
+        pool = processes
+
+        def submit(target: str) -> Future[Outcome]:
+            # A worker is forked inside submit: with SIGINT blocked meanwhile, a Ctrl-C cannot reach the new
+            # process before it ignores SIGINT; here it is only delayed until the mask is restored.
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                return processes.submit(inspect_safely, inspect, target)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
     else:
-        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
+        threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
+        pool = threads
+
+        def submit(target: str) -> Future[Outcome]:
+            return threads.submit(inspect_safely, inspect, target)
     pending: deque[Future[Outcome]] = deque()
     try:
         for target in targets:
@@ -205,9 +302,17 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
                 yield pending.popleft().result()
             if len(pending) >= jobs * WINDOW_PER_JOB:
                 yield pending.popleft().result()  # the window is full: wait for the oldest
-            pending.append(pool.submit(inspect_safely, inspect, target))
+            pending.append(submit(target))
         while pending:
             yield pending.popleft().result()
     finally:
         # Interrupted or abandoned: drop the queued targets; only the few already running finish.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """A worker process's first step: Ctrl-C is the parent's to handle (see run)."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # a thread pool standing in for the processes (the tests do that): nothing of its own to ignore
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

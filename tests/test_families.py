@@ -1,0 +1,523 @@
+"""Parameter counts per architecture family, from small configs written for these tests.
+
+The expected totals and active counts are exact: each config was given to the reference implementation's own
+model class (transformers 5.24, built on the meta device, unique parameters; tools/zoo/build.py counts the same
+way), so a miss here is a layout axes reads wrongly, not a rounding.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from axes.reading import read
+from axes.types import Snapshot
+
+
+def facts(config: dict):
+    snap = Snapshot(target="t", source="local", files={"config.json": json.dumps(config)})
+    return read(snap).backbone
+
+
+CASES = [
+    # Zamba 2: a Mamba-2 block per layer, two shared transformer blocks taking turns at the hybrid layers,
+    # each with per-layer adapters
+    (
+        "zamba2",
+        {
+            "architectures": ["Zamba2ForCausalLM"],
+            "model_type": "zamba2",
+            "hidden_size": 64,
+            "num_hidden_layers": 6,
+            "layers_block_type": ["mamba", "hybrid", "mamba", "hybrid", "mamba", "hybrid"],
+            "hybrid_layer_ids": [1, 3, 5],
+            "mamba_d_state": 16,
+            "mamba_d_conv": 4,
+            "mamba_expand": 2,
+            "mamba_ngroups": 1,
+            "n_mamba_heads": 4,
+            "mamba_headdim": 32,
+            "intermediate_size": 128,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 4,
+            "attention_head_dim": 32,
+            "num_mem_blocks": 2,
+            "adapter_rank": 8,
+            "use_shared_attention_adapter": True,
+            "vocab_size": 300,
+            "tie_word_embeddings": True,
+        },
+        389192,
+        389192,
+        "hybrid",
+    ),
+    # DBRX: attention and feed-forward settings nested in attn_config / ffn_config
+    (
+        "dbrx",
+        {
+            "architectures": ["DbrxForCausalLM"],
+            "model_type": "dbrx",
+            "d_model": 256,
+            "n_heads": 8,
+            "n_layers": 2,
+            "max_seq_len": 512,
+            "vocab_size": 1000,
+            "attn_config": {"kv_n_heads": 2, "rope_theta": 500000},
+            "ffn_config": {"ffn_hidden_size": 512, "moe_num_experts": 4, "moe_top_k": 2},
+            "tie_word_embeddings": False,
+        },
+        3988736,
+        2415872,
+        "moe",
+    ),
+    # Mamba 1: no attention, no MLP, one norm per layer
+    (
+        "mamba",
+        {
+            "architectures": ["MambaForCausalLM"],
+            "model_type": "mamba",
+            "hidden_size": 96,
+            "num_hidden_layers": 3,
+            "state_size": 8,
+            "expand": 2,
+            "conv_kernel": 4,
+            "vocab_size": 500,
+            "time_step_rank": 6,
+            "tie_word_embeddings": True,
+        },
+        239040,
+        239040,
+        "ssm",
+    ),
+    # Mamba 2: heads, groups and a gated norm
+    (
+        "mamba2",
+        {
+            "architectures": ["Mamba2ForCausalLM"],
+            "model_type": "mamba2",
+            "hidden_size": 128,
+            "num_hidden_layers": 2,
+            "num_heads": 8,
+            "head_dim": 32,
+            "n_groups": 2,
+            "state_size": 16,
+            "expand": 2,
+            "conv_kernel": 4,
+            "vocab_size": 300,
+            "tie_word_embeddings": False,
+        },
+        295984,
+        295984,
+        "ssm",
+    ),
+    # RWKV: time and channel mixing, LayerNorms
+    (
+        "rwkv",
+        {
+            "architectures": ["RwkvForCausalLM"],
+            "model_type": "rwkv",
+            "hidden_size": 64,
+            "num_hidden_layers": 3,
+            "attention_hidden_size": 64,
+            "intermediate_size": 256,
+            "vocab_size": 400,
+            "tie_word_embeddings": False,
+        },
+        213312,
+        213312,
+        "ssm",
+    ),
+    # T5 v1.1: gated MLP, two stacks, untied head
+    (
+        "t5-gated",
+        {
+            "architectures": ["T5ForConditionalGeneration"],
+            "model_type": "t5",
+            "d_model": 64,
+            "d_kv": 16,
+            "d_ff": 160,
+            "num_layers": 2,
+            "num_decoder_layers": 3,
+            "num_heads": 4,
+            "vocab_size": 300,
+            "feed_forward_proj": "gated-gelu",
+            "tie_word_embeddings": False,
+        },
+        305088,
+        305088,
+        "encoder-decoder",
+    ),
+    # BART: learned positions with an offset of 2, embedding norms
+    (
+        "bart",
+        {
+            "architectures": ["BartForConditionalGeneration"],
+            "model_type": "bart",
+            "d_model": 64,
+            "encoder_layers": 2,
+            "decoder_layers": 2,
+            "encoder_ffn_dim": 128,
+            "decoder_ffn_dim": 128,
+            "encoder_attention_heads": 4,
+            "decoder_attention_heads": 4,
+            "vocab_size": 500,
+            "max_position_embeddings": 128,
+        },
+        216320,
+        216320,
+        "encoder-decoder",
+    ),
+    # Whisper: convolutions over mel features, no key bias
+    (
+        "whisper",
+        {
+            "architectures": ["WhisperForConditionalGeneration"],
+            "model_type": "whisper",
+            "d_model": 64,
+            "encoder_layers": 2,
+            "decoder_layers": 2,
+            "encoder_ffn_dim": 128,
+            "decoder_ffn_dim": 128,
+            "encoder_attention_heads": 4,
+            "decoder_attention_heads": 4,
+            "vocab_size": 500,
+            "pad_token_id": 1,
+            "bos_token_id": 0,
+            "eos_token_id": 2,
+            "decoder_start_token_id": 3,
+            "num_mel_bins": 40,
+            "max_source_positions": 100,
+            "max_target_positions": 64,
+        },
+        229888,
+        229888,
+        "encoder-decoder",
+    ),
+    # BERT: token types and the masked-LM head
+    (
+        "bert",
+        {
+            "architectures": ["BertForMaskedLM"],
+            "model_type": "bert",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "intermediate_size": 128,
+            "vocab_size": 500,
+            "max_position_embeddings": 128,
+            "type_vocab_size": 2,
+        },
+        112180,
+        112180,
+        "encoder",
+    ),
+    # DistilBERT: its own key names (dim, hidden_dim), no token types
+    (
+        "distilbert",
+        {
+            "architectures": ["DistilBertForMaskedLM"],
+            "model_type": "distilbert",
+            "dim": 64,
+            "n_layers": 2,
+            "n_heads": 4,
+            "hidden_dim": 128,
+            "vocab_size": 500,
+            "max_position_embeddings": 128,
+        },
+        112052,
+        112052,
+        "encoder",
+    ),
+    # gated DeltaNet linear layers, gated attention, shared expert with its gate
+    (
+        "qwen3-next",
+        {
+            "architectures": ["Qwen3NextForCausalLM"],
+            "model_type": "qwen3_next",
+            "hidden_size": 64,
+            "num_hidden_layers": 4,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "intermediate_size": 128,
+            "moe_intermediate_size": 32,
+            "shared_expert_intermediate_size": 48,
+            "num_experts": 8,
+            "num_experts_per_tok": 2,
+            "vocab_size": 300,
+            "linear_num_key_heads": 2,
+            "linear_key_head_dim": 16,
+            "linear_num_value_heads": 4,
+            "linear_value_head_dim": 16,
+            "linear_conv_kernel_dim": 4,
+            "layer_types": ["linear_attention", "linear_attention", "linear_attention", "full_attention"],
+            "tie_word_embeddings": False,
+        },
+        343464,
+        196008,
+        "hybrid",
+    ),
+    # attention experts as well as MLP experts
+    (
+        "jetmoe",
+        {
+            "architectures": ["JetMoeForCausalLM"],
+            "model_type": "jetmoe",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_key_value_heads": 2,
+            "kv_channels": 16,
+            "intermediate_size": 96,
+            "num_local_experts": 4,
+            "num_experts_per_tok": 2,
+            "vocab_size": 300,
+            "num_attention_heads": 4,
+        },
+        209216,
+        118784,
+        "moe",
+    ),
+    # one block per layer: Mamba-2, attention, MoE or MLP
+    (
+        "nemotron-h",
+        {
+            "architectures": ["NemotronHForCausalLM"],
+            "model_type": "nemotron_h",
+            "hidden_size": 64,
+            "layers_block_type": ["mamba", "moe", "attention", "mlp"],
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "intermediate_size": 128,
+            "mamba_num_heads": 8,
+            "mamba_head_dim": 16,
+            "n_groups": 2,
+            "ssm_state_size": 16,
+            "conv_kernel": 4,
+            "n_routed_experts": 4,
+            "n_shared_experts": 1,
+            "moe_intermediate_size": 32,
+            "moe_shared_expert_intermediate_size": 48,
+            "num_experts_per_tok": 2,
+            "vocab_size": 300,
+            "tie_word_embeddings": False,
+        },
+        120472,
+        112280,
+        "hybrid",
+    ),
+    # Griffin: a repeating recurrent-recurrent-attention block
+    (
+        "recurrent-gemma",
+        {
+            "architectures": ["RecurrentGemmaForCausalLM"],
+            "model_type": "recurrent_gemma",
+            "hidden_size": 64,
+            "num_hidden_layers": 3,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 1,
+            "head_dim": 16,
+            "intermediate_size": 192,
+            "lru_width": 64,
+            "conv1d_width": 4,
+            "vocab_size": 300,
+            "block_types": ["recurrent", "recurrent", "attention"],
+        },
+        116096,
+        116096,
+        "hybrid",
+    ),
+    # multi_query wins over num_kv_heads
+    (
+        "falcon-mqa",
+        {
+            "architectures": ["FalconForCausalLM"],
+            "model_type": "falcon",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_kv_heads": 4,
+            "multi_query": True,
+            "parallel_attn": True,
+            "new_decoder_architecture": False,
+            "ffn_hidden_size": 256,
+            "vocab_size": 300,
+            "bias": False,
+        },
+        105600,
+        105600,
+        "dense",
+    ),
+    # a squared-ReLU MLP has two matrices
+    (
+        "arcee-relu2",
+        {
+            "architectures": ["ArceeForCausalLM"],
+            "model_type": "arcee",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "intermediate_size": 160,
+            "vocab_size": 300,
+            "tie_word_embeddings": False,
+        },
+        104256,
+        104256,
+        "dense",
+    ),
+    # MoE layers from a start/end index
+    (
+        "ernie-moe-range",
+        {
+            "architectures": ["Ernie4_5_MoeForCausalLM"],
+            "model_type": "ernie4_5_moe",
+            "hidden_size": 64,
+            "num_hidden_layers": 4,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "intermediate_size": 128,
+            "moe_intermediate_size": 32,
+            "moe_num_experts": 8,
+            "moe_k": 2,
+            "moe_num_shared_experts": 1,
+            "moe_layer_start_index": 1,
+            "moe_layer_end_index": 2,
+            "moe_layer_interval": 1,
+            "vocab_size": 300,
+            "tie_word_embeddings": True,
+        },
+        229712,
+        155984,
+        "moe",
+    ),
+    # attention_bias on q/k/v, attention_out_bias off for o
+    (
+        "seed-oss-biases",
+        {
+            "architectures": ["SeedOssForCausalLM"],
+            "model_type": "seed_oss",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "intermediate_size": 128,
+            "vocab_size": 300,
+            "attention_bias": True,
+            "attention_out_bias": False,
+            "tie_word_embeddings": False,
+        },
+        112704,
+        112704,
+        "dense",
+    ),
+    # no tie_word_embeddings key: the family ties
+    (
+        "gemma2-tied-default",
+        {
+            "architectures": ["Gemma2ForCausalLM"],
+            "model_type": "gemma2",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "intermediate_size": 128,
+            "vocab_size": 300,
+        },
+        93504,
+        93504,
+        "dense",
+    ),
+    # a shared MLP as wide as intermediate_size beside the experts
+    (
+        "hunyuan-moe-shared",
+        {
+            "architectures": ["HunYuanMoEV1ForCausalLM"],
+            "model_type": "hunyuan_v1_moe",
+            "hidden_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 2,
+            "head_dim": 16,
+            "intermediate_size": 96,
+            "num_experts": 4,
+            "moe_topk": 2,
+            "vocab_size": 300,
+            "tie_word_embeddings": False,
+        },
+        248192,
+        174464,
+        "moe",
+    ),
+]
+
+
+@pytest.mark.parametrize("name,config,total,active,structure", CASES, ids=[c[0] for c in CASES])
+def test_family_counts_are_exact(name, config, total, active, structure):
+    backbone = facts(config)
+    f = backbone.facts
+    assert (f.total_params, f.active_params) == (total, active), backbone.notes
+    assert f.structure == structure and f.params_source == "computed"
+
+
+UNKNOWN = {
+    "model_type": "someone_new",
+    "hidden_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 2,
+    "intermediate_size": 128,
+    "vocab_size": 300,
+}
+
+
+def test_an_unknown_family_is_an_estimate_with_its_assumptions_stated():
+    backbone = facts(UNKNOWN | {"hidden_act": "silu"})
+    f = backbone.facts
+    assert f.params_source == "estimated" and f.total_params
+    note = next(n for n in backbone.notes if n.startswith("estimated"))
+    assert "someone_new" in note and "gated MLP, as silu implies" in note and "separate output head" in note
+
+
+def test_an_unknown_family_reads_its_mlp_from_the_activation():
+    gated = facts(UNKNOWN | {"hidden_act": "silu"}).facts.total_params
+    plain = facts(UNKNOWN | {"hidden_act": "relu2"}).facts.total_params
+    assert gated - plain == 2 * 64 * 128  # one matrix fewer per layer
+
+
+@pytest.mark.parametrize("model_type", ["zamba", "gemma3n_text", "xlnet"])
+def test_a_layout_axes_does_not_model_is_null_with_its_reason(model_type):
+    backbone = facts(UNKNOWN | {"model_type": model_type})
+    assert backbone.facts.total_params is None and backbone.facts.params_source is None
+    assert any(f"not computed for {model_type}" in n and "does not model" in n for n in backbone.notes)
+
+
+def test_a_vision_tower_axes_cannot_count_makes_the_total_null_not_low():
+    config = UNKNOWN | {"model_type": "llama", "vision_config": {"model_type": "some_vit", "width": 32}}
+    backbone = facts(config)
+    assert backbone.facts.total_params is None
+    assert any("vision tower (some_vit)" in n for n in backbone.notes)
+
+
+def test_a_qwen_vl_style_vision_tower_is_counted():
+    tower = {
+        "model_type": "qwen2_vl_vision",
+        "depth": 2,
+        "embed_dim": 32,
+        "hidden_size": 64,
+        "mlp_ratio": 4,
+        "num_heads": 4,
+        "in_channels": 3,
+        "patch_size": 14,
+        "spatial_merge_size": 2,
+        "temporal_patch_size": 2,
+    }
+    text = facts(UNKNOWN | {"model_type": "qwen2"}).facts.total_params
+    with_tower = facts(UNKNOWN | {"model_type": "qwen2", "vision_config": tower}).facts.total_params
+    patches = 3 * 2 * 14 * 14 * 32
+    block = 4 * 32 * 32 + 4 * 32 + 2 * 32 * 128 + 128 + 32 + 2 * 2 * 32
+    merger = 2 * 32 + 128 * 128 + 128 + 128 * 64 + 64
+    assert with_tower - text == patches + 2 * block + merger
