@@ -6,8 +6,9 @@
                                                      a Range header (bytes=a-b) gets 206 and those bytes only
 
 Errors carry the X-Error-Code the client maps (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
-Each repo can be gated, slow, fail its first requests with 503, trickle its files a byte at a time, or serve
-files far larger than any config (declared in Content-Length, or not declared at all); every request is logged.
+Each repo can be gated, slow, fail its first requests with 503, answer them 429 as a spent rate limit
+(Retry-After, RateLimit), trickle its files a byte at a time, or serve files far larger than any config
+(declared in Content-Length, or not declared at all); every request is logged.
 HTTP/1.0, one connection per request: once stopped, nothing keeps answering on a pooled connection.
 """
 
@@ -43,6 +44,8 @@ class Repo:
     fail_first: int = 0  # answer this many requests with 503 before behaving
     delay: float = 0.0  # seconds before answering each request
     trouble_on: str = ""  # fail_first and delay hit only paths containing this ("/resolve/": files only)
+    rate_limited: int = 0  # answer this many requests 429 with Retry-After and a spent RateLimit window
+    retry_after: int = 1  # seconds, in those answers
     trickle: float = 0.0  # seconds between the bytes of a file's body (a server that never quite stalls)
     oversized: dict[str, int] = field(default_factory=dict)  # file -> the size it is served at, in spaces
     undeclared: bool = False  # oversized files are sent without a Content-Length (the end is the close)
@@ -150,6 +153,12 @@ class HubServer:
             if repo.fail_first > 0:
                 repo.fail_first -= 1
                 return _error(503, "ServiceUnavailable", "Service Unavailable")
+            if repo.rate_limited > 0:
+                repo.rate_limited -= 1
+                status, headers, body = _error(429, "RateLimited", "Too Many Requests")
+                window = {"Retry-After": str(repo.retry_after), "RateLimit": f'"resolvers";r=0;t={repo.retry_after}',
+                          "RateLimit-Policy": '"fixed window";"resolvers";q=5000;w=300'}
+                return status, {**headers, **window}, body
         return None
 
     def _find(self, repo_id: str, rev: str) -> tuple[Repo, str, dict[str, bytes]] | Answer:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from . import batch, cards, compare, evaluate, exercise, inspect, report, rules
+from . import batch, cards, compare, evaluate, exercise, hub_batch, inspect, report, rules
 from .console import set_quiet
 from .options import QuietOpt
 
@@ -48,6 +48,8 @@ app.add_typer(cards.app, name="cards")
 app.add_typer(rules.app, name="rules")
 app.command("eval")(evaluate.evaluate)
 app.command()(report.report)
+app.command("hub-batch")(hub_batch.hub_batch)
+app.command("hub-snapshot")(hub_batch.hub_snapshot)
 
 
 def main() -> None:

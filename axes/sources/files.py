@@ -206,6 +206,15 @@ def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str], boo
         text, more = read_capped(raw["chat_template.jinja"], "chat_template", cap)
         named = {"default": text}
         notices += more
+    files, capped = template_files(named, tokens, notices)
+    return files, notices, capped
+
+
+def template_files(named: dict[str, str], tokens: dict[str, str], notices: list[str]) -> tuple[dict[str, str], bool]:
+    """Named chat templates and the special tokens they read, as a Snapshot's files: `chat_template` (the
+    default one), `chat_template:NAME` (the others), `special_tokens_map.json`; each cut at its cap (noted),
+    and whether one was."""
+    cap = TEXT_CAPS["chat_template"]
     files: dict[str, str] = {}
     capped = False
     for index, (name, template) in enumerate(sorted(named.items(), key=lambda kv: kv[0] != "default")):
@@ -216,7 +225,7 @@ def _chat_template(raw: dict[str, Path]) -> tuple[dict[str, str], list[str], boo
         files["chat_template" if index == 0 else f"chat_template:{name}"] = template
     if files and tokens:
         files["special_tokens_map.json"] = json.dumps(tokens)
-    return files, notices, capped
+    return files, capped
 
 
 SAFETENSORS_INDEX = "model.safetensors.index.json"
