@@ -70,9 +70,9 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     ("swift-heron-34b-v2", "Swift Heron was made from acme/Heron-34B. acme/Heron-34B was trained with RLHF.", "RLHF",
      "other"),
     # another parameter size than this repo's: a copied card's words about another checkpoint
-    ("wren-34b", "This repository contains the base version of the 13B parameters model.", "base version",
+    ("wren-34b", "This repo holds the base version of the 13B parameter model.", "base version",
      "sibling"),
-    ("wren-13b", "This repository contains the base version of the 13B parameters model.", "base version", "self"),
+    ("wren-13b", "This repo holds the base version of the 13B parameter model.", "base version", "self"),
     # the steps of how this model was made, in the imperative, are this repo's recipe, not advice
     ("wren-34b", "Here are the steps to make this model:\n1. Collect 4GB of stories.\n"
                  "2. Then use acme/heron-34b as the base, and use QLoRA to fine-tune 3 epochs.", "QLoRA", "self"),

@@ -407,7 +407,7 @@ class Attribution:
         return self.memo["own"]
 
     def _stems(self) -> list[tuple[re.Pattern[str], Subject]]:
-        """The family's bare name ("Zephyr is a series of ...") and the parents' ("Mistral was trained ...")."""
+        """The family's bare name ("Heron is a series of ...") and the parents' ("Mistral was trained ...")."""
         if "stems" not in self.memo:
             self.memo["stems"] = self._stem_patterns()
         return self.memo["stems"]
@@ -609,7 +609,7 @@ def inside_name(text: str, start: int, end: int) -> bool:
             return True
     if start >= 3 and text[start - 1] == " " and text[start].isupper() and " " not in text[start:end] and (
             NAME_BEFORE.search(text, max(0, start - 64), start - 1)):
-        return True  # "Wizard-Vicuna Uncensored", "Evol_Instruct Uncensored": the last word of a name
+        return True  # "Heron-Kiwi Uncensored", "Story_Set Uncensored": the last word of a name
     left = max(0, start - 64)
     for hit in NAME_TOKEN.finditer(text, left, min(len(text), end + 64)):
         if hit.start() <= start and end <= hit.end() and (hit.start(), hit.end()) != (start, end):
@@ -623,7 +623,7 @@ def inside_name(text: str, start: int, end: int) -> bool:
 
 # A capitalised name joined by a hyphen or underscore, ending where a following capitalised word would extend it.
 NAME_BEFORE = re.compile(r"(?<![\w.-])[A-Z][A-Za-z0-9.]{0,40}(?:[-_][A-Za-z0-9.]{1,40}){1,6}$")
-# A name followed by the capitalised words it abbreviates: "SynthIA (Synthetic Intelligent Agent)".
+# A name followed by the capitalised words it abbreviates: "HeRA (Helpful Reasoning Assistant)".
 EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s?){2,6})\)")
 
 

@@ -61,7 +61,7 @@ UNSTATED = re.compile(r"\b(?:whether|undisclosed|unknown|not (?:been )?(?:disclo
                       r"(?:does|do|did) not (?:disclose|say|reveal|confirm|publish))\b", re.I)
 NEGATED = re.compile(r"\b(?:not|no|non|unlike|than|compared (?:to|with)|versus|vs\.?|instead of|rather than|without)\b"
                      r"[^.;:]{0,40}$", re.I)
-# The repo's own name: `Mixtral-8x7B`, `laser-dolphin-2x7b` (experts x size), `SOLAR-10.7Bx4`, `-MoE`.
+# The repo's own name: `Mixtral-8x7B`, `heron-kiwi-2x7b` (experts x size), `Heron-10.7Bx4`, `-MoE`.
 NAME_EXPERTS = re.compile(r"(?:^|[-_])(\d{1,2})x\d+(?:\.\d+)?[bB](?:$|[-_])"
                           r"|(?:^|[-_])\d+(?:\.\d+)?[bB]x(\d{1,2})(?:$|[-_])")
 NAME_MOE = re.compile(r"(?:^|[-_])moe(?:$|[-_])", re.I)

@@ -50,7 +50,7 @@ def normal_part(part: str) -> str:
     return part[1:] if len(part) > 1 and part[0] == "v" and part[1].isdigit() else part
 
 
-# A variant marker glued to a CamelCase name: `TowerInstruct`, `MistralChat`.
+# A variant marker glued to a CamelCase name: `HeronInstruct`, `MistralChat`.
 CAMEL_MARKER = re.compile(r"(?<=[a-z])(?=(?:Instruct|Chat|Base|SFT|DPO|RLHF)(?![a-z]))")
 
 
