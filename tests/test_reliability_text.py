@@ -122,19 +122,40 @@ def rule_dir(tmp_path: Path, pattern: str, match: str, rule_id: str = "mine") ->
     return folder
 
 
-def test_a_slow_user_regex_is_a_note_naming_the_rule_not_a_hang(tmp_path):
-    """A polynomial pattern the checker lets through, on one 1,900-character line: the timeout stops it."""
-    slow = r"\w*\w*\w*\w*\w*\d!"
-    check_regex(slow)  # not refused: it is the timeout's to bound
+def _slow_line_model(tmp_path: Path) -> Path:
     model = tmp_path / "m"
     model.mkdir()
     (model / "config.json").write_text(json.dumps(LLAMA_1B))
     (model / "README.md").write_text("# M\nIt supports function calling.\n" + "a" * 1900 + "!\n")
+    return model
+
+
+def test_a_slow_user_regex_is_a_note_naming_the_rule_not_a_hang(tmp_path):
+    """A polynomial pattern the checker lets through, on one 1,900-character line, on the regex engine (its
+    lookahead keeps it off RE2): the timeout stops it."""
+    slow = r"\w*\w*\w*\w*\w*(?=\d)\d!"
+    check_regex(slow)  # not refused: it is the timeout's to bound
+    assert pattern(slow).re2 is None
     rules = rule_dir(tmp_path, slow, "a1!")
     with within(6.0):
-        result = runner.invoke(app, ["inspect", str(model), "--rules", str(rules), "--format", "json", "--offline"])
+        result = runner.invoke(app, ["inspect", str(_slow_line_model(tmp_path)), "--rules", str(rules), "--format",
+                                     "json", "--offline"])
     assert result.exit_code == 0, result.output
     assert "rule product.mine skipped: its regexes took over" in result.stderr
+    assert "tool-use" in {t["name"] for t in json.loads(result.stdout)["axes"]["product"]["tags"]}
+
+
+def test_a_polynomial_user_regex_on_re2_runs_in_linear_time(tmp_path):
+    """The same shape without the lookahead runs on RE2, which does not backtrack: the whole line is read and
+    nothing is skipped."""
+    slow = r"\w*\w*\w*\w*\w*\d!"
+    assert pattern(slow).re2 is not None
+    rules = rule_dir(tmp_path, slow, "a1!")
+    with within(6.0):
+        result = runner.invoke(app, ["inspect", str(_slow_line_model(tmp_path)), "--rules", str(rules), "--format",
+                                     "json", "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "skipped" not in result.stderr
     assert "tool-use" in {t["name"] for t in json.loads(result.stdout)["axes"]["product"]["tags"]}
 
 

@@ -1,26 +1,36 @@
 """Rule regexes: bounded in time by construction, checked for the shapes that are always slow, prefiltered by
 the text every match must hold, compiled on first use.
 
-A rule regex with a repeat (`*`, `+`, `{m,n}`) runs on the `regex` engine with a timeout (Python's re cannot
-be interrupted from a worker thread): however it backtracks on whatever text a repo holds, a search ends within
-its time, and a rule whose regex runs out of time is skipped with a note (rules.tagger), never a hang. A regex
-without any repeat (most of them: `\bDPO\b`, `enable_thinking`) tries at most its own length of text at each
-position, so it runs on re, whose compiler is three times faster and needs no import.
+Most rule regexes run on RE2 (google-re2), whose matching time is linear in the text whatever the pattern, and
+which compiles a pattern in ~0.08 ms where re takes ~0.2 ms and the regex package ~0.75 ms: compiling the few
+hundred patterns a card needs was a third of a run. RE2 reads \\b \\w \\s \\d as ASCII and has no lookarounds,
+so it runs what it can run exactly: an ASCII pattern without lookarounds, over the text `folded` to ASCII one
+character for one (a letter to `_`, a space to a form feed, punctuation and symbols to DEL), which keeps every
+offset and every answer of \\b \\w \\s \\d and of ASCII literals the same as Python's engines give on the text
+itself. A text with a character folding cannot stand for (a non-ASCII digit, which \\d matches and [0-9] does
+not; the Kelvin sign, which a case-blind `k` matches; a combining mark, a word character to regex and not to re)
+is searched the Python way.
+
+The Python way: a rule regex with a repeat (`*`, `+`, `{m,n}`) runs on the `regex` engine with a timeout
+(Python's re cannot be interrupted from a worker thread): however it backtracks on whatever text a repo holds, a
+search ends within its time, and a rule whose regex runs out of time is skipped with a note (rules.tagger), never
+a hang. A regex without any repeat (`\\bDPO\\b`) tries at most its own length of text at each position, so it runs
+on re, whose compiler is three times faster and needs no import.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import regex as engine
-
-    Match = re.Match[str] | engine.Match[str]
 
 # Seconds one search may take outside a budget (a scan of a whole 2 MB card takes milliseconds).
 SEARCH_TIMEOUT = 0.5
@@ -47,46 +57,209 @@ def _timeout() -> float:
     return left
 
 
+class Hit:
+    """Where an RE2 search matched, as the part of re.Match the rules read (offsets are the text's own)."""
+
+    __slots__ = ("text", "begin", "stop")
+
+    def __init__(self, text: str, begin: int, stop: int):
+        self.text, self.begin, self.stop = text, begin, stop
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.stop
+
+    def group(self, index: int = 0) -> str:
+        if index:
+            raise IndexError("an RE2 rule match keeps no groups")
+        return self.text[self.begin:self.stop]
+
+
+if TYPE_CHECKING:
+    Match = re.Match[str] | engine.Match[str] | Hit
+
+
 class Pattern:
-    """A compiled rule regex with re's search/finditer interface; on the regex engine each call is bounded by
-    the timeout."""
+    """A rule regex with re's search/finditer interface: on RE2 over the folded text where that gives the same
+    answers, else on Python's engines, the regex engine's calls each bounded by the timeout."""
 
-    __slots__ = ("compiled", "clocked")
+    __slots__ = ("source", "case_blind", "re2", "python")
 
-    def __init__(self, compiled: re.Pattern[str] | engine.Pattern[str], clocked: bool):
-        self.compiled = compiled
-        self.clocked = clocked
+    def __init__(self, source: str, case_blind: bool, re2: Any | None):
+        self.source, self.case_blind, self.re2 = source, case_blind, re2
+        self.python: tuple[Any, bool] | None = None  # (compiled, clocked), compiled when first needed
+
+    @property
+    def compiled(self) -> Any:
+        """The pattern on Python's engines."""
+        return self._python()[0]
+
+    def _python(self) -> tuple[Any, bool]:
+        if self.python is None:
+            self.python = _python_engine(self.source, self.case_blind)
+        return self.python
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Match | None:
         end = len(text) if endpos is None else endpos
-        if self.clocked:
-            return self.compiled.search(text, pos, end, timeout=_timeout())  # type: ignore[call-overload]
-        return self.compiled.search(text, pos, end)
+        folded = fold(text) if self.re2 is not None else None
+        if folded is not None:
+            hit = self.re2.search(folded, pos, end)  # type: ignore[union-attr]
+            return None if hit is None else Hit(text, hit.start(), hit.end())
+        compiled, clocked = self._python()
+        if clocked:
+            return compiled.search(text, pos, end, timeout=_timeout())
+        return compiled.search(text, pos, end)
+
+    def absent(self, text: str) -> bool:
+        """Is it certain at a glance that the pattern matches nowhere in the text? One RE2 scan of all of it, for
+        a caller about to search many windows of it (a match in a window is a match in the whole); never true
+        of a pattern or text RE2 does not run."""
+        folded = fold(text) if self.re2 is not None else None
+        return folded is not None and self.re2.search(folded) is None  # type: ignore[union-attr]
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
         end = len(text) if endpos is None else endpos
-        if self.clocked:
-            return self.compiled.finditer(text, pos, end, timeout=_timeout())  # type: ignore[call-overload]
-        return self.compiled.finditer(text, pos, end)
+        folded = fold(text) if self.re2 is not None else None
+        if folded is not None:
+            return self._re2_finditer(text, folded, pos, end)
+        return self._python_finditer(text, pos, end)
+
+    def _re2_finditer(self, text: str, folded: bytes, pos: int, end: int) -> Iterator[Match]:
+        while pos <= end:
+            hit = self.re2.search(folded, pos, end)  # type: ignore[union-attr]
+            if hit is None:
+                return
+            if hit.start() == hit.end():
+                # Where the next match may be after an empty one is the engines' own subtle rule: from here on,
+                # Python's engine answers (it sees what went before, so it finds what it would have found).
+                yield from self._python_finditer(text, pos, end)
+                return
+            yield Hit(text, hit.start(), hit.end())
+            pos = hit.end()
+
+    def _python_finditer(self, text: str, pos: int, end: int) -> Iterator[Match]:
+        compiled, clocked = self._python()
+        if clocked:
+            return compiled.finditer(text, pos, end, timeout=_timeout())
+        return compiled.finditer(text, pos, end)
 
 
 _COMPILED: dict[tuple[str, bool], Pattern] = {}
 
 
 def pattern(source: str, case_blind: bool = True) -> Pattern:
-    """A rule regex, compiled on first use and kept for the process: on the regex engine with a timeout if it
-    repeats anything, else on re."""
+    """A rule regex, compiled on first use and kept for the process: on RE2 where its answers are exact, else on
+    the regex engine with a timeout if it repeats anything, else on re."""
     found = _COMPILED.get((source, case_blind))
     if found is None:
-        if has_repeat(source):
-            import regex as engine  # ~15 ms to import: only once a regex with a repeat must run
-
-            flags = engine.IGNORECASE | engine.MULTILINE if case_blind else engine.MULTILINE
-            found = Pattern(engine.compile(source, flags), clocked=True)
-        else:
-            found = Pattern(re.compile(source, re.IGNORECASE | re.MULTILINE if case_blind else re.MULTILINE), False)
-        _COMPILED[(source, case_blind)] = found
+        found = _COMPILED[(source, case_blind)] = Pattern(source, case_blind, _re2_engine(source, case_blind))
     return found
+
+
+def _python_engine(source: str, case_blind: bool) -> tuple[Any, bool]:
+    if has_repeat(source):
+        import regex as engine  # ~9 ms to import: only once a regex with a repeat must run on it
+
+        flags = engine.IGNORECASE | engine.MULTILINE if case_blind else engine.MULTILINE
+        return engine.compile(source, flags), True
+    return re.compile(source, re.IGNORECASE | re.MULTILINE if case_blind else re.MULTILINE), False
+
+
+# Python syntax RE2 lacks or reads otherwise; a pattern holding one runs on Python's engines. `_` is what folding
+# turns letters into, so a pattern naming it would find it where the text has a letter.
+_NOT_FOR_RE2 = re.compile(r"[^\x00-\x7f]|_|\(\?<?[=!]|\(\?>|[*+?}][+]|\\[NuUx0-9pPX]|\(\?[^:P<]|\\\{")
+
+
+def _re2_engine(source: str, case_blind: bool) -> Any | None:
+    """The pattern on RE2 where it answers exactly as Python's engines do on the folded text; else None."""
+    if _NOT_FOR_RE2.search(source):
+        return None
+    try:
+        import re2
+    except ImportError:  # a platform without google-re2's wheel: every pattern runs the Python way
+        return None
+    spelt = re.sub(r"\\Z|\{,", lambda m: "\\z" if m.group() == "\\Z" else "{0,", source)
+    options = re2.Options()
+    options.log_errors = False  # a pattern RE2 refuses runs the Python way, without a line on stderr
+    options.never_capture = True  # the rules read where a match is, never its groups
+    options.case_sensitive = not case_blind
+    try:
+        return re2.compile(("(?m)" + spelt).encode("ascii"), options)
+    except re2.error:
+        return None
+
+
+# Folding, by Unicode category: what both of Python's engines read as a word character (letters, letter-like
+# numbers) becomes `_`, what both read as a space a form feed, what neither reads as either (punctuation,
+# symbols, emoji, controls) DEL. Characters the engines do not agree on, or that folding would change an answer
+# for, make the text unfoldable: decimal digits (\d matches them, [0-9] does not), other numbers (re's \w takes
+# them, regex's does not), marks, joiners and circled letters (regex's \w takes them, re's does not), characters
+# unassigned in Python's Unicode tables, the controls \x1c-\x1f (re's \s takes them, regex's does not) and
+# those a case-blind ASCII letter matches (tests/test_regex_engines.py derives these lists from the engines).
+_WORD = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nl"})
+_SPACE = frozenset({"Zs", "Zl", "Zp"})
+_OTHER = frozenset({"Po", "Ps", "Pe", "Pi", "Pf", "Pd", "Sm", "Sc", "Sk", "So", "Cc", "Cf", "Co", "Cs"})
+CASE_BLIND_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K: a case-blind i, s or k matches them
+JOINERS = frozenset("\u200c\u200d")
+LETTER_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))  # Ⓐ 🄰 🅐 🅰
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_ODD_ASCII = re.compile(r"[\v\x1c-\x1f]")
+
+
+class _Unfoldable(Exception):
+    pass
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    kind = unicodedata.category(char)
+    if char in CASE_BLIND_ASCII or char in JOINERS or any(a <= ord(char) <= b for a, b in LETTER_SYMBOLS):
+        raise _Unfoldable
+    if kind in _WORD:
+        return "_"
+    if kind in _SPACE or char == "\x85":
+        return "\f"
+    if kind in _OTHER:
+        return "\x7f"
+    raise _Unfoldable
+
+
+def _folded_run(run: re.Match[str]) -> str:
+    return "".join(map(_folded_char, run.group()))
+
+
+def _folded_ascii(odd: re.Match[str]) -> str:
+    if odd.group() != "\v":
+        raise _Unfoldable
+    return "\f"
+
+
+def fold(text: str) -> bytes | None:
+    """The text as ASCII bytes, one for each character, that keep \\b \\w \\s \\d and ASCII literals answering as
+    they do on the text; None if it holds a character that cannot be folded so. A card's body is searched by
+    hundreds of patterns and folded once; a sentence or a name is folded where it is searched."""
+    return _fold_kept(text) if len(text) > 256 else _fold(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_kept(text: str) -> bytes | None:
+    return _fold(text)
+
+
+def _fold(text: str) -> bytes | None:
+    try:
+        if not text.isascii():
+            text = _NON_ASCII.sub(_folded_run, text)
+        if _ODD_ASCII.search(text):
+            text = _ODD_ASCII.sub(_folded_ascii, text)
+    except _Unfoldable:
+        return None
+    return text.encode("ascii")
 
 
 _LITERALS: dict[str, tuple[str, ...] | None] = {}

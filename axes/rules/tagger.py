@@ -393,6 +393,8 @@ def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None) -> I
         for hit in regex.finditer(body):
             yield scan.index_at(hit.start()), hit
         return
+    if len(indices) > 1 and regex.absent(body):
+        return
     for index in indices:
         begin, end = scan.spans[index]
         for hit in regex.finditer(body, begin, end):
