@@ -170,6 +170,11 @@ def test_inside_name():
     assert inside_name(text, first, first + 3)
     assert not inside_name(text, second, second + 3)
     assert inside_name(text, third, third + 4)
+    # a name spelt out in brackets is inside the name; an acronym in brackets after the words it shortens is not
+    named = "Ask Wren (Web Research Agent) anything."
+    assert inside_name(named, named.find("Research"), named.find("Research") + 8)
+    spelt = "It was aligned with Direct Preference Optimization (DPO) on ranked pairs."
+    assert not inside_name(spelt, spelt.find("DPO"), spelt.find("DPO") + 3)
 
 
 def test_the_issue_classes_in_our_own_words():

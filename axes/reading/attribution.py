@@ -623,8 +623,9 @@ def inside_name(text: str, start: int, end: int) -> bool:
 
 # A capitalised name joined by a hyphen or underscore, ending where a following capitalised word would extend it.
 NAME_BEFORE = re.compile(r"(?<![\w.-])[A-Z][A-Za-z0-9.]{0,40}(?:[-_][A-Za-z0-9.]{1,40}){1,6}$")
-# A name followed by the capitalised words it abbreviates: "HeRA (Helpful Reasoning Assistant)".
-EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s?){2,6})\)")
+# A name followed by the capitalised words it abbreviates: "HeRA (Helpful Reasoning Assistant)". Two words at
+# least, apart: an acronym in brackets ("Optimization (DPO)") is an abbreviation, not the words of a name.
+EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s){1,5}[A-Z][\w-]*\s?)\)")
 
 
 def _compound_name(token: str) -> bool:
