@@ -181,10 +181,19 @@ def test_the_case_blind_list_is_what_the_engines_match():
     assert derived == set(CASE_BLIND_ASCII)
 
 
-@pytest.mark.parametrize("source", [r"(?<!not )\bdpo\b", r"fine-tuned(?= on)", "모델", r"enable_thinking",
-                                    r"\p{L}+ model", r"\u00e9", r"(?x) a b", r"a*+b"])
+@pytest.mark.parametrize("source", [r"(?<!not )\bdpo\b", r"fine-tuned(?= on)", "모델", r"\p{L}+ model", r"\u00e9",
+                                    r"(?x) a b", r"a*+b"])
 def test_patterns_re2_cannot_answer_for_stay_on_python(source):
     assert pattern(source).re2 is None
+
+
+def test_a_pattern_naming_the_underscore_runs_on_re2_over_ascii_text_only():
+    """Folding turns letters into `_`: over text with a non-ASCII letter, such a pattern runs the Python way."""
+    enable = pattern(r"enable_\w+")
+    assert enable.re2 is not None
+    assert enable.search("enable思thinking") is None
+    assert enable.search("enable_thinking=True") is not None
+    assert enable.search("🤗 enable_thinking") is not None
 
 
 def test_an_unfoldable_text_is_searched_the_python_way():

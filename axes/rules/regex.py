@@ -88,11 +88,20 @@ class Pattern:
     """A rule regex with re's search/finditer interface: on RE2 over the folded text where that gives the same
     answers, else on Python's engines, the regex engine's calls each bounded by the timeout."""
 
-    __slots__ = ("source", "case_blind", "re2", "python")
+    __slots__ = ("source", "case_blind", "re2", "python", "underscore")
 
     def __init__(self, source: str, case_blind: bool, re2: Any | None):
         self.source, self.case_blind, self.re2 = source, case_blind, re2
         self.python: tuple[Any, bool] | None = None  # (compiled, clocked), compiled when first needed
+        # Folding turns letters into `_`: a pattern naming it would find it where a text has a non-ASCII letter,
+        # so it runs on RE2 over ASCII text only.
+        self.underscore = "_" in source
+
+    def _folded(self, text: str) -> bytes | None:
+        """The text for RE2, or None where this pattern must run the Python way on it."""
+        if self.re2 is None or (self.underscore and not text.isascii()):
+            return None
+        return fold(text)
 
     @property
     def compiled(self) -> Any:
@@ -106,7 +115,7 @@ class Pattern:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> Match | None:
         end = len(text) if endpos is None else endpos
-        folded = fold(text) if self.re2 is not None else None
+        folded = self._folded(text)
         if folded is not None:
             hit = self.re2.search(folded, pos, end)  # type: ignore[union-attr]
             return None if hit is None else Hit(text, hit.start(), hit.end())
@@ -119,12 +128,12 @@ class Pattern:
         """Is it certain at a glance that the pattern matches nowhere in the text? One RE2 scan of all of it, for
         a caller about to search many windows of it (a match in a window is a match in the whole); never true
         of a pattern or text RE2 does not run."""
-        folded = fold(text) if self.re2 is not None else None
+        folded = self._folded(text)
         return folded is not None and self.re2.search(folded) is None  # type: ignore[union-attr]
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Match]:
         end = len(text) if endpos is None else endpos
-        folded = fold(text) if self.re2 is not None else None
+        folded = self._folded(text)
         if folded is not None:
             return self._re2_finditer(text, folded, pos, end)
         return self._python_finditer(text, pos, end)
@@ -170,9 +179,8 @@ def _python_engine(source: str, case_blind: bool) -> tuple[Any, bool]:
     return re.compile(source, re.IGNORECASE | re.MULTILINE if case_blind else re.MULTILINE), False
 
 
-# Python syntax RE2 lacks or reads otherwise; a pattern holding one runs on Python's engines. `_` is what folding
-# turns letters into, so a pattern naming it would find it where the text has a letter.
-_NOT_FOR_RE2 = re.compile(r"[^\x00-\x7f]|_|\(\?<?[=!]|\(\?>|[*+?}][+]|\\[NuUx0-9pPX]|\(\?[^:P<]|\\\{")
+# Python syntax RE2 lacks or reads otherwise; a pattern holding one runs on Python's engines.
+_NOT_FOR_RE2 = re.compile(r"[^\x00-\x7f]|\(\?<?[=!]|\(\?>|[*+?}][+]|\\[NuUx0-9pPX]|\(\?[^:P<]|\\\{")
 
 
 def _re2_engine(source: str, case_blind: bool) -> Any | None:
