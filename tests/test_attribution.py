@@ -73,6 +73,12 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     ("wren-34b", "This repo holds the base version of the 13B parameter model.", "base version",
      "sibling"),
     ("wren-13b", "This repo holds the base version of the 13B parameter model.", "base version", "self"),
+    # the family's bare name, leaving out this repo's variant and size, is the family: what its instruct models got
+    ("wren-3-27b-it", "# Wren 3 27B IT\nWren 3 was post-trained with distillation and RL.", "distillation", "family"),
+    # this size without this variant is the other checkpoint of that size, a sibling
+    ("wren-7b-sft", "| Wren-7B | SFT + DPO |\n|---|---|", "DPO", "sibling"),
+    ("wren-3-27b-it", "Wren-3-PT was pretrained on 14T tokens; chat models start from it.", "pretrained",
+     "sibling"),
     # the steps of how this model was made, in the imperative, are this repo's recipe, not advice
     ("wren-34b", "Here are the steps to make this model:\n1. Collect 4GB of stories.\n"
                  "2. Then use acme/heron-34b as the base, and use QLoRA to fine-tune 3 epochs.", "QLoRA", "self"),
@@ -83,6 +89,12 @@ def subjects(name: str, card: str, word: str) -> list[str]:
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject
+
+
+def test_the_familys_post_training_is_its_instruct_models():
+    card = "# Wren 3 27B IT\n\nWren 3 was post-trained with knowledge distillation from a teacher, then RL."
+    assert {"distillation", "rl"} <= tags("wren-3-27b-it", card)
+    assert not {"distillation", "rl"} & tags("wren-3-27b-pt", card)
 
 
 def test_in_a_merge_the_dpo_model_is_a_parent():

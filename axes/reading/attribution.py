@@ -453,15 +453,17 @@ class Attribution:
 
     def _relative(self, name: ModelName, mine: ModelName) -> Subject:
         """A name of this family: another variant or size is a sibling; a fuller name of this repo (`SAM-7B` for
-        `SAM`) is this repo; a name leaving out this repo's size (`Llama 2` for `Llama-2-7b`) is the family. A
-        shorter line name (`Raven-R1` for `Raven-R1-Distill-Heron-7B`) is the model this one is named after."""
+        `SAM`) is this repo; a name leaving out this repo's size (`Llama 2` for `Llama-2-7b`), or its variant and
+        size (`Heron 3` for `heron-3-27b-it`: what its instruct models got), is the family, while this size
+        without this variant (`Heron-7B` for `heron-7b-sft`) is a sibling. A shorter line name (`Raven-R1` for
+        `Raven-R1-Distill-Heron-7B`) is the model this one is named after."""
         if len(name.stem) < len(mine.stem) and mine.stem[:len(name.stem)] == name.stem and DISTILLED & set(mine.core):
             return "other"  # the teacher a distilled model is named after
         if len(name.stem) > len(mine.stem):
             return "sibling"
-        if set(name.kinds) ^ set(mine.kinds):
-            return "sibling"
         sizes, my_sizes = {p for p in name.core if is_size(p)}, {p for p in mine.core if is_size(p)}
+        if set(name.kinds) != set(mine.kinds) and (name.kinds or sizes):
+            return "sibling"  # another variant, or this size without this variant (`Heron-7B` for `heron-7b-sft`)
         if sizes and my_sizes and not sizes & my_sizes:
             return "sibling"
         if sizes and not my_sizes:
