@@ -34,6 +34,13 @@ def test_a_stated_mixture_of_experts_is_a_declared_fact_citing_the_card():
     assert moe is not None and moe.strength is Strength.declared and moe.evidence[0].file == "README.md"
 
 
+def test_the_mha_acronym_states_full_attention_and_multi_head_attention_alone_does_not():
+    v = verdict("wren-7b", "# Wren\n\nIts architecture is the original one, with the MHA of the first Wren models.")
+    assert v.backbone.facts.attention == "MHA" and v.backbone.sources["attention"].line == 3
+    assert verdict("wren-7b", "Wren is a transformer with multi-head attention.").backbone.facts.attention is None
+    assert verdict("wren-7b", "Wren uses GQA rather than MHA.").backbone.facts.attention == "GQA"
+
+
 def test_hedged_statements_are_hinted_and_unstated_ones_nothing():
     hedged = verdict("wren-x", "The model is reportedly a mixture-of-experts design.")
     assert hedged.backbone.sources["structure"].strength is Strength.hinted

@@ -43,7 +43,10 @@ HYBRID = re.compile(r"\bhybrid\b.{0,40}\b(?:mamba|ssm|state[- ]space|linear atte
                     r"(?:mamba|ssm|state[- ]space|linear[- ]attention)", re.I)
 ATTENTION = (("MLA", re.compile(r"\bmulti-head latent attention\b|\bMLA\b", re.I)),
              ("GQA", re.compile(r"\bgrouped[- ]query attention\b|\bGQA\b", re.I)),
-             ("MQA", re.compile(r"\bmulti[- ]query attention\b|\bMQA\b", re.I)))
+             ("MQA", re.compile(r"\bmulti[- ]query attention\b|\bMQA\b", re.I)),
+             # "multi-head attention" alone is what every transformer has (GQA and MQA included): only the acronym,
+             # which names the kind with as many key-value heads as query heads
+             ("MHA", re.compile(r"\bMHA\b")))
 # Each statement with the text one of its matches must hold (a cheap test before the scan).
 STATEMENTS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("structure", "hybrid", HYBRID, ("mamba", "ssm", "state space", "state-space", "linear attention",
@@ -52,7 +55,8 @@ STATEMENTS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("structure", "moe", MOE, ("moe", "mixture", "sparse", "전문가", "专家", "專家")),
     ("structure", "dense", DENSE, ("dense",)),
     *(("attention", name, regex, needles) for (name, regex), needles in zip(
-        ATTENTION, (("latent", "mla"), ("grouped", "gqa"), ("multi-query", "multi query", "mqa")), strict=True)),
+        ATTENTION, (("latent", "mla"), ("grouped", "gqa"), ("multi-query", "multi query", "mqa"), ("mha",)),
+        strict=True)),
 )
 HEDGED = re.compile(r"\b(?:reportedly|rumou?red|is believed|are believed|allegedly|speculat\w+|may be|might be|likely|"
                     r"probably|unconfirmed)\b", re.I)
