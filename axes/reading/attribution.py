@@ -105,8 +105,10 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
                        r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
                        r"optimi[sz]ed|adapted)\b", re.I)
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
-# "the ... conversation dataset someone/chat_pairs_70k": a dataset's id, not a model's.
-DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)\W{0,3}$", re.I)
+# "the ... conversation dataset someone/chat_pairs_70k", "Dataset 2 Name: someone/stories": a dataset's id, not a
+# model's.
+DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)(?: \d{1,2})?(?: (?:name|id|link))?"
+                            r"\W{0,3}$", re.I)
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
