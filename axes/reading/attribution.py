@@ -107,8 +107,8 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
 # "the ... conversation dataset someone/chat_pairs_70k", "Dataset 2 Name: someone/stories": a dataset's id, not a
 # model's.
-DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)(?: \d{1,2})?(?: (?:name|id|link))?"
-                            r"\W{0,3}$", re.I)
+DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)"
+                            r"(?: \d{1,2})?(?: (?:name|id|link))?\W{0,3}$", re.I)
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
@@ -117,7 +117,7 @@ INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine[- ]?tuned
                          r"re-?trained|tuned|merged|(?:SFT|DPO|RLHF|PPO|ORPO|KTO)[- ](?:trained|tuned))\s+"
                          r"(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
-CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)"
+CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our|please)\s)"
                           r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
                           re.I)
 LEAD_IN = re.compile(r"[:：]\s*$")
