@@ -89,6 +89,9 @@ def subjects(name: str, card: str, word: str) -> list[str]:
      "self"),
     # a dataset's numbered field names a dataset, not a model
     ("wren-7b", "## Datasets\n- Dataset 1 Name: acme/alpaca-style-polish", "alpaca", "self"),
+    # a tool's name is not a model's
+    ("wren-7b", "- The open-source [acme/Forge-LM](https://x.org) trainer was used for fine-tuning.", "fine-tuning",
+     "self"),
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject

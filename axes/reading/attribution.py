@@ -109,6 +109,8 @@ VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
 # model's.
 DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)"
                             r"(?: \d{1,2})?(?: (?:name|id|link))?\W{0,3}$", re.I)
+# "the open-source acme/Forge-LM trainer was used": a tool's name, not a model's.
+TOOL_AFTER = re.compile(r"\W{0,3}\s(?:trainer|library|framework|toolkit|codebase)\b", re.I)
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
@@ -349,7 +351,7 @@ class Attribution:
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
             if (_looks_like_name(token) or self._kin_name(token)) and not DATASET_BEFORE.search(
-                    text, max(0, hit.start() - 30), hit.start()):
+                    text, max(0, hit.start() - 30), hit.start()) and not TOOL_AFTER.match(text, hit.end()):
                 add(hit.start(), hit.end(), self._token_subject(token), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
             of = text.startswith(" of ", hit.end())  # "a fine-tuned version of X" describes this repo
