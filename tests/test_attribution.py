@@ -89,6 +89,9 @@ def subjects(name: str, card: str, word: str) -> list[str]:
      "self"),
     # a dataset's numbered field names a dataset, not a model
     ("wren-7b", "## Datasets\n- Dataset 1 Name: acme/alpaca-style-polish", "alpaca", "self"),
+    # the model a fine-tune was made from, its size after its name
+    ("wren-13b", "Heron 2 13b fine tune using a riddle dataset.", "riddle", "self"),
+    ("wren-13b", "Fine tune on your own riddles with the script below.", "riddles", "reader"),
     # a tool's name is not a model's
     ("wren-7b", "- The open-source [acme/Forge-LM](https://x.org) trainer was used for fine-tuning.", "fine-tuning",
      "self"),

@@ -90,7 +90,7 @@ READER = re.compile(
     r"|\bconsider (?:using|adding|applying|implementing)\b"
     r"|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
     r"|\bcould be used\b"
-    r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
+    r"|^(?:to )?(?:use|try|run|install|fine[- ]?tune|train|add|apply|set|make sure|load|download|follow|refer|"
     r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください"
     r"|^\W{0,3}(?:使用|用|运行|执行|安装|下载|参考)(?![^。]*了)",
     re.I,
@@ -114,8 +114,10 @@ TOOL_AFTER = re.compile(r"\W{0,3}\s(?:trainer|library|framework|toolkit|codebase
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
-# "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
-INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine[- ]?tuned|finetuned|further (?:pre-?)?trained|"
+# "MythoMax 13b finetuned on ...", "Heron 2 13b fine tune using ..." names the model a new one was made from, not the
+# one making the claim.
+INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:\d{1,3}(?:\.\d)?[bm]\s{1,3})?"
+                         r"(?:(?:fine[- ]?tuned?|finetuned?|further (?:pre-?)?trained|"
                          r"re-?trained|tuned|merged|(?:SFT|DPO|RLHF|PPO|ORPO|KTO)[- ](?:trained|tuned))\s+"
                          r"(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
