@@ -86,6 +86,21 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     # a section headed by another model's name, past the card's title, is a copied card of that model
     ("wren-13b", "# Wren 13B\nA merge of two models.\n\n# Heron 2\n## Model Details\n"
                  "The tuned versions use SFT and RLHF.", "RLHF", "other"),
+    # the short name the card gives this repo in brackets, after its full name, is this repo
+    ("grey-wren-13b", "This is the Grey Wren 13B (GW-13B) model.\n\nThe GW-13B model is tuned from Heron-13B with DPO.",
+     "DPO", "self"),
+    ("grey-wren-13b", "This is Grey Wren 13B (Alpha).\n\nThe GA-13B model was tuned with DPO.", "DPO", "other"),
+    # "please ..." after a comma opens advice of its own: the claim before it stays the repo's
+    ("wren-13b", "Wren-13B is a fine-tuned version of Heron-13B, please read its licence first.", "fine-tuned",
+     "self"),
+    # a dataset's numbered field names a dataset, not a model
+    ("wren-7b", "## Datasets\n- Dataset 1 Name: acme/alpaca-style-polish", "alpaca", "self"),
+    # the model a fine-tune was made from, its size after its name
+    ("wren-13b", "Heron 2 13b fine tune using a riddle dataset.", "riddle", "self"),
+    ("wren-13b", "Fine tune on your own riddles with the script below.", "riddles", "reader"),
+    # a tool's name is not a model's
+    ("wren-7b", "- The open-source [acme/Forge-LM](https://x.org) trainer was used for fine-tuning.", "fine-tuning",
+     "self"),
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject

@@ -90,7 +90,7 @@ READER = re.compile(
     r"|\bconsider (?:using|adding|applying|implementing)\b"
     r"|\bit(?: is|'s| remains) (?:important|advisable|best|crucial|essential|necessary|vital) to\b"
     r"|\bcould be used\b"
-    r"|^(?:to )?(?:use|try|run|install|fine-?tune|train|add|apply|set|make sure|load|download|follow|refer|"
+    r"|^(?:to )?(?:use|try|run|install|fine[- ]?tune|train|add|apply|set|make sure|load|download|follow|refer|"
     r"check|see|note|remember|ensure|avoid|do not|don't)\b|您可以|你可以|请|建议|할 수 있습니다|권장|ください"
     r"|^\W{0,3}(?:使用|用|运行|执行|安装|下载|参考)(?![^。]*了)",
     re.I,
@@ -105,17 +105,23 @@ MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got
                        r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
                        r"optimi[sz]ed|adapted)\b", re.I)
 VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
-# "the ... conversation dataset someone/chat_pairs_70k": a dataset's id, not a model's.
-DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)\W{0,3}$", re.I)
+# "the ... conversation dataset someone/chat_pairs_70k", "Dataset 2 Name: someone/stories": a dataset's id, not a
+# model's.
+DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)"
+                            r"(?: \d{1,2})?(?: (?:name|id|link))?\W{0,3}$", re.I)
+# "the open-source acme/Forge-LM trainer was used": a tool's name, not a model's.
+TOOL_AFTER = re.compile(r"\W{0,3}\s(?:trainer|library|framework|toolkit|codebase)\b", re.I)
 FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
 TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
-# "MythoMax 13b finetuned on ..." names the model a new one was made from, not the one making the claim.
-INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:(?:fine[- ]?tuned|finetuned|further (?:pre-?)?trained|"
+# "MythoMax 13b finetuned on ...", "Heron 2 13b fine tune using ..." names the model a new one was made from, not the
+# one making the claim.
+INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:\d{1,3}(?:\.\d)?[bm]\s{1,3})?"
+                         r"(?:(?:fine[- ]?tuned?|finetuned?|further (?:pre-?)?trained|"
                          r"re-?trained|tuned|merged|(?:SFT|DPO|RLHF|PPO|ORPO|KTO)[- ](?:trained|tuned))\s+"
                          r"(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
-CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our)\s)"
+CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our|please)\s)"
                           r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
                           re.I)
 LEAD_IN = re.compile(r"[:：]\s*$")
@@ -347,7 +353,7 @@ class Attribution:
         for hit in NAME_TOKEN.finditer(text):
             token = hit.group(0)
             if (_looks_like_name(token) or self._kin_name(token)) and not DATASET_BEFORE.search(
-                    text, max(0, hit.start() - 30), hit.start()):
+                    text, max(0, hit.start() - 30), hit.start()) and not TOOL_AFTER.match(text, hit.end()):
                 add(hit.start(), hit.end(), self._token_subject(token), named=True)
         for hit in VARIANT_PHRASE.finditer(text):
             of = text.startswith(" of ", hit.end())  # "a fine-tuned version of X" describes this repo

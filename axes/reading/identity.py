@@ -50,6 +50,7 @@ TUNED_SIBLINGS = re.compile(
     r"|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
 UNQUANTIZED = frozenset({"hf", "fixed", "fp16", "bf16", "fp32", "safetensors"})  # packaging that keeps full weights
 PLANNED = re.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
+ALIAS_AFTER = r"\s?\((?P<alias>[A-Za-z][\w.\-]{1,30})\)"  # "(HM-13B)" right after a mention of the name
 NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "reasoning": "reasoning",
                                           "instruct": "instruct", "fine-tune": "fine-tune", "base": "base"}
 
@@ -114,7 +115,7 @@ def identify(snapshot: Snapshot, card: Card, config: dict[str, Any] | None) -> I
     if not found:
         found += _from_siblings(card, name)
     if not found:
-        return Identity(name=name, parents=parents, own_pattern=mention_pattern(name))
+        return Identity(name=name, parents=parents, own_pattern=_own_pattern(name, card))
     found.sort(key=lambda c: -RANK[c.source])
     best = found[0]
     # The weights' own kind: what the best evidence below the packaging says (a quantized chat model is a chat model).
@@ -122,7 +123,22 @@ def identify(snapshot: Snapshot, card: Card, config: dict[str, Any] | None) -> I
     weights = unpacked.checkpoint if unpacked else None
     return Identity(checkpoint=best.checkpoint, evidence=tuple(best.evidence[:2]), source=best.source,
                     weights=weights if best.checkpoint == "quantized" else best.checkpoint, name=name,
-                    parents=parents, own_pattern=mention_pattern(name))
+                    parents=parents, own_pattern=_own_pattern(name, card))
+
+
+def _own_pattern(name: ModelName, card: Card) -> str | None:
+    """A regex finding this repo's name in prose, and the short name the card gives it in brackets after its name
+    ("Heron Mega 13B (HM-13B)": the initials of the name's words), which the card goes on to call it by."""
+    own = mention_pattern(name)
+    initials = "".join(part[0] for part in name.core if part.isalpha())
+    if own is None or len(initials) < 2 or "(" not in card.body:
+        return own
+    for hit in re.finditer(own + ALIAS_AFTER, card.body, re.I):
+        alias = hit.group("alias")
+        alias_pattern = mention_pattern(ModelName(alias))
+        if re.split(r"[-_.\d]", alias, maxsplit=1)[0].lower() == initials and alias_pattern:
+            return f"{own}|{alias_pattern}"
+    return own
 
 
 def _from_files(snapshot: Snapshot, config: dict[str, Any] | None, name: ModelName,

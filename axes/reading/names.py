@@ -37,7 +37,8 @@ NOT_NAMES = frozenset({"stage", "step", "phase", "version", "table", "figure", "
                        "about", "under", "than", "at", "for", "only", "up", "to", "of", "in", "on", "by", "from",
                        "october", "november", "december", "january", "february", "march", "april", "may", "june",
                        "july", "august", "september", "ver", "vol", "no", "number", "task", "tasks", "turn",
-                       "turns", "shot", "shots", "example", "examples", "output", "input", "mode", "type"})
+                       "turns", "shot", "shots", "example", "examples", "output", "input", "mode", "type", "dataset",
+                       "datasets"})
 
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta"}
