@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..types import Failure, Verdict
-from . import inspect
+from ..workflows.compare import Comparison
+from . import batch, compare, html, inspect
 from .contract import contract
 from .formats import BatchFormat, CompareFormat, Format, Style
 
-if TYPE_CHECKING:
-    from ..workflows.compare import Comparison
-    from .batch import Emitter
 
 def as_json(data: Any) -> str:
     # allow_nan=False: NaN is not JSON (strict parsers refuse it); the readers turn it into null, and a NaN
@@ -30,43 +27,24 @@ def as_yaml(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-# One inspect is the run to keep quick: the other kinds' renderers are imported when they are asked for.
-def _html() -> ModuleType:
-    from . import html
-
-    return html
-
-
-def _compare() -> ModuleType:
-    from . import compare
-
-    return compare
-
-
-def _batch() -> ModuleType:
-    from . import batch
-
-    return batch
-
-
 INSPECT: dict[Format, Callable[[Verdict, Style], str]] = {
     Format.table: lambda v, s: inspect.table(v, s.lang, s.explain, s.width),
     Format.json: lambda v, s: as_json(contract(v)),
     Format.yaml: lambda v, s: as_yaml(contract(v)),
     Format.markdown: lambda v, s: inspect.markdown(v, s.lang, s.explain),
-    Format.html: lambda v, s: _html().model_page(contract(v)),
+    Format.html: lambda v, s: html.model_page(contract(v)),
 }
 Results = tuple[Verdict | Failure, ...]
 COMPARE: dict[CompareFormat, Callable[[Comparison, Style, Results], str]] = {
-    CompareFormat.table: lambda c, s, r: _compare().table(c, s.lang, s.width, r),
-    CompareFormat.markdown: lambda c, s, r: _compare().markdown(c, s.lang, r),
-    CompareFormat.json: lambda c, s, r: as_json(_compare().record(c, _compare().failures(r))),
+    CompareFormat.table: lambda c, s, r: compare.table(c, s.lang, s.width, r),
+    CompareFormat.markdown: lambda c, s, r: compare.markdown(c, s.lang, r),
+    CompareFormat.json: lambda c, s, r: as_json(compare.record(c, compare.failures(r))),
 }
-BATCH: dict[BatchFormat, Callable[[Style], Emitter]] = {
-    BatchFormat.jsonl: lambda s: _batch().Jsonl(),
-    BatchFormat.csv: lambda s: _batch().Csv(),
-    BatchFormat.markdown: lambda s: _batch().Markdown(s.lang),
-    BatchFormat.table: lambda s: _batch().Table(s.lang, s.width),
+BATCH: dict[BatchFormat, Callable[[Style], batch.Emitter]] = {
+    BatchFormat.jsonl: lambda s: batch.Jsonl(),
+    BatchFormat.csv: lambda s: batch.Csv(),
+    BatchFormat.markdown: lambda s: batch.Markdown(s.lang),
+    BatchFormat.table: lambda s: batch.Table(s.lang, s.width),
 }
 
 
@@ -79,5 +57,5 @@ def render_comparison(comparison: Comparison, fmt: CompareFormat, style: Style =
     return COMPARE[fmt](comparison, style, results)
 
 
-def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> Emitter:
+def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> batch.Emitter:
     return BATCH[fmt](style)
