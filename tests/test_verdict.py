@@ -74,3 +74,14 @@ def test_card_whose_lowercase_is_longer_still_cites_the_right_line():
     v = verdict("istanbul-7b", **{"README.md": card, "config.json": json.dumps(DENSE)})
     grpo = next(t for t in v.rows["post_training"].tags if t.name == "grpo")
     assert grpo.evidence[0].line == 3 and "GRPO" in grpo.evidence[0].text
+
+
+def test_an_evidence_record_is_its_fields_as_asdict_gives_them():
+    from dataclasses import asdict
+
+    from axes.output.contract import evidence_record
+    from axes.types import Evidence
+
+    for evidence in (Evidence(file="README.md", line=3, text="trained with DPO"), Evidence(file="hub", text="x")):
+        assert evidence_record(evidence) == asdict(evidence)
+        assert evidence_record(evidence) is not vars(evidence)  # a copy: the record may be changed

@@ -1,9 +1,11 @@
 """The command line: thin commands over the pipeline and the workflows. Only this package prints or exits.
 
 Each command lives in the module named after it; this module registers them, top-down, on one app.
+
+The package's modules keep their annotations as objects (no `from __future__ import annotations`): typer reads
+every command's signature when a run starts, and an annotation kept as a string costs it an eval, 15 ms a run.
 """
 
-from __future__ import annotations
 
 from typing import Annotated
 

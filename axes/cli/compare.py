@@ -1,6 +1,5 @@
 """`axes compare`: models side by side, and the axis that carries the difference."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

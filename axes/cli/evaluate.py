@@ -1,6 +1,5 @@
 """`axes eval`: per-field accuracy over a labelled corpus."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

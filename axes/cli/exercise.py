@@ -1,6 +1,5 @@
 """`axes exercise four-axes|lenses`: the course's exercises, answered from the models' own files."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -3,7 +3,6 @@
 pyarrow and the engines are imported inside the commands, so no other command pays for them.
 """
 
-from __future__ import annotations
 
 import os
 import sys
@@ -74,7 +73,7 @@ def hub_batch(
         typer.echo(line)
 
 
-def _summary(summary: Summary, out: Path) -> Iterator[str]:
+def _summary(summary: "Summary", out: Path) -> Iterator[str]:
     yield (f"{out}: {summary.rows:,} rows in {summary.shards} shards ({summary.new_rows:,} tagged now, "
            f"{summary.skipped} shards finished earlier); {summary.failures:,} rows failed")
     for reason, count in summary.reasons.most_common(10):
@@ -84,7 +83,7 @@ def _summary(summary: Summary, out: Path) -> Iterator[str]:
 
 
 @contextmanager
-def _progress() -> Iterator[Hooks]:
+def _progress() -> "Iterator[Hooks]":
     """Shards and rows, with the rate and time left, on stderr when it is a terminal; else nothing."""
     from ..scale.batch import Hooks
 

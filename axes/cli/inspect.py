@@ -1,6 +1,5 @@
 """`axes inspect`: one model on the four axes."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

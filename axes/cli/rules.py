@@ -1,6 +1,5 @@
 """`axes rules list|test`: the rule sets and their own examples."""
 
-from __future__ import annotations
 
 import typer
 

@@ -50,7 +50,7 @@ TUNED_SIBLINGS = re.compile(
     r"|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
 UNQUANTIZED = frozenset({"hf", "fixed", "fp16", "bf16", "fp32", "safetensors"})  # packaging that keeps full weights
 PLANNED = re.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
-ALIAS_AFTER = r"\s?\((?P<alias>[A-Za-z][\w.\-]{1,30})\)"  # "(HM-13B)" right after a mention of the name
+ALIAS_AFTER = re.compile(r"\s?\((?P<alias>[A-Za-z][\w.\-]{1,30})\)")  # "(HM-13B)" right after a mention of the name
 NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "reasoning": "reasoning",
                                           "instruct": "instruct", "fine-tune": "fine-tune", "base": "base"}
 
@@ -133,8 +133,13 @@ def _own_pattern(name: ModelName, card: Card) -> str | None:
     initials = "".join(part[0] for part in name.core if part.isalpha())
     if own is None or len(initials) < 2 or "(" not in card.body:
         return own
-    for hit in re.finditer(own + ALIAS_AFTER, card.body, re.I):
-        alias = hit.group("alias")
+    # The name's own pattern, which the family table compiled (re's cache), then the brackets where it ends: a
+    # pattern of the name and its brackets together cost one more compile, half a millisecond, every repo.
+    for hit in re.finditer(own, card.body, re.I):
+        after = ALIAS_AFTER.match(card.body, hit.end())
+        if after is None:
+            continue
+        alias = after.group("alias")
         alias_pattern = mention_pattern(ModelName(alias))
         if re.split(r"[-_.\d]", alias, maxsplit=1)[0].lower() == initials and alias_pattern:
             return f"{own}|{alias_pattern}"

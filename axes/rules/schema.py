@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..types import Checkpoint, Facts, Grade, HubInfo, MaterialKind, Strength, Subject, TemplateFacts
-from .regex import check_regex, lower_literals, required_literals
+from .regex import PatternSet, check_regex, lower_literals, required_literals
 
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings whose text is never evidence about this model as released: citations, licences, contact
@@ -329,6 +329,12 @@ class LoadedRule:
     def compiled(self) -> CompiledRule:
         return CompiledRule.build(self.rule)
 
+    @cached_property
+    def card_only(self) -> bool:
+        """Does the rule match on card text alone (no other matcher)? Then a card without any of its patterns'
+        text is a card it does not match."""
+        return self.rule.card is not None and all(getattr(self.rule, m) is None for m in MATCHERS if m != "card")
+
 
 @dataclass(frozen=True)
 class CompiledRule:
@@ -370,5 +376,10 @@ class Rulebook:
 
     def for_axis(self, axis: str) -> list[LoadedRule]:
         return [r for r in self.rules if r.axis == axis]
+
+    @cached_property
+    def card_patterns(self) -> PatternSet:
+        """Every card rule's patterns as they scan the lowercased card, to rule out at once those a card lacks."""
+        return PatternSet(source for loaded in self.rules for source in loaded.compiled.card)
 
 

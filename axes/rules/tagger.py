@@ -6,6 +6,7 @@ step, where `when_tags` / `unless_tags` are resolved to a fixed point.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from ..reading.backbone import key_line
 from ..reading.card import Card, Scan, sentence_bounds
 from ..reading.identity import RANK, Identity
 from ..types import Backbone, Evidence, EvidenceFile, Material, Snapshot, Strength, Tag
-from .regex import Pattern, could_match, pattern, time_budget
+from .regex import Pattern, PatternSet, could_match, pattern, time_budget
 from .schema import (
     DEFAULT_SKIP_SECTIONS,
     CardMatch,
@@ -150,10 +151,10 @@ def build_context(reading: Reading, identity: Identity | None = None, memo: dict
     """The rules' view of a reading under an identity; `memo` carries what does not depend on the identity
     (readable sections, notes) from an earlier context of the same reading."""
     identity = identity or reading.identity
-    facts = asdict(reading.backbone.facts)
-    facts["checkpoint"] = identity.settled
-    facts["checkpoint_source"] = identity.source or None
     memo = memo if memo is not None else {}
+    if "facts" not in memo:
+        memo["facts"] = asdict(reading.backbone.facts)
+    facts = {**memo["facts"], "checkpoint": identity.settled, "checkpoint_source": identity.source or None}
     memo[("identity", id(identity))] = identity  # kept alive: memoized matches are keyed by the identity's id
     notes = memo.setdefault("notes", [])  # one list for every context of the reading
     return Context(reading, facts, identity, Attribution(reading.card, identity, shared=memo), memo, notes)
@@ -167,6 +168,7 @@ def context(rulebook: Rulebook, reading: Reading) -> Context:
     dialogue"), the identity that explains it is the one under which only its own statements still hold (read
     as base, "the chat models" are the siblings); failing that, the strongest statement, then the earliest."""
     ctx = build_context(reading)
+    ctx.memo["card patterns"] = rulebook.card_patterns
     if ctx.identity.rank >= RANK["card"]:  # files, front matter or the card's family table decided it
         return ctx
     # The card's statements of what the repo is are read without a kind assumed for it: under a derived
@@ -230,6 +232,11 @@ def kept_matches(rulebook: Rulebook, ctx: Context, matches: list[Match | None] |
 
 def match_in_time(loaded: LoadedRule, ctx: Context) -> Match | None:
     """match_rule within RULE_TIME: a rule whose regexes run out of time on this model is skipped, noted."""
+    card = loaded.rule.card
+    if card is not None and loaded.card_only:
+        absent = _ruled_out(ctx, card.markup)
+        if absent is not None and absent.issuperset(loaded.compiled.card):
+            return None  # none of its patterns matches anywhere in the card
     try:
         with time_budget(RULE_TIME):
             return match_rule(loaded, ctx)
@@ -348,18 +355,27 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
     sources, literals, case_blind = compiled.card, compiled.card_literals, False
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
         body, sources, literals, case_blind = scan.body, matcher.patterns, (None,) * len(sources), True
+        absent = covered = frozenset[str]()
+    else:
+        # The patterns one set search found absent from the card; the others it searched for are in the card
+        # (each is then searched for where its literals are, not first over the whole card again).
+        answer = _ruled_out(ctx, matcher.markup)
+        absent = answer or frozenset()
+        covered = ctx.memo["card patterns"].covered if answer is not None else frozenset()
     readable: set[str] | None = None
     paragraphs = ctx.card.paragraphs
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
     for source, needed in zip(sources, literals, strict=True):
+        if source in absent:
+            continue
         indices = None if needed is None else scan.holding(needed)
         if indices is not None and not indices:  # the text every match needs is not in the card
             continue
         if readable is None:
             readable = _readable_sections(matcher, compiled, ctx)
         accepted = 0
-        for index, hit in _hits(scan, body, pattern(source, case_blind), indices):
+        for index, hit in _hits(scan, body, pattern(source, case_blind), indices, source in covered):
             para = paragraphs[index]
             if index in found or para.section not in readable or (para.code and not matcher.code) or not (
                     para.claims or (matcher.headings and para.kind == "heading")):
@@ -386,14 +402,27 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             sorted(family.values(), key=lambda ev: ev.line or 0)[:MAX_EVIDENCE])
 
 
-def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None) -> Iterator[tuple[int, RegexMatch]]:
+def _ruled_out(ctx: Context, markup: bool) -> frozenset[str] | None:
+    """The card patterns that match nowhere in the lowercased card (its markup: `markup`), found once per reading;
+    None when the rulebook's PatternSet could not tell."""
+    key = ("ruled out", markup)
+    if key not in ctx.memo:
+        patterns: PatternSet | None = ctx.memo.get("card patterns")  # the rulebook's, set by context()
+        body = (ctx.card.markup if markup else ctx.card.scan).lowered
+        ctx.memo[key] = patterns.ruled_out(body) if patterns and body is not None else None
+    return ctx.memo[key]
+
+
+def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None,
+          present: bool = False) -> Iterator[tuple[int, RegexMatch]]:
     """(paragraph index, match) for a pattern: over the paragraphs `indices` (those a substring search found
-    holding the text every match needs), or, None, one scan of the whole card."""
+    holding the text every match needs), or, None, one scan of the whole card. `present`: the pattern is known
+    to match somewhere in the card."""
     if indices is None:
         for hit in regex.finditer(body):
             yield scan.index_at(hit.start()), hit
         return
-    if len(indices) > 1 and regex.absent(body):
+    if len(indices) > 1 and not present and regex.absent(body):
         return
     for index in indices:
         begin, end = scan.spans[index]
@@ -405,20 +434,23 @@ def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context)
     """The card's sections this rule may read: not skipped (citations, licences ... always; the rule's own
     skips), and inside `sections` if given. Decided once per card for each combination of those settings."""
     key = (compiled.skip_sections, matcher.sections)
-    if key in ctx.memo:
-        return ctx.memo[key]
-    if "default sections" not in ctx.memo:
-        skip = pattern(DEFAULT_SKIP_SECTIONS)
-        ctx.memo["default sections"] = [s for s in ctx.card.sections if not (s and skip.search(s))]
-    readable = set()
-    for section in ctx.memo["default sections"]:
-        if section and compiled.skip_sections and pattern(compiled.skip_sections).search(section):
-            continue
-        if compiled.sections and not pattern(compiled.sections).search(section):
-            continue
-        readable.add(section)
-    ctx.memo[key] = readable
-    return readable
+    if key not in ctx.memo:
+        skip, within = compiled.skip_sections, compiled.sections
+        ctx.memo[key] = {s for s in ctx.card.sections if _section_readable(s, skip, within)}
+    return ctx.memo[key]
+
+
+@functools.lru_cache(maxsize=8192)
+def _section_readable(section: str, skip: str | None, within: str | None) -> bool:
+    """May a rule read a section of this heading? Cards reuse a few hundred headings: decided once a process."""
+    if section and (_skipped(section) or skip and pattern(skip).search(section)):
+        return False
+    return not within or pattern(within).search(section) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _skipped(section: str) -> bool:
+    return pattern(DEFAULT_SKIP_SECTIONS).search(section) is not None
 
 
 def _counts(text: str, index: int, start: int, end: int, matcher: CardMatch, loaded: LoadedRule,
@@ -595,7 +627,9 @@ def _facts_strength(matcher: KeysMatch, ctx: Context) -> Strength | None:
 
 
 def _hub(_: LoadedRule, matcher: KeysMatch, ctx: Context) -> list[Evidence]:
-    info = asdict(ctx.snapshot.hub) if ctx.snapshot.hub else None
+    if "hub" not in ctx.memo:
+        ctx.memo["hub"] = asdict(ctx.snapshot.hub) if ctx.snapshot.hub else None
+    info = ctx.memo["hub"]
     if not _keys(matcher, info):
         return []
     return [Evidence(file="hub", text=_describe(c, info)) for c in matcher.all]
