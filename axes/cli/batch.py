@@ -1,6 +1,5 @@
 """`axes batch`: many targets, one result each, in input order, written as each one finishes."""
 
-
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

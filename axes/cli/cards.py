@@ -1,6 +1,5 @@
 """`axes cards list|show`: the card catalog, bundled cards and your own (--cards DIR or AXES_CARDS)."""
 
-
 from typing import Annotated
 
 import typer

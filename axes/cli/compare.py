@@ -1,6 +1,5 @@
 """`axes compare`: models side by side, and the axis that carries the difference."""
 
-
 from typing import Annotated
 
 import typer

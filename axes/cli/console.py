@@ -5,7 +5,6 @@ Exit codes: 0 success (also when the reader closed the pipe: `axes cards list | 
 batch failed; 2 bad input; 130 interrupted. Set AXES_DEBUG=1 to see tracebacks instead of one-line errors.
 """
 
-
 import functools
 import os
 import sys

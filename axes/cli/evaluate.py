@@ -1,6 +1,5 @@
 """`axes eval`: per-field accuracy over a labelled corpus."""
 
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """`axes exercise four-axes|lenses`: the course's exercises, answered from the models' own files."""
 
-
 from typing import Annotated
 
 import typer

@@ -3,7 +3,6 @@
 pyarrow and the engines are imported inside the commands, so no other command pays for them.
 """
 
-
 import os
 import sys
 from collections.abc import Callable, Iterator

@@ -1,6 +1,5 @@
 """`axes inspect`: one model on the four axes."""
 
-
 from pathlib import Path
 from typing import Annotated
 

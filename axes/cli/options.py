@@ -1,6 +1,5 @@
 """The options commands share, declared once as Annotated aliases, and the InspectOptions they make."""
 
-
 from pathlib import Path
 from typing import Annotated
 

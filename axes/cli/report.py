@@ -1,6 +1,5 @@
 """`axes report`: a batch's results as one HTML page to look at."""
 
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,6 +1,5 @@
 """`axes rules list|test`: the rule sets and their own examples."""
 
-
 import typer
 
 from .console import handles_errors
