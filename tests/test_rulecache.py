@@ -53,6 +53,17 @@ def test_an_edited_rule_file_is_a_miss(rules, tmp_path, monkeypatch):
     assert rulecache.load((RULES_DIR, rules)).rules[-1].rule.tag == "second"
 
 
+def test_edits_leave_only_the_most_recent_rulebooks_in_the_cache(rules, tmp_path, monkeypatch):
+    monkeypatch.setenv("AXES_CACHE", str(tmp_path / "cache"))
+    for edit in range(rulecache.KEPT + 3):
+        (rules / "mine.yaml").write_text(RULE.format(tag=f"edit-{edit}"))
+        rulecache.load((RULES_DIR, rules))
+    kept = list((tmp_path / "cache").glob("rules-*.json"))
+    assert len(kept) == rulecache.KEPT
+    monkeypatch.setattr(rulecache, "load_rulebook", lambda _dirs: pytest.fail("the newest should be cached"))
+    assert rulecache.load((RULES_DIR, rules)).rules[-1].rule.tag == f"edit-{rulecache.KEPT + 2}"
+
+
 def test_a_corrupt_or_unwritable_cache_is_not_used(rules, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

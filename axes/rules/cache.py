@@ -99,7 +99,21 @@ def _store(path: Path, book: Rulebook, wanted: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(header).encode() + b"\n" + body)
     except (OSError, AxesError):
-        pass  # a read-only home: every run validates the rules itself
+        return  # a read-only home: every run validates the rules itself
+    _prune(path.parent)
+
+
+KEPT = 8  # rulebooks kept in the cache: other installs and rule folders have their own
+
+
+def _prune(folder: Path) -> None:
+    """Drop all but the KEPT most recently written rulebooks: every edit of a rule file writes a new one."""
+    try:
+        found = sorted(folder.glob("rules-*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for stale in found[KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned it first, or the folder went: nothing is lost either way
 
 
 def _encode(value: Any) -> Any:

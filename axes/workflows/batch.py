@@ -19,15 +19,17 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from ..errors import AxesError, one_line
 from ..storage import open_for_reading, open_locked
 from ..types import Verdict
+
+if TYPE_CHECKING:  # concurrent.futures (and the logging it loads) only once a batch runs: not for `axes inspect`
+    from concurrent.futures import Executor, Future
 
 WINDOW_PER_JOB = 4  # results in flight per worker: enough to keep workers busy behind one slow target
 Remaining = Callable[[set[str]], "int | None"]  # targets left once these are skipped; None: unknown
@@ -290,6 +292,8 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)
     else:
+        from concurrent.futures import ThreadPoolExecutor
+
         threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
         pool = threads
 
