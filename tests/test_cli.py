@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -225,3 +226,18 @@ def test_columns_is_honoured_when_piped():
         result = axes_process("inspect", "deepseek-ai/DeepSeek-R1", env={"COLUMNS": str(width)})
         assert result.returncode == 0
         assert max(len(line) for line in result.stdout.splitlines()) == width
+
+
+def test_a_run_builds_only_the_command_it_runs():
+    """axes.cli names its commands without importing them; `--help` lists every one, in COMMANDS order."""
+    from axes.cli import COMMANDS
+
+    script = ("import sys; from axes.cli import app; "
+              "print(sorted(m for m in sys.modules if m.startswith('axes.cli.')))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert ast.literal_eval(loaded) == ["axes.cli.console", "axes.cli.options"]
+    shown = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}).output
+    listed = [line.split()[1] for line in shown.splitlines() if line.startswith("│ ") and line.split()[1] in COMMANDS]
+    assert listed == list(COMMANDS)
+    for name in COMMANDS:
+        assert CliRunner().invoke(app, [name, "--help"]).exit_code == 0, name

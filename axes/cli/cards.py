@@ -10,7 +10,7 @@ from .console import handles_errors, terminal_width
 from .options import CardsOpt, LangOpt, RulesOpt, WidthOpt
 
 app = typer.Typer(help="The card catalog: bundled cards and your own (--cards DIR or AXES_CARDS).",
-                  no_args_is_help=True)
+                  no_args_is_help=True, add_completion=False)
 
 
 @app.command("list")

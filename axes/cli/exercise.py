@@ -18,7 +18,8 @@ from .options import (
     inspect_options,
 )
 
-app = typer.Typer(help="The course's exercises, answered from the models' own files.", no_args_is_help=True)
+app = typer.Typer(help="The course's exercises, answered from the models' own files.", no_args_is_help=True,
+                  add_completion=False)
 
 
 @app.command("four-axes")

@@ -5,7 +5,7 @@ import typer
 from .console import handles_errors
 from .options import RulesOpt
 
-app = typer.Typer(help="List and test the rule sets.", no_args_is_help=True)
+app = typer.Typer(help="List and test the rule sets.", no_args_is_help=True, add_completion=False)
 
 
 @app.command("list")
