@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from axes.rules import RULES_DIR
-from axes.rules.regex import CASE_BLIND_ASCII, fold, lower_literals, pattern
+from axes.rules.regex import CASE_BLIND_ASCII, Hit, fold, lower_literals, pattern
 
 pytest.importorskip("re2")
 
@@ -190,16 +190,61 @@ def test_patterns_re2_cannot_answer_for_stay_on_python(source):
     assert pattern(source).re2 is None
 
 
-def test_a_pattern_naming_the_underscore_runs_on_re2_over_ascii_text_only():
-    """Folding turns letters into `_`: over text with a non-ASCII letter, such a pattern runs the Python way."""
+def test_a_pattern_naming_the_underscore_has_its_hits_over_letters_folding_made_checked_again():
+    """Folding turns letters into `_`: a hit of a pattern naming it that holds a non-ASCII character is searched
+    again the Python way, and only such a hit (RE2 answers the rest, whatever else the text holds)."""
     enable = pattern(r"enable_\w+")
-    assert enable.re2 is not None
+    assert enable.re2 is not None and not enable.ascii_only
     assert enable.search("enable思thinking") is None
-    assert enable.search("enable_thinking=True") is not None
+    assert [m.group(0) for m in enable.finditer("enable思x enable_a 🤗 enable_b")] == ["enable_a", "enable_b"]
     assert enable.search("🤗 enable_thinking") is not None
+    assert isinstance(enable.search("🤗 enable_thinking"), Hit)  # an ASCII hit: RE2's own
+    top = pattern(r"\btop[_ -]?p\b", case_blind=False)
+    assert [m.span() for m in top.finditer("topép, top_p and top p")] == [(7, 12), (17, 22)]
+
+
+def test_a_pattern_naming_the_underscore_in_a_negated_class_runs_on_re2_over_ascii_text_only():
+    """`[^\\W_]` takes a non-ASCII letter, and would not take the `_` folding makes of it."""
+    letters = pattern(r"v[^\W_]+")
+    assert letters.ascii_only
+    assert letters.search("vé2").group(0) == "vé2"
+    assert letters.search("v_2") is None
 
 
 def test_an_unfoldable_text_is_searched_the_python_way():
     found = pattern(r"\b\d+ ?k examples\b").search("trained on ３0 k examples")
     assert found is not None and found.group(0) == "３0 k examples"
     assert pattern(r"\b\d+ ?k examples\b").re2 is not None
+
+
+@pytest.mark.parametrize("source,behind,lead,ahead", [
+    (r"\bq-?lora (train|training)\b(?! (script|code))", None, r"\bq-?lora (train|training)\b", " (script|code)"),
+    (r"(?<![\w./@-])[a-z][\w-]{1,40}/\w+", r"[\w./@-]", r"[a-z][\w-]{1,40}/\w+", None),
+    (r"(?<!\w)dpo(?! tokens)", r"\w", "dpo", " tokens"),
+    (r"z|x(?!y)", None, r"z|x(?!y)", None),  # the lookahead follows one branch only
+    (r"(a(?!b))", None, r"(a(?!b))", None),  # inside a group
+    (r"(?<!x)a|b", None, r"(?<!x)a|b", None),  # the lookbehind comes before one branch only
+    (r"(?<!non-)thinking", None, r"(?<!non-)thinking", None),  # more than one character behind: Python's
+])
+def test_a_pattern_s_outer_lookarounds_are_split_from_what_re2_runs(source, behind, lead, ahead):
+    from axes.rules.regex import _guarded
+
+    assert _guarded(source) == (behind, lead, ahead)
+
+
+def test_a_hit_a_lookaround_refuses_goes_to_python_which_finds_the_next_way():
+    trained = pattern(r"\btrained on [a-z][\w.\-]*-\d+[bm]\b(?! tokens)", case_blind=False)
+    assert trained.re2 is not None
+    text = "trained on heron-7b tokens, then trained on wren-2b-3b data, trained on heron-7b."
+    assert [m.group(0) for m in trained.finditer(text)] == [m.group(0) for m in trained.compiled.finditer(text)]
+    assert [m.group(0) for m in trained.finditer(text)] == ["trained on wren-2b-3b", "trained on heron-7b"]
+    assert trained.search("trained on heron-7b tokens") is None
+    repo = pattern(r"(?<![\w./@-])[a-z][\w-]{1,40}/[\w.-]+", case_blind=False)
+    assert repo.re2 is not None
+    text = "see https://x.co/heron/wren or heron/wren-7b and @a/b"
+    assert [m.group(0) for m in repo.finditer(text)] == [m.group(0) for m in repo.compiled.finditer(text)]
+    assert isinstance(repo.search("use heron/wren-7b"), Hit) and repo.search("ab/c") is not None
+
+
+def test_a_lookahead_with_a_repeat_stays_on_the_regex_engine():
+    assert pattern(r"\bmerged with \w+(?![\w.\-]*lora)").re2 is None

@@ -4,7 +4,8 @@ the text every match must hold, compiled on first use.
 Most rule regexes run on RE2 (google-re2), whose matching time is linear in the text whatever the pattern, and
 which compiles a pattern in ~0.08 ms where re takes ~0.2 ms and the regex package ~0.75 ms: compiling the few
 hundred patterns a card needs was a third of a run. RE2 reads \\b \\w \\s \\d as ASCII and has no lookarounds,
-so it runs what it can run exactly: an ASCII pattern without lookarounds, over the text `folded` to ASCII one
+so it runs what it can run exactly: an ASCII pattern without lookarounds (but for a one-character lookbehind that
+starts it and a lookahead that ends it, which Python checks around each hit), over the text `folded` to ASCII one
 character for one (a letter to `_`, a space to a form feed, punctuation and symbols to DEL), which keeps every
 offset and every answer of \\b \\w \\s \\d and of ASCII literals the same as Python's engines give on the text
 itself. A text with a character folding cannot stand for (a non-ASCII digit, which \\d matches and [0-9] does
@@ -91,20 +92,36 @@ class Pattern:
     """A rule regex with re's search/finditer interface: on RE2 over the folded text where that gives the same
     answers, else on Python's engines, the regex engine's calls each bounded by the timeout."""
 
-    __slots__ = ("source", "case_blind", "re2", "python", "underscore")
+    __slots__ = ("source", "case_blind", "re2", "guards", "python", "recheck", "ascii_only")
 
-    def __init__(self, source: str, case_blind: bool, re2: Any | None):
+    def __init__(self, source: str, case_blind: bool, re2: Any | None, guards: Guards = (None, None)):
         self.source, self.case_blind, self.re2 = source, case_blind, re2
+        # A pattern starting with a negative lookbehind of one character or ending with a negative lookahead,
+        # `(?<!C)X(?!Y)`, runs X on RE2 and looks for C before each hit and Y after it: a hit with neither is
+        # Python's first match too (it tries X's ways in RE2's order of preference); one with either is handed to
+        # Python's engine, which tries X's other ways and places.
+        self.guards = guards
         self.python: tuple[Any, bool] | None = None  # (compiled, clocked), compiled when first needed
-        # Folding turns letters into `_`: a pattern naming it would find it where a text has a non-ASCII letter,
-        # so it runs on RE2 over ASCII text only.
-        self.underscore = "_" in source
+        # Folding turns letters into `_`. A pattern naming `_` (`top[_ -]?p`) finds it where the text has a
+        # non-ASCII letter as well, and only finds more so: each of its RE2 hits that holds a non-ASCII character
+        # is searched again the Python way, from where the search was. One naming `_` in a negated class
+        # (`[^\W_]`) would miss such a letter instead: it runs on RE2 over ASCII text only.
+        self.recheck = "_" in source
+        self.ascii_only = self.recheck and NEGATED_UNDERSCORE.search(source) is not None
 
     def _folded(self, text: str) -> bytes | None:
         """The text for RE2, or None where this pattern must run the Python way on it."""
-        if self.re2 is None or (self.underscore and not text.isascii()):
+        if self.re2 is None or (self.ascii_only and not text.isascii()):
             return None
         return fold(text)
+
+    def _doubtful(self, text: str, begin: int, stop: int, end: int) -> bool:
+        """Is an RE2 hit Python's engine's to judge: might it have taken a folded letter for a `_` the pattern
+        names, or is it followed by what the pattern's trailing lookahead refuses?"""
+        behind, ahead = self.guards
+        return (self.recheck and not text[begin:stop].isascii()) or (
+            ahead is not None and ahead.match(text, stop, end) is not None) or (
+            behind is not None and begin > 0 and behind.match(text, begin - 1, begin) is not None)
 
     @property
     def compiled(self) -> Any:
@@ -121,7 +138,10 @@ class Pattern:
         folded = self._folded(text)
         if folded is not None:
             begin, stop = self.re2.Match(UNANCHORED, folded, pos, min(end, len(folded)))[0]  # type: ignore[union-attr]
-            return None if begin < 0 else Hit(text, begin, stop)
+            if begin < 0:
+                return None
+            if not self._doubtful(text, begin, stop, end):
+                return Hit(text, begin, stop)
         compiled, clocked = self._python()
         if clocked:
             return compiled.search(text, pos, end, timeout=_timeout())
@@ -147,9 +167,10 @@ class Pattern:
             begin, stop = self.re2.Match(UNANCHORED, folded, pos, end)[0]  # type: ignore[union-attr]
             if begin < 0:
                 return
-            if begin == stop:
-                # Where the next match may be after an empty one is the engines' own subtle rule: from here on,
-                # Python's engine answers (it sees what went before, so it finds what it would have found).
+            if begin == stop or self._doubtful(text, begin, stop, end):
+                # Where the next match may be after an empty one is the engines' own subtle rule, and a doubtful
+                # hit is Python's to judge: from here on, Python's engine answers (it sees what went before, so
+                # it finds what it would have found).
                 yield from self._python_finditer(text, pos, end)
                 return
             yield Hit(text, begin, stop)
@@ -162,6 +183,8 @@ class Pattern:
         return compiled.finditer(text, pos, end)
 
 
+# A character class that is negated and names `_` (`[^\W_]`, `[^_ ]`).
+NEGATED_UNDERSCORE = re.compile(r"\[\^\]?(?:\\.|[^\]\\])*_")
 _COMPILED: dict[tuple[str, bool], Pattern] = {}
 
 
@@ -170,8 +193,60 @@ def pattern(source: str, case_blind: bool = True) -> Pattern:
     the regex engine with a timeout if it repeats anything, else on re."""
     found = _COMPILED.get((source, case_blind))
     if found is None:
-        found = _COMPILED[(source, case_blind)] = Pattern(source, case_blind, _re2_engine(source, case_blind))
+        behind, lead, ahead = _guarded(source)
+        # A lookahead with a repeat is left to the regex engine's timeout (re would look for it unbounded).
+        engine = _re2_engine(lead, case_blind) if ahead is None or not has_repeat(ahead) else None
+        flags = re.IGNORECASE | re.MULTILINE if case_blind else re.MULTILINE
+        guards: Guards = (None, None)
+        if engine is not None:
+            guards = tuple(re.compile(g, flags) if g else None for g in (behind, ahead))  # type: ignore[assignment]
+        found = _COMPILED[(source, case_blind)] = Pattern(source, case_blind, engine, guards)
     return found
+
+
+if TYPE_CHECKING:
+    Guards = tuple[re.Pattern[str] | None, re.Pattern[str] | None]  # what must not be before / after a hit
+# A negative lookahead that ends the pattern, holding only plain groups: `(?! (script|code))`; a negative
+# lookbehind of one character (a class, an escape or a character) that starts it: `(?<![\w./@-])`.
+TRAILING_GUARD = re.compile(r"\(\?!((?:[^()\\]|\\.|\((?!\?[<=!>])(?:[^()\\]|\\.)*\))*)\)$")
+LEADING_GUARD = re.compile(r"^\(\?<!(\[\^?\]?(?:\\.|[^\]\\])*\]|\\[^\dbBAZzg]|[^\\()\[\]|.*+?{}^$])\)")
+
+
+def _guarded(source: str) -> tuple[str | None, str, str | None]:
+    """(C, X, Y) for a pattern `(?<!C)X(?!Y)`, each guard None where it has none: a lookbehind of one character
+    that starts the pattern (X holds no top-level `|`), a lookahead that follows all of X (not inside a group of
+    it, nor after one branch of a top-level `|`)."""
+    behind = LEADING_GUARD.match(source)
+    lead = source[behind.end():] if behind else source
+    ahead = TRAILING_GUARD.search(lead)
+    if ahead is not None and _whole(lead[:ahead.start()]):
+        lead, ahead_source = lead[:ahead.start()], ahead.group(1)
+    else:
+        ahead_source = None
+    if behind is not None and not _whole(lead):
+        return None, source, None
+    return (behind.group(1) if behind else None), lead, ahead_source
+
+
+def _whole(source: str) -> bool:
+    """Does the pattern end at top level, with no top-level `|` (what follows it follows every match)?"""
+    depth, escaped, in_class = 0, False, False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return depth == 0
 
 
 def _python_engine(source: str, case_blind: bool) -> tuple[Any, bool]:
@@ -235,12 +310,14 @@ class PatternSet:
     BUILD_AFTER = 8
 
     def __init__(self, sources: Iterable[str]):
-        # Left to be searched alone: a pattern naming `_` (RE2 runs it over ASCII text only, see Pattern); one
-        # anchored to the text's ends, which a paragraph's window of the card has where the card does not; and
-        # one counting a repeat past SMALL_REPEAT (`.{0,40}`), whose states swamp the set's automaton: with the
-        # sixty such patterns in it a card took 1.5-2.8 ms, without them 0.2 ms.
+        # Left to be searched alone: a pattern naming `_` in a negated class (RE2 runs it over ASCII text only,
+        # see Pattern; one naming it elsewhere finds more on folded text, never less); one anchored to the
+        # text's ends, which a paragraph's window of the card has where the card does not; and one counting a
+        # repeat past SMALL_REPEAT (`.{0,40}`), whose states swamp the set's automaton: with the sixty such
+        # patterns in it a card took 1.5-2.8 ms, without them 0.2 ms.
         self.sources = tuple(s for s in dict.fromkeys(sources)
-                             if "_" not in s and not _NOT_FOR_RE2.search(s) and not _TEXT_ENDS.search(s)
+                             if not NEGATED_UNDERSCORE.search(s) and not _NOT_FOR_RE2.search(s)
+                             and not _TEXT_ENDS.search(s)
                              and not any(_many(bounds) for bounds in QUANTIFIER.finditer(s)))
         self._reset()
 
