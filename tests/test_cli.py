@@ -241,3 +241,22 @@ def test_a_run_builds_only_the_command_it_runs():
     assert listed == list(COMMANDS)
     for name in COMMANDS:
         assert CliRunner().invoke(app, [name, "--help"]).exit_code == 0, name
+
+
+def test_one_model_s_json_loads_no_other_renderer_nor_the_regex_engine_for_a_plain_card(tmp_path):
+    """What a run of `axes inspect --format json` imports: not the HTML, comparison or batch renderers, and for
+    a card every rule pattern of which RE2 runs, not the regex engine either."""
+    script = ("import sys\nfrom axes.cli import main\nsys.argv = ['axes', 'inspect', sys.argv[1], '--format', 'json',"
+              " '--offline']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(' '.join(sorted(m for m in sys.modules if m in WATCHED)), file=sys.stderr)\n")
+    watched = "WATCHED = {'axes.output.html', 'axes.output.compare', 'axes.output.batch', 'regex', 'csv'}\n"
+    folder = tmp_path / "heron"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps(CONFIG))
+    (folder / "README.md").write_text(CARD)
+    env = {**os.environ, "AXES_CACHE": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run validates the rule files (with the regex engine) and caches them
+        done = subprocess.run([sys.executable, "-c", watched + script, str(folder)], capture_output=True,
+                              text=True, env=env, timeout=60)
+    assert json.loads(done.stdout)["target"]
+    assert done.stderr.strip().splitlines()[-1:] in ([], [""])

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..types import Failure, Verdict
-from ..workflows.compare import Comparison
-from . import batch, compare, html, inspect
+from . import inspect
 from .contract import contract
 from .formats import BatchFormat, CompareFormat, Format, Style
+
+if TYPE_CHECKING:
+    from ..workflows.compare import Comparison
+    from .batch import Emitter
 
 
 def as_json(data: Any) -> str:
@@ -32,20 +35,15 @@ INSPECT: dict[Format, Callable[[Verdict, Style], str]] = {
     Format.json: lambda v, s: as_json(contract(v)),
     Format.yaml: lambda v, s: as_yaml(contract(v)),
     Format.markdown: lambda v, s: inspect.markdown(v, s.lang, s.explain),
-    Format.html: lambda v, s: html.model_page(contract(v)),
+    Format.html: lambda v, s: _model_page(v),
 }
 Results = tuple[Verdict | Failure, ...]
-COMPARE: dict[CompareFormat, Callable[[Comparison, Style, Results], str]] = {
-    CompareFormat.table: lambda c, s, r: compare.table(c, s.lang, s.width, r),
-    CompareFormat.markdown: lambda c, s, r: compare.markdown(c, s.lang, r),
-    CompareFormat.json: lambda c, s, r: as_json(compare.record(c, compare.failures(r))),
-}
-BATCH: dict[BatchFormat, Callable[[Style], batch.Emitter]] = {
-    BatchFormat.jsonl: lambda s: batch.Jsonl(),
-    BatchFormat.csv: lambda s: batch.Csv(),
-    BatchFormat.markdown: lambda s: batch.Markdown(s.lang),
-    BatchFormat.table: lambda s: batch.Table(s.lang, s.width),
-}
+
+
+def _model_page(verdict: Verdict) -> str:
+    from .html import model_page  # the page's markup and html.entities: only for --format html
+
+    return model_page(contract(verdict))
 
 
 def render(verdict: Verdict, fmt: Format, style: Style = Style()) -> str:
@@ -54,8 +52,23 @@ def render(verdict: Verdict, fmt: Format, style: Style = Style()) -> str:
 
 def render_comparison(comparison: Comparison, fmt: CompareFormat, style: Style = Style(), results: Results = ()) -> str:
     """The comparison; `results` orders its columns and adds the targets nothing knows."""
-    return COMPARE[fmt](comparison, style, results)
+    from . import compare  # the comparison's and the exercises' renderers: not for one model's run
+
+    renderers: dict[CompareFormat, Callable[[], str]] = {
+        CompareFormat.table: lambda: compare.table(comparison, style.lang, style.width, results),
+        CompareFormat.markdown: lambda: compare.markdown(comparison, style.lang, results),
+        CompareFormat.json: lambda: as_json(compare.record(comparison, compare.failures(results))),
+    }
+    return renderers[fmt]()
 
 
-def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> batch.Emitter:
-    return BATCH[fmt](style)
+def batch_emitter(fmt: BatchFormat, style: Style = Style()) -> Emitter:
+    from . import batch  # csv and the batch table: not for one model's run
+
+    emitters: dict[BatchFormat, Callable[[], Emitter]] = {
+        BatchFormat.jsonl: batch.Jsonl,
+        BatchFormat.csv: batch.Csv,
+        BatchFormat.markdown: lambda: batch.Markdown(style.lang),
+        BatchFormat.table: lambda: batch.Table(style.lang, style.width),
+    }
+    return emitters[fmt]()
