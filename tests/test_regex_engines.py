@@ -222,6 +222,7 @@ def test_an_unfoldable_text_is_searched_the_python_way():
     (r"(?<![\w./@-])[a-z][\w-]{1,40}/\w+", r"[\w./@-]", r"[a-z][\w-]{1,40}/\w+", None),
     (r"(?<!\w)dpo(?! tokens)", r"\w", "dpo", " tokens"),
     (r"z|x(?!y)", None, r"z|x(?!y)", None),  # the lookahead follows one branch only
+    (r"[]|]a(?!b)", None, r"[]|]a", "b"),  # a `]` first in a class is a member, and so is the `|` after it
     (r"(a(?!b))", None, r"(a(?!b))", None),  # inside a group
     (r"(?<!x)a|b", None, r"(?<!x)a|b", None),  # the lookbehind comes before one branch only
     (r"(?<!non-)thinking", None, r"(?<!non-)thinking", None),  # more than one character behind: Python's

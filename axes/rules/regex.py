@@ -230,22 +230,22 @@ def _guarded(source: str) -> tuple[str | None, str, str | None]:
 
 def _whole(source: str) -> bool:
     """Does the pattern end at top level, with no top-level `|` (what follows it follows every match)?"""
-    depth, escaped, in_class = 0, False, False
-    for char in source:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    depth = i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(source, i) + 1
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
             return False
+        i += 1
     return depth == 0
 
 
