@@ -14,11 +14,12 @@ top of the package beside cli/: it may use every layer, and no layer uses it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
 from functools import partial
 from os import PathLike
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import fields
 
 from . import pipeline, sources, types
 from .output import compare as compare_output
@@ -38,7 +39,7 @@ PathArg = str | PathLike[str]
 Paths = PathArg | Iterable[PathArg] | None
 
 
-class Verdict(types.Verdict):
+class Verdict(types.Verdict, frozen=True, kw_only=True):
     """One model on the four axes: `lenses`, `rows` (one AxisRow per axis: tags, murk), `backbone.facts`,
     `murkiest`, `lineage`, `notices` — and its JSON, Markdown and HTML."""
 
@@ -64,7 +65,7 @@ class Verdict(types.Verdict):
         return html.verdict_table(self.to_dict())
 
 
-class Comparison(compare_workflow.Comparison):
+class Comparison(compare_workflow.Comparison, frozen=True, kw_only=True):
     """Models side by side: `verdicts`, `axes` (per axis: same, differences, notes), `carrier` (the axes that
     differ) — and its JSON and Markdown."""
 

@@ -29,8 +29,9 @@ source the summary was written from.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from .reading import Reading
 from .reading.identity import Identity, settle

@@ -24,8 +24,9 @@ import csv
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -3,9 +3,8 @@ cards record, and the lesson's comparisons read right."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pytest
+from msgspec.structs import asdict
 
 from axes.pipeline import analyse, inspect, rulebook
 from axes.reading.card import parse_card

@@ -4,9 +4,9 @@ it answers nothing rather than something wrong, and a batch's verdicts are the s
 from __future__ import annotations
 
 import pickle
-from dataclasses import asdict
 
 import pytest
+from msgspec import to_builtins
 
 from axes.pipeline import analyse
 from axes.rules import rulebook
@@ -102,8 +102,8 @@ def test_verdicts_are_the_same_with_the_set_and_without_it() -> None:
     book = rulebook()
     book.card_patterns._reset()
     book.card_patterns._asked = -10**9  # never built
-    without = [asdict(analyse(s, book)) for s in snapshots]
+    without = [to_builtins(analyse(s, book)) for s in snapshots]
     book.card_patterns._build()
     assert book.card_patterns._set is not None
-    with_set = [asdict(analyse(s, book)) for s in snapshots]
+    with_set = [to_builtins(analyse(s, book)) for s in snapshots]
     assert with_set == without

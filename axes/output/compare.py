@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
+
+from msgspec.structs import asdict
 
 from ..types import AXES, Failure, Verdict
 from ..workflows.compare import AxisComparison, Comparison, Difference

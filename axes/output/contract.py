@@ -7,8 +7,9 @@ schema/axes.schema.json is its JSON Schema, built from the types by output.schem
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
+
+from msgspec.structs import asdict
 
 from ..types import Evidence, Failure, Material, Tag, Verdict
 from .i18n import Lang, lesson, why
@@ -19,9 +20,7 @@ SCHEMA_VERSION = "5"
 
 
 def evidence_record(evidence: Evidence) -> dict[str, Any]:
-    # Its fields are plain values: a copy of them is what asdict gives, without asdict's deep copy (a fifth of
-    # the contract's time in a hub batch).
-    return dict(vars(evidence))
+    return asdict(evidence)  # its fields are plain values: the shallow copy is the whole record
 
 
 def tag_record(tag: Tag) -> dict[str, Any]:

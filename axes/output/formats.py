@@ -5,8 +5,9 @@ Light on purpose: the CLI reads these enums at start-up; the renderers load only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from msgspec import Struct
 
 from .i18n import Lang
 
@@ -38,8 +39,7 @@ class CompareFormat(str, Enum):
     json = "json"
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(Struct, frozen=True):
     """How people want to read it: language, every tag's evidence, table width (None: the default)."""
 
     lang: Lang = Lang.en

@@ -13,9 +13,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from html import escape
 from typing import Any
+
+from msgspec.structs import fields
 
 from ..types import AXES, Facts
 from .i18n import Lang, t

@@ -8,7 +8,7 @@ said above the table: a bundled card is axes' summary of its source, with the so
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from ..types import AXES, Evidence, Facts, FactSource, Origin, Tag, Verdict
 from ..verdict import grades
@@ -19,8 +19,7 @@ MAX_CITES = 3  # citations shown beside one tag; the rest are a count and --expl
 NARROW = 100  # below this many columns the axis labels wrap and the murk column shrinks to its digits
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(Struct, frozen=True):
     """One phrase of a row and the file lines that support it."""
 
     text: str

@@ -1,7 +1,7 @@
 """The JSON Schema of CONTRACT.md, built from the types: what every JSON object axes writes looks like.
 
 Each part of the contract that is a stage object (Facts, Lenses, Tag, Material, Evidence, Lineage, Failure,
-Difference, TemplateFacts) is read off its dataclass: a field's type hint gives its JSON type, a Literal or an
+Difference, TemplateFacts) is read off its Struct: a field's type hint gives its JSON type, a Literal or an
 Enum its allowed values, `X | None` adds null. The layout around them (`axes`, `murkiest`, the comparison)
 follows output.contract and output.compare. A field added to Facts reaches the schema by rebuilding it
 (`python schema/build.py`); tests/test_schema.py fails until the shipped file matches, and checks real output
@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 import types
 import typing
-from dataclasses import fields, is_dataclass
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
+
+from msgspec import Struct
+from msgspec.structs import fields
 
 from ..types import (
     AXES,
@@ -143,7 +145,7 @@ def _type(hint: Any) -> dict[str, Any]:
         return {"type": "object", "additionalProperties": _type(args[1])}
     if isinstance(hint, type) and issubclass(hint, Enum):
         return {"enum": [member.value for member in hint]}
-    if isinstance(hint, type) and is_dataclass(hint):
+    if isinstance(hint, type) and issubclass(hint, Struct):
         return _ref(hint.__name__)
     simple = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
     if hint in simple:

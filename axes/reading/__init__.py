@@ -5,8 +5,10 @@ The rules read the Reading (rules.tagger); nothing here decides a tag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..errors import AxesError
 from ..parsing import parse_json_object, parse_json_value
@@ -17,8 +19,7 @@ from .identity import Identity, identify
 from .template import read_template, template_text
 
 
-@dataclass(frozen=True, kw_only=True)
-class Reading:
+class Reading(Struct, frozen=True, kw_only=True):
     snapshot: Snapshot
     card: Card
     config: dict[str, Any] | None  # config.json, parsed (None: the repo has none)

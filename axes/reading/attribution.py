@@ -21,8 +21,10 @@ The identity (reading.identity) decides what "the chat version" or "the base mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal, cast
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..types import Subject
 from .card import SENTENCE_END, Card, Paragraph
@@ -147,8 +149,7 @@ METHOD_MARKS = frozenset({"sft", "dpo", "rlhf", "ppo", "orpo", "kto", "ipo", "si
 KINDS_BASE = frozenset({"base", "pretrained", "pre-trained", "foundation", "foundational", "original"})
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(Struct, frozen=True):
     at: int  # offset in the text searched
     subject: Subject | Literal["agent", "inherit"]
     governed: bool  # inside a prepositional or comparative phrase
@@ -166,8 +167,7 @@ class Mention:
         return replace(self, governed=governed)
 
 
-@dataclass(frozen=True)
-class Attribution:
+class Attribution(Struct, frozen=True):
     """The subjects of one card's sentences under one identity; computed per paragraph on first use."""
 
     card: Card

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
+
+from msgspec import Struct, field
 
 from ..errors import AxesError
 from ..parsing import safe_load
@@ -61,8 +62,7 @@ NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "todo", "pla
 UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")  # "- [ ] Function calling": still to do
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(Struct, frozen=True):
     number: int  # 1-based line in README.md
     text: str  # what a reader sees: markdown stripped (code lines verbatim)
     section: str  # the heading path, " > "-joined, "" before the first heading
@@ -72,8 +72,7 @@ class Line:
     kind: Kind = "prose"  # the block the line opens or continues (a code line: prose)
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     """Consecutive lines of one block (a wrapped sentence stays whole); a list item or table row is its
     own paragraph. `starts` maps each joined line's offset in `text` to its README line number."""
 
@@ -163,8 +162,7 @@ class Scan:
         return {}
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(Struct, frozen=True, dict=True):
     front_matter: dict[str, Any] = field(default_factory=dict)
     fm_lines: dict[str, int] = field(default_factory=dict)  # "key" and "key=value" -> line
     lines: tuple[Line, ...] = ()

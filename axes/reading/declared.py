@@ -14,10 +14,11 @@ Only the facts the card or the base establish are set; the rest stay None.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from ..errors import AxesError
 from ..parsing import parse_json_object

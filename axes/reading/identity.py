@@ -13,8 +13,10 @@ rules that declare a checkpoint (rules with `checkpoint:`); they rank with the f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from ..parsing import safe_load
 from ..types import Checkpoint, CheckpointSource, Evidence, HubInfo, Snapshot, Tag
@@ -55,8 +57,7 @@ NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge"
                                           "instruct": "instruct", "fine-tune": "fine-tune", "base": "base"}
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(Struct, frozen=True):
     """The repo's checkpoint kind, the evidence that decided it, and the names needed to read its card."""
 
     checkpoint: Checkpoint | None = None
@@ -93,8 +94,7 @@ class Identity:
         return replace(self, checkpoint=checkpoint, evidence=evidence, source="card", weights=checkpoint)
 
 
-@dataclass
-class _Candidate:
+class _Candidate(Struct):
     checkpoint: Checkpoint
     source: CheckpointSource
     evidence: list[Evidence]

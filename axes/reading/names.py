@@ -8,8 +8,9 @@ sibling. Nothing here knows any particular model: only the shape of names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+
+from msgspec import Struct
 
 SPLIT = re.compile(r"[-_\s/]+")
 SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bmkt]|\d+x\d+(?:\.\d+)?[bm]|a\d+(?:\.\d+)?b|\d+(?:\.\d+)?b\w{0,3})$")
@@ -79,8 +80,7 @@ def variant_kinds(name_parts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(kind for kind, words in MARKERS.items() if present & words)
 
 
-@dataclass(frozen=True)
-class ModelName:
+class ModelName(Struct, frozen=True, dict=True):
     """A model's name, taken apart."""
 
     text: str

@@ -8,14 +8,14 @@ head included, so dense models have active == total.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from .shape import Shape, as_int, int_list
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(Struct, frozen=True):
     total: int
     active: int
     mtp: int | None

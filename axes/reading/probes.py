@@ -8,8 +8,9 @@ lowercases or trims its input still shows it, and finding it is a substring test
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 SYSTEM = "you are probe-system-5e1, a careful assistant."
 USER = "probe-user-5e1: what is the weather in paris?"
@@ -48,8 +49,7 @@ ENVIRONMENT = frozenset({"raise_exception", "strftime_now", "range", "dict", "li
 MAX_SWITCHES = 24  # variables tried per template: a bound on renders, far above what real templates read
 
 
-@dataclass(frozen=True)
-class Probe:
+class Probe(Struct, frozen=True):
     name: str
     messages: tuple[dict[str, Any], ...]
     generation: bool = True  # add_generation_prompt

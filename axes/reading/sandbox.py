@@ -24,8 +24,9 @@ import os
 import select
 import signal
 import time
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from . import probes
 
@@ -43,8 +44,7 @@ POWER_BITS = 4096  # about the largest number (in bits) a template's `**` may bu
 FIXED_NOW = (2025, 1, 15, 12, 0, 0)
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(Struct, frozen=True):
     """No reply: why, in a sentence for the notes."""
 
     why: str

@@ -9,8 +9,9 @@ read stays None: the caller reports "unknown", never a guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..errors import AxesError
 from .families import Family, lookup
@@ -57,8 +58,7 @@ ACTIVATION_MLP = {"silu": "gated", "swish": "gated", "swiglu": "gated", "geglu":
 SSM_MIXERS = {"mamba", "mamba2", "rwkv"}
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared or printed: the generated methods cost start-up
-class Shape:
+class Shape(Struct, frozen=True, eq=False):  # never compared or printed: the generated methods cost start-up
     """The dimensions of the language model; `keys` records which config key gave each one."""
 
     model_type: str | None = None

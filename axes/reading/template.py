@@ -12,9 +12,10 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import asdict
 
 from .. import types as types_module
 from ..errors import AxesError

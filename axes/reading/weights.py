@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..types import GGUFHeader, Structure, WeightHeaders
 
@@ -43,8 +44,7 @@ GGUF_SSM = {"mamba", "mamba2", "rwkv6", "rwkv7", "rwkv6qwen2", "arwkv7"}
 GGUF_HYBRID = {"jamba", "falcon-h1", "lfm2", "granitehybrid", "nemotron_h", "plamo2", "qwen3next", "lfm2moe"}
 
 
-@dataclass(frozen=True, kw_only=True)
-class WeightCount:
+class WeightCount(Struct, frozen=True, kw_only=True):
     """Parameters counted from tensor shapes in the weight files' headers."""
 
     source: str  # "safetensors" | "gguf"
@@ -147,8 +147,7 @@ def _is_mtp(tensor: str, layers: int | None) -> bool:
                 and "visual" not in tensor and "audio" not in tensor)
 
 
-@dataclass(frozen=True, kw_only=True)
-class GGUFFacts:
+class GGUFFacts(Struct, frozen=True, kw_only=True):
     """The backbone facts a GGUF header states; None where it is silent."""
 
     architecture: str | None

@@ -9,7 +9,7 @@ to add a rule".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +28,7 @@ DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|conta
                          r"|outputs? examples?|showcase")
 
 
-RENDER_KEYS = frozenset(f.name for f in fields(TemplateFacts))  # what `rendered:` conditions may name
+RENDER_KEYS = frozenset(TemplateFacts.__struct_fields__)  # what `rendered:` conditions may name
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
 # files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
@@ -190,8 +190,8 @@ class Gate:
 
 
 # What `facts` and `hub` conditions may name: the fields the pipeline fills in.
-FACT_KEYS = frozenset(f.name for f in fields(Facts))
-HUB_KEYS = frozenset(f.name for f in fields(HubInfo))
+FACT_KEYS = frozenset(Facts.__struct_fields__)
+HUB_KEYS = frozenset(HubInfo.__struct_fields__)
 
 
 @dataclass(frozen=True, kw_only=True)

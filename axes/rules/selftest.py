@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from msgspec import Struct
 
 from ..reading import read
 from ..types import HubInfo, Snapshot
@@ -16,8 +16,7 @@ from .schema import Example, ExampleModel, LoadedRule, Rulebook
 from .tagger import Match, context, kept_matches
 
 
-@dataclass(frozen=True)
-class ExampleResult:
+class ExampleResult(Struct, frozen=True):
     rule: LoadedRule
     kind: str  # match | no_match | todo
     index: int

@@ -10,8 +10,10 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, replace
 
 from ..reading import Reading
 from ..reading.attribution import Attribution, describes_another, inside_name
@@ -82,8 +84,7 @@ ASIDE = re.compile(r"\([^()]{0,300}\)")
 QUOTED = re.compile(r"[\"“][^\"“”]{0,200}\s[^\"“”]{0,200}\s[^\"“”]{0,200}[\"”]")
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Struct, frozen=True):
     """One model's Reading as the matchers see it, under one identity of the repo."""
 
     reading: Reading
@@ -124,8 +125,7 @@ class Context:
         return self.snapshot.repo_name
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Struct, frozen=True):
     rule: LoadedRule
     strength: Strength
     evidence: tuple[Evidence, ...]
@@ -134,8 +134,7 @@ class Match:
     lineage: tuple[Evidence, ...] = ()
 
 
-@dataclass(frozen=True)
-class Tagged:
+class Tagged(Struct, frozen=True):
     """What the rules found, per axis: tags, marketing phrases, and materials a reader can check; and the
     repo's identity as the card settled it, with the methods it gives the family's other checkpoints."""
 

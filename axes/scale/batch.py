@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from ..errors import AxesError
 from .engines import Engine, run
@@ -15,8 +16,7 @@ from .reshard import reshard
 from .shards import Progress, Shard, ShardResult, clean, expand, plan, record, run_key, shards
 
 
-@dataclass
-class Summary:
+class Summary(Struct):
     shards: int = 0
     skipped: int = 0  # finished by an earlier run of the same key
     rows: int = 0
@@ -37,8 +37,7 @@ class Summary:
             self.skipped += 1
 
 
-@dataclass(frozen=True)
-class Hooks:
+class Hooks(Struct, frozen=True):
     """What the CLI is told as the run goes: the plan (shards to do, rows to do), rows, finished shards."""
 
     planned: Callable[[int, int], None] = lambda shards, rows: None
@@ -46,9 +45,11 @@ class Hooks:
     shard: Callable[[ShardResult], None] = lambda result: None
 
 
+QUIET = Hooks()  # nobody is told anything
+
 def hub_batch(inputs: list[str], out: Path, *, engine: Engine = Engine.pool, workers: int = 1,
               address: str | None = None, columns: Mapping[str, str] | None = None, rules: tuple[Path, ...] = (),
-              resharded: int | None = None, hooks: Hooks = Hooks()) -> Summary:
+              resharded: int | None = None, hooks: Hooks = QUIET) -> Summary:
     """Tag every row of `inputs` into `out`; `resharded` splits each input into files of that many rows first."""
     columns = dict(columns or {})
     if not out.parent.is_dir():

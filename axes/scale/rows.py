@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..errors import AxesError
 from ..output.contract import contract
@@ -31,8 +32,7 @@ README = repo_files.TEXT_CAPS["README.md"]
 FILL_HINT = "axes hub-snapshot --fill fetches it"
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(Struct, frozen=True):
     """What one row gives: its verdict as the contract's dict, or the one-line error that stopped it."""
 
     id: str

@@ -18,13 +18,14 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from .. import __version__
 from ..errors import AxesError
@@ -35,8 +36,7 @@ COMPRESSION = "zstd"
 Progress = Callable[[int], None]  # told how many more rows are done
 
 
-@dataclass(frozen=True)
-class RunKey:
+class RunKey(Struct, frozen=True):
     """What makes two runs the same: a shard finished under another key is tagged again."""
 
     axes_version: str
@@ -44,16 +44,14 @@ class RunKey:
     columns: dict[str, str] = field(default_factory=dict)  # the --columns mapping
 
 
-@dataclass(frozen=True)
-class Shard:
+class Shard(Struct, frozen=True):
     source: str  # a local path or an hf:// URL
     output: str  # the output file's name in the out folder
     rows: int
     checksum: str
 
 
-@dataclass(frozen=True)
-class ShardResult:
+class ShardResult(Struct, frozen=True):
     """One finished shard, as its manifest line records it."""
 
     shard: Shard

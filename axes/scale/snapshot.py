@@ -14,11 +14,11 @@ the repo's sha, so a later snapshot fetches only the repos that changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from msgspec import Struct, field
 
 from ..errors import AxesError
 from .columns import as_names, as_object
@@ -34,8 +34,7 @@ MODEL_COLUMNS = ("id", "sha", "tags", "pipeline_tag", "cardData", "baseModels", 
                  "safetensors", "gguf", "gated")
 
 
-@dataclass
-class Report:
+class Report(Struct):
     shards: int = 0
     written: int = 0
     rows: int = 0

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, TargetNotFound
 from ..types import InspectOptions, Snapshot
@@ -33,8 +35,7 @@ HUB_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 FILE_VIEWS = ("tree", "blob", "resolve")  # /org/name/<view>/<revision>/...: a folder or a file at a revision
 
 
-@dataclass(frozen=True)
-class RepoRef:
+class RepoRef(Struct, frozen=True):
     """A target that names a Hub repo: its id and the revision it asks for (None: main)."""
 
     repo_id: str

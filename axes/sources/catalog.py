@@ -15,9 +15,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..errors import AxesError
 from ..parsing import safe_load
@@ -34,8 +35,7 @@ MAX_SUGGESTIONS = 3
 POINTER = "`axes cards list` shows the catalog; `--cards DIR` adds a card of your own"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     id: str  # "org/name", as the Hub spells it
     path: Path  # a folder, or a single card file
     bundled: bool

@@ -11,8 +11,9 @@ import codecs
 import json
 import os
 import stat
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from ..errors import AxesError
 from ..parsing import non_finite_numbers, parse_json_object, parse_json_value, safe_load

@@ -12,9 +12,10 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec.structs import replace
 
 from .. import __version__
 from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, TooLarge

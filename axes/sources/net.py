@@ -18,11 +18,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 from huggingface_hub import get_session, set_client_factory
+from msgspec import Struct
 
 from ..errors import HubUnreachable, TooLarge
 
@@ -31,8 +31,7 @@ TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 PHASES = ("connect", "read", "write", "pool")  # httpx2's timeout dict; None in it means "wait forever"
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Struct, frozen=True):
     timeout: float  # per metadata request (the API, a file's HEAD): connect, read, write, pool
     download_timeout: float  # per file download (a GET of /resolve/)
     deadline: float  # time.monotonic() at which every request stops, started or not

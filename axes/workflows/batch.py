@@ -20,9 +20,10 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+
+from msgspec import Struct
 
 from ..errors import AxesError, one_line
 from ..storage import open_for_reading, open_locked
@@ -41,8 +42,7 @@ def default_jobs() -> int:
     return min(8, 4 * (os.cpu_count() or 1))
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     """One target's result: a verdict, or the one-line error that stopped it."""
 
     target: str
@@ -224,8 +224,7 @@ def target_list(name: str | None, hf_cache: bool, cache_dir: Path | None = None
         yield read_targets(_lines(handle), name), count
 
 
-@dataclass(frozen=True)
-class Resume:
+class Resume(Struct, frozen=True):
     """What --resume (and --out) make of a run: the targets already done, and whether to append."""
 
     done: frozenset[str]

@@ -8,9 +8,10 @@ A learner adds a card as a folder `<org>/<name>/` (README.md, config.json option
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from msgspec import Struct
 
 from .. import sources
 from ..errors import AxesError
@@ -22,8 +23,7 @@ from ..storage import check_folder
 from ..types import Lenses
 
 
-@dataclass(frozen=True)
-class CardRow:
+class CardRow(Struct, frozen=True):
     id: str
     summary: str  # the lenses summary, or why the card could not be read
     date: str | None  # front matter `catalog.date`: when the card's source was read

@@ -13,8 +13,9 @@ When a model publishes no config.json its backbone is unknown, so the backbone v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from msgspec import Struct
 
 from ..types import AXES, Axis, Facts, Verdict
 
@@ -26,23 +27,20 @@ PARAMS_TOLERANCE = 0.01  # total parameters this close are the same backbone (ti
 BACKBONE_SETTINGS = ("quantization", "rope_scaling", "rope_theta", "context_length", "sliding_window")
 
 
-@dataclass(frozen=True, kw_only=True)
-class Difference:
+class Difference(Struct, frozen=True, kw_only=True):
     kind: Literal["fact", "tag"]
     name: str
     values: tuple[Any, ...]  # one per model, in the models' order; for a tag, whether the model has it
 
 
-@dataclass(frozen=True, kw_only=True)
-class AxisComparison:
+class AxisComparison(Struct, frozen=True, kw_only=True):
     axis: str
     same: bool | None  # None: cannot tell (a backbone no config.json establishes)
     differences: tuple[Difference, ...] = ()
     notes: tuple[Difference, ...] = ()  # differences that leave the axis the same
 
 
-@dataclass(frozen=True, kw_only=True)
-class Comparison:
+class Comparison(Struct, frozen=True, kw_only=True):
     verdicts: tuple[Verdict, ...]
     axes: dict[str, AxisComparison]
 

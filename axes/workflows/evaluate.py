@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from ..errors import AxesError
 from ..pipeline import inspect
@@ -18,8 +19,7 @@ RELATIVE = {"total_params": 0.03, "active_params": 0.05}
 TAG_AXES = ("post_training", "inference", "product")
 
 
-@dataclass
-class Report:
+class Report(Struct):
     fields: dict[str, list[int]] = field(default_factory=dict)  # field -> [ok, total]
     misses: list[str] = field(default_factory=list)
 
