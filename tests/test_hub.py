@@ -353,6 +353,36 @@ def test_the_probe_is_bounded_even_when_connecting_hangs(monkeypatch: pytest.Mon
     assert time.monotonic() - start < 1
 
 
+@pytest.mark.parametrize("environ", [
+    {},
+    {"HTTPS_PROXY": "http://proxy.example:3128"},
+    {"https_proxy": "proxy.example:8080", "NO_PROXY": "other.example"},
+    {"ALL_PROXY": "http://all.example:1080"},
+    {"https_proxy": "http://proxy.example:3128", "no_proxy": ".hub.example"},
+    {"http_proxy": "http://only-http.example:3128"},
+    {"HTTPS_PROXY": ""},
+])
+def test_the_probe_connects_where_urllib_would(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]) -> None:
+    # Without a *_proxy variable the probe skips importing urllib.request; with one it asks urllib. Either way
+    # the answer is urllib's: the endpoint itself, or the proxy that carries it.
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    for name in [n for n in os.environ if n.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    endpoint = "https://hf.hub.example"
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get("https") or proxies.get("all")
+    if proxy and not urllib.request.proxy_bypass("hf.hub.example"):
+        parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+        expected = (parts.hostname, parts.port or 80)
+    else:
+        expected = ("hf.hub.example", 443)
+    assert netprobe._connect_target(endpoint) == expected
+
+
 def test_resolve_falls_back_to_the_cache_when_the_hub_is_down(
     hub_server: HubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ phrases"), picked by `tn`; Korean counts need none ("마케팅 문구 {n}개").
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 
@@ -356,7 +357,10 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("^" + _PLACEHOLDER.sub(lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(template)) + "$")
 
 
-_NOTICE_PATTERNS = tuple((_pattern(en), ko) for en, ko in NOTICES)
+@functools.cache
+def _notice_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """NOTICES as patterns, compiled when a notice is first translated (an English run never needs them)."""
+    return tuple((_pattern(en), ko) for en, ko in NOTICES)
 
 
 def t(key: str, lang: Lang = Lang.en) -> str:
@@ -380,7 +384,7 @@ def notice(text: str, lang: Lang) -> str:
     a reason from the network) stay as found."""
     if lang is Lang.en:
         return text
-    for pattern, ko in _NOTICE_PATTERNS:
+    for pattern, ko in _notice_patterns():
         if match := pattern.match(text):
             return ko.format(**match.groupdict())
     if "; " in text:

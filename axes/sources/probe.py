@@ -6,10 +6,11 @@ paying for importing huggingface_hub.
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 import threading
 from urllib.parse import urlsplit
-from urllib.request import getproxies, proxy_bypass
 
 
 def probe(endpoint: str, timeout: float) -> str | None:
@@ -38,9 +39,20 @@ def _connect_target(endpoint: str) -> tuple[str, int]:
     """Where a request to `endpoint` first connects: the endpoint itself, or the proxy that carries it."""
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
+    if not _proxy_configured():
+        return host, parts.port or (443 if parts.scheme == "https" else 80)
+    from urllib.request import getproxies, proxy_bypass  # http.client, email, ssl: ~60M instructions
+
     proxies = getproxies()
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     if proxy and not proxy_bypass(host):
         parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
         host = parts.hostname or ""
     return host, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _proxy_configured() -> bool:
+    """Could urllib find a proxy? On Linux it reads only `*_proxy` variables (any case); macOS and Windows also
+    keep one in the system's settings."""
+    return sys.platform in ("darwin", "win32") or any(
+        value and name.lower().endswith("_proxy") for name, value in os.environ.items())
