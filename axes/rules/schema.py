@@ -32,6 +32,7 @@ RENDER_KEYS = frozenset(TemplateFacts.__struct_fields__)  # what `rendered:` con
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
 # files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
+# eq=False: rules are never compared, and the __eq__ and __hash__ a dataclass compiles at import cost 2% of a run.
 FORBID = {"extra": "forbid"}  # pydantic's config for a stdlib dataclass: unknown keys are errors
 
 
@@ -53,7 +54,7 @@ def _not_empty(name: str, items: tuple) -> None:
         raise _field_error(name, "needs at least one entry")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class CardMatch:
     """Phrases in the card body, read in context."""
 
@@ -89,7 +90,7 @@ class CardMatch:
         _regexes("sections", [p for p in (self.sections, self.skip_sections) if p is not None])
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class TextMatch:
     """Regexes over a whole file's text (the chat template)."""
 
@@ -115,7 +116,7 @@ class TextMatch:
 Op = Literal["exists", "absent", "equals", "in", "not_in", "gt", "gte", "lt", "lte", "regex", "truthy"]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Condition:
     """A test on one key of a JSON file, front matter or the computed facts (dotted keys reach nested dicts)."""
 
@@ -135,7 +136,7 @@ class Condition:
             _regexes("value", [self.value])
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class KeysMatch:
     __pydantic_config__ = FORBID
     all: tuple[Condition, ...]
@@ -145,7 +146,7 @@ class KeysMatch:
         _not_empty("all", self.all)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class RenderMatch:
     """Conditions over what the chat template did with the probe conversations (types.TemplateFacts): all of
     `all` and at least one of `any` must hold. Only a template that rendered is evidence."""
@@ -160,7 +161,7 @@ class RenderMatch:
             raise _field_error("all", "needs at least one condition in `all` or `any`")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class NameMatch:
     __pydantic_config__ = FORBID
     pattern: str
@@ -171,7 +172,7 @@ class NameMatch:
         _regexes("pattern", [p for p in (self.pattern, self.unless) if p is not None])
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class FilesMatch:
     __pydantic_config__ = FORBID
     present: tuple[str, ...] = ()
@@ -179,7 +180,7 @@ class FilesMatch:
     strength: Strength | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Gate:
     """Conditions that must all hold for a rule to fire; they gate, they are not evidence."""
 
@@ -194,7 +195,7 @@ FACT_KEYS = frozenset(Facts.__struct_fields__)
 HUB_KEYS = frozenset(HubInfo.__struct_fields__)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class ExampleModel:
     """An example model made of parts; each becomes the file it names (card -> README.md ...)."""
 
@@ -220,7 +221,7 @@ class ExampleModel:
 Example = str | ExampleModel
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Examples:
     __pydantic_config__ = FORBID
     match: tuple[Example, ...]
@@ -232,7 +233,7 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class MaterialClaim:
     """What a material rule says a reader can check of the training: which material, how far it is out.
 
@@ -250,7 +251,7 @@ class MaterialClaim:
 MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Rule:
     __pydantic_config__ = FORBID
     id: str
@@ -304,7 +305,7 @@ class Rule:
         return not self.marketing and self.material is None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class RuleFile:
     __pydantic_config__ = FORBID
     axis: Literal["backbone", "post_training", "inference", "product"]
@@ -314,7 +315,7 @@ class RuleFile:
         _not_empty("rules", self.rules)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LoadedRule:
     rule: Rule
     axis: str
@@ -336,7 +337,7 @@ class LoadedRule:
         return self.rule.card is not None and all(getattr(self.rule, m) is None for m in MATCHERS if m != "card")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CompiledRule:
     """What matching needs of a rule, prepared once: pattern sources and their prefilters.
 
@@ -369,7 +370,7 @@ class CompiledRule:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rulebook:
     rules: tuple[LoadedRule, ...]
     tag_order: tuple[str, ...]  # every tag after the tags its rules' when/unless name
