@@ -361,7 +361,7 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
         answer = _ruled_out(ctx, matcher.markup)
         absent = answer or frozenset()
         covered = ctx.memo["card patterns"].covered if answer is not None else frozenset()
-    readable: set[str] | None = None
+    readable: frozenset[str] | None = None
     paragraphs = ctx.card.paragraphs
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
@@ -429,14 +429,20 @@ def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None,
             yield index, hit
 
 
-def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> set[str]:
+def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> frozenset[str]:
     """The card's sections this rule may read: not skipped (citations, licences ... always; the rule's own
     skips), and inside `sections` if given. Decided once per card for each combination of those settings."""
     key = (compiled.skip_sections, matcher.sections)
     if key not in ctx.memo:
-        skip, within = compiled.skip_sections, compiled.sections
-        ctx.memo[key] = {s for s in ctx.card.sections if _section_readable(s, skip, within)}
+        ctx.memo[key] = _readable(ctx.card.sections, compiled.skip_sections, compiled.sections)
     return ctx.memo[key]
+
+
+@functools.lru_cache(maxsize=1024)
+def _readable(sections: tuple[str, ...], skip: str | None, within: str | None) -> frozenset[str]:
+    """The readable ones of a card's sections. Cards made from one template (the Hub's own, an org's) share
+    their headings: decided once a process for each list of them."""
+    return frozenset(s for s in sections if _section_readable(s, skip, within))
 
 
 @functools.lru_cache(maxsize=8192)
