@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "axes"
 # Lowest first. A module may import its own layer or any layer before it.
 LAYERS = [
-    {"axes", "axes.types", "axes.errors", "axes.parsing", "axes.storage"},
+    {"axes", "axes.types", "axes.errors", "axes.parsing", "axes.storage", "axes.regexes"},
     {"axes.sources"}, {"axes.reading"}, {"axes.rules"}, {"axes.verdict"}, {"axes.pipeline"},
     {"axes.workflows"}, {"axes.output"}, {"axes.api", "axes.scale"}, {"axes.cli", "axes.__main__"},
 ]

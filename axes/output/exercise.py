@@ -7,8 +7,7 @@ with the names it is close to: lesson 04 expects at least one unknown, and an un
 
 from __future__ import annotations
 
-import re
-
+from .. import regexes
 from ..types import Axis, Failure, Tag, Verdict
 from ..verdict import REASONING_TAGS
 from ..workflows.exercise import questions
@@ -17,7 +16,7 @@ from .inspect import cite, config_cite, facts_cell, model_name, murk_sentence, p
 from .text import md_table
 
 Result = Verdict | Failure
-NAME = re.compile(r"^[\w.\-]+$")
+NAME = regexes.compile(r"^[\w.\-]+$")
 
 
 def card_id(target: str) -> str:

@@ -16,6 +16,7 @@ import functools
 import re
 from enum import Enum
 
+from .. import regexes
 from ..types import Lenses, Murkiest, MurkReason
 
 
@@ -350,7 +351,7 @@ NOTICES: tuple[tuple[str, str], ...] = (
     ("{n} of {layers} layers keep a fixed-size state instead of a KV cache",
      "레이어 {layers}개 중 {n}개는 KV 캐시 대신 크기가 고정된 상태를 유지해요"),
 )
-_PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")
+_PLACEHOLDER = regexes.compile(r"\\\{(\w+)\\\}")
 
 
 def _pattern(template: str) -> re.Pattern[str]:

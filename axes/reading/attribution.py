@@ -26,6 +26,7 @@ from typing import Any, Literal, cast
 from msgspec import Struct, field
 from msgspec.structs import replace
 
+from .. import regexes
 from ..types import Subject
 from .card import SENTENCE_END, Card, Paragraph
 from .identity import Identity
@@ -35,10 +36,10 @@ SUBJECTS: tuple[Subject, ...] = ("self", "sibling", "family", "parent", "other",
 
 # A model's name: letters, digits and dots joined by - _ / ("Mistral-7B-v0.1", "org/name"), or a capitalised
 # word and a number ("Llama 2", "Mistral 7B"). Filtered afterwards: a name has a digit, a slash or is known.
-NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_.α-ω]{0,60}(?:[-_/][A-Za-z0-9_.α-ω]{1,60}){1,8}"
+NAME_TOKEN = regexes.compile(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z0-9_.α-ω]{0,60}(?:[-_/][A-Za-z0-9_.α-ω]{1,60}){1,8}"
                         r"|(?<![A-Za-z0-9_.])[A-Z][A-Za-z]{2,30}[ -]\d{1,3}(?:\.\d)?[BbMm]?(?![A-Za-z0-9])")
 # Phrases that name a variant without naming the model.
-VARIANT_PHRASE = re.compile(
+VARIANT_PHRASE = regexes.compile(
     r"\b(?:the|its|our|their|these|those|this|all|both|other|a|an)?\s*"
     r"(?P<kind>fine[- ]?tuned|tuned|chat|instruct|instruction[- ](?:tuned|following)|aligned|dialog(?:ue)?|rlhf|dpo|sft"
     r"|uncensored"
@@ -49,7 +50,7 @@ VARIANT_PHRASE = re.compile(
     re.I,
 )
 # The same in Chinese, Japanese and Korean: "Chat 版本", "基座模型", "チャットモデル", "베이스 모델".
-CJK_VARIANT = re.compile(
+CJK_VARIANT = regexes.compile(
     r"(?P<kind>chat|instruct|base|对话|對話|聊天|指令|基础|基座|基礎|预训练|預訓練|チャット|指示|インストラクト|ベース|"
     r"事前学習|채팅|대화|지시|인스트럭트|베이스|기본|사전 ?학습)\s?(?:版本|模型|版|モデル|版|모델|버전)", re.I)
 CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "instruct", "基础": "base", "基座": "base",
@@ -59,20 +60,20 @@ CJK_KIND = {"对话": "chat", "對話": "chat", "聊天": "chat", "指令": "ins
             "사전 학습": "base"}
 # A clause opening with a proper name in capitals ("LLaMA is a base model", "MythoMax was trained ..."): a
 # model's name even without a digit.
-PROPER_SUBJECT = re.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*)"
+PROPER_SUBJECT = regexes.compile(r"^\W{0,4}(?P<name>(?:[A-Z]{2,}[a-z]*|[A-Z][a-z]+[A-Z])[A-Za-z0-9]*)"
                             r"(?=\s+(?:is|are|was|were|has|have|uses|used|comes|consists|models?)\b)")
 # "A model belonging to a suite of SFT and DPO models": the family.
-FAMILY_OF = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b"
+FAMILY_OF = regexes.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\b"
                        r"|\b(?:our|these|both|all) (?:\w+ )?models\b"
                        r"|系列|シリーズ|시리즈", re.I)
-SELF_PHRASE = re.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
+SELF_PHRASE = regexes.compile(r"\b(?:this|the present|the current)\s+(?:(?:\w+[- ])?(?:model|repo(?:sitory)?|version"
                          r"|checkpoint|merge|fine-?tune|finetune))\b"
                          r"|\b(?:our|my) (?:own )?(?:model|repo|checkpoint|merge|fine-?tune|finetune)\b|\bthis one\b"
                          r"|本模型|该模型|此模型|这个模型|这是|這是|これは|이 모델|본 모델|このモデル|本モデル", re.I)
-AGENT = re.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
-PRONOUN = re.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
+AGENT = regexes.compile(r"\b(?:we|i|our team|the authors)\b|我们|我們|저희|우리는|私たち|弊社", re.I)
+PRONOUN = regexes.compile(r"\b(?:it|its|the model|this|they|their|itself)\b", re.I)
 # Words that put the model after them in a prepositional or comparative phrase: not the clause's subject.
-GOVERNED = re.compile(
+GOVERNED = regexes.compile(
     r"\b(?:of|from|on|upon|onto|than|like|with|to|into|by|vs\.?|versus|over|against|including|such as|e\.g\.,?|"
     r"i\.e\.,?|based on|built on|derived from|atop|beyond|outperform(?:s|ed|ing)?|beat(?:s|ing)?|surpass(?:es|ed|ing)?|"
     r"exceed(?:s|ed|ing)?|rival(?:s|ing)?|match(?:es|ing)?|unlike|and|or|as|for|in|at|top of|using|via|base|"
@@ -81,7 +82,7 @@ GOVERNED = re.compile(
     r"(?:\s+(?:the|a|an|our|their|its|both|other|original))?\s*[\"'“‘(\[]?\s*$"
     r"|(?:基于|基於|以|从|從|由|对|對|在|用|使用|采用|比|和|与|與|及)\s*$", re.I)
 # Advice and instructions for the person reading the card.
-READER = re.compile(
+READER = regexes.compile(
     r"\byou(?:'ll| will)?\s+(?:probably\s+)?(?:can|could|may|might|should|must|need|want|have to|are (?:advised|"
     r"encouraged|responsible)|are free)\b|\bif you\b|\bfeel free\b|\bplease\b|\bone (?:can|could|may|should)\b"
     r"|\busers?\s+(?:can|could|may|should|must|need|are (?:advised|encouraged|responsible|expected))\b"
@@ -99,44 +100,47 @@ READER = re.compile(
 )
 # A finite verb before a model's name: the name is the object or predicate ("X is a Llama 13B model fine-tuned
 # on ...", "it uses Mistral-7B"), and the clause's subject came before it, named or not.
-VERB_BEFORE = re.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|uses|used|using|underwent|undergoes|"
+VERB_BEFORE = regexes.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|uses|used|using|underwent|undergoes|"
                          r"became|becomes|employs|employed|leverages|adopts|applies|applied|follows|followed|"
                          r"contains|includes|combines|combined|outperforms|beats|surpasses)\b", re.I)
 # "the base model was (then) fine-tuned on ...": a parent made into this repo.
-MADE_FROM = re.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got)\s+(?:then |further |subsequently |"
+MADE_FROM = regexes.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got)\s+(?:then |further |"
+                            r"subsequently |"
                        r"additionally |first |later )?(?:fine-?tuned|finetuned|trained|tuned|aligned|distilled|merged|"
                        r"optimi[sz]ed|adapted)\b", re.I)
-VARIANT_TAIL = re.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
+VARIANT_TAIL = regexes.compile(r"(?:\s+(?:model|models|version|checkpoint|LLM))?")
 # "the ... conversation dataset someone/chat_pairs_70k", "Dataset 2 Name: someone/stories": a dataset's id, not a
 # model's.
-DATASET_BEFORE = re.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)"
+DATASET_BEFORE = regexes.compile(r"\b(?:datasets?|data|corpus|corpora|benchmarks?|mixture)"
                             r"(?: \d{1,2})?(?: (?:name|id|link))?\W{0,3}$", re.I)
 # "the open-source acme/Forge-LM trainer was used": a tool's name, not a model's.
-TOOL_AFTER = re.compile(r"\W{0,3}\s(?:trainer|library|framework|toolkit|codebase)\b", re.I)
-FOR_BEFORE = re.compile(r"\bfor (?:the |our |its |their )?$", re.I)
+TOOL_AFTER = regexes.compile(r"\W{0,3}\s(?:trainer|library|framework|toolkit|codebase)\b", re.I)
+FOR_BEFORE = regexes.compile(r"\bfor (?:the |our |its |their )?$", re.I)
 # "For the chat versions, ..." opens with its topic.
-TOPIC = re.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
+TOPIC = regexes.compile(r"^\W{0,3}(?:for|regarding|as for|about)\s+", re.I)
 # "MythoMax 13b finetuned on ...", "Heron 2 13b fine tune using ..." names the model a new one was made from, not the
 # one making the claim.
-INPUT_AFTER = re.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:\d{1,3}(?:\.\d)?[bm]\s{1,3})?"
+INPUT_AFTER = regexes.compile(r"\s{0,3}(?:\([^)]{0,60}\)\s{0,3})?(?:\d{1,3}(?:\.\d)?[bm]\s{1,3})?"
                          r"(?:(?:fine[- ]?tuned?|finetuned?|further (?:pre-?)?trained|"
                          r"re-?trained|tuned|merged|(?:SFT|DPO|RLHF|PPO|ORPO|KTO)[- ](?:trained|tuned))\s+"
                          r"(?:on|with|using|for|by|to|via|in)\b|をベースに|をベースと|を元に|に基づ|から|"
                          r"(?:을|를)? ?기반으로)", re.I)
-CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our|please)\s)"
+CLAUSE_BREAK = regexes.compile(r",?\s+(?:while|whereas|but|however|unlike)\b|,\s+and\b|,\s+(?=(?:we|they|it|our|"
+                               r"please)\s)"
                           r"|\s+—\s+|;\s*|\s\(|\)\s|[，；]",
                           re.I)
-LEAD_IN = re.compile(r"[:：]\s*$")
+LEAD_IN = regexes.compile(r"[:：]\s*$")
 # A lead-in that says the list below is how this model was made: its steps, even in the imperative ("Use the data
 # in 3 for SFT"), are this repo's recipe, not advice to the reader.
-RECIPE = re.compile(r"\b(?:steps|how|what)\b[^.:]{0,30}\b(?:make|made|create|created|build|built|train|trained|"
+RECIPE = regexes.compile(r"\b(?:steps|how|what)\b[^.:]{0,30}\b(?:make|made|create|created|build|built|train|trained|"
                     r"produce|produced|reproduce)\b[^.:]{0,20}\b(?:this|the|our) model\b"
                     r"|\btraining (?:recipe|procedure|steps)\s*[:：]"
                     r"|^use the following (?:\w+ ){0,2}(?:datasets?|data|corpora) to (?:fine-?tune|train)\b", re.I)
-IMPERATIVE = re.compile(r"\W{0,4}(?:\d+[.)]\s*)?(?:then |and |finally |first |next )?(?:use|used|prepare|train|"
+IMPERATIVE = regexes.compile(r"\W{0,4}(?:\d+[.)]\s*)?(?:then |and |finally |first |next )?(?:use|used|prepare|train|"
                         r"fine-?tune|apply|merge|collect|filter|clean|run|take|continue|combine)\b", re.I)
 # A size said of a model ("the 13B parameters model"): another size than this repo's is another checkpoint.
-SIZE_PHRASE = re.compile(r"\b(\d{1,3}(?:\.\d)?)\s?([bm])(?:illion)?[- ](?:param(?:eter)?s?|models?|versions?|variants?|"
+SIZE_PHRASE = regexes.compile(r"\b(\d{1,3}(?:\.\d)?)\s?([bm])(?:illion)?[- ](?:param(?:eter)?s?|models?|"
+                              r"versions?|variants?|"
                          r"checkpoints?)\b", re.I)
 KINDS_TUNED = frozenset({"fine-tuned", "finetuned", "fine tuned", "tuned", "chat", "instruct", "instruction-tuned",
                          "instruction tuned", "instruction-following", "instruction following", "aligned", "dialog",
@@ -630,10 +634,10 @@ def inside_name(text: str, start: int, end: int) -> bool:
 
 
 # A capitalised name joined by a hyphen or underscore, ending where a following capitalised word would extend it.
-NAME_BEFORE = re.compile(r"(?<![\w.-])[A-Z][A-Za-z0-9.]{0,40}(?:[-_][A-Za-z0-9.]{1,40}){1,6}$")
+NAME_BEFORE = regexes.compile(r"(?<![\w.-])[A-Z][A-Za-z0-9.]{0,40}(?:[-_][A-Za-z0-9.]{1,40}){1,6}$")
 # A name followed by the capitalised words it abbreviates: "HeRA (Helpful Reasoning Assistant)". Two words at
 # least, apart: an acronym in brackets ("Optimization (DPO)") is an abbreviation, not the words of a name.
-EXPANSION = re.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s){1,5}[A-Z][\w-]*\s?)\)")
+EXPANSION = regexes.compile(r"\b[A-Z][\w.-]{1,40}\s?\(((?:[A-Z][\w-]*\s){1,5}[A-Z][\w-]*\s?)\)")
 
 
 def _compound_name(token: str) -> bool:
@@ -650,10 +654,10 @@ METHOD_WORDS = frozenset({"sft", "dpo", "rlhf", "ppo", "grpo", "rlvr", "rl", "kt
 
 # "distilled from a long chain-of-thought model", "than reasoning models": the words describe the model after
 # the preposition, not this one.
-OTHER_BEFORE = re.compile(r"\b(?:from|than|like|of|versus|vs\.?|unlike|to)\s+(?:a|an|the|other|such)?\s*"
+OTHER_BEFORE = regexes.compile(r"\b(?:from|than|like|of|versus|vs\.?|unlike|to)\s+(?:a|an|the|other|such)?\s*"
                           r"(?:[\w-]+\s+){0,2}$",
                           re.I)
-OTHER_AFTER = re.compile(r"^[\s-]{0,2}(?:\w+[\s-]){0,2}?(?:models?|LLMs?|teachers?|systems?)\b", re.I)
+OTHER_AFTER = regexes.compile(r"^[\s-]{0,2}(?:\w+[\s-]){0,2}?(?:models?|LLMs?|teachers?|systems?)\b", re.I)
 
 
 def describes_another(text: str, start: int, end: int) -> bool:
@@ -664,4 +668,4 @@ def describes_another(text: str, start: int, end: int) -> bool:
     return bool(OTHER_BEFORE.search(before) and OTHER_AFTER.match(text[end:end + 40]))
 
 
-FAMILY_BEFORE = re.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\s+(?:[\w-]+\s+)?$", re.I)
+FAMILY_BEFORE = regexes.compile(r"\b(?:suite|series|family|collection|line-?up|range) of\s+(?:[\w-]+\s+)?$", re.I)

@@ -17,49 +17,50 @@ from typing import Any, Literal
 
 from msgspec import Struct, field
 
+from .. import regexes
 from ..errors import AxesError
 from ..parsing import safe_load
 
 # Every regex here runs over raw card lines, so each is linear in the line: the title's closing #s and spaces
 # are stripped in Python (`(.*?)\s*#*\s*$` backtracks cubically on a line of spaces), an HTML heading's
 # end is searched for once, after its start.
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
-HTML_HEADING = re.compile(r"<h([1-6])(?:\s[^>]{0,200})?>", re.I)
-HTML_HEADING_END = re.compile(r"</h([1-6])\s*>", re.I)
-FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-TAGS = re.compile(r"<[^>]{1,200}>")
+HEADING = regexes.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+HTML_HEADING = regexes.compile(r"<h([1-6])(?:\s[^>]{0,200})?>", re.I)
+HTML_HEADING_END = regexes.compile(r"</h([1-6])\s*>", re.I)
+FENCE = regexes.compile(r"^\s{0,3}(```|~~~)")
+TAGS = regexes.compile(r"<[^>]{1,200}>")
 MAX_LINE = 2000  # longer lines are cut before matching, which bounds every rule's regex work
 
 # Markdown and HTML a reader never sees. Every pattern is bounded: one pass, no nested repeats.
-IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,600}\)")
-LINK = re.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,600})(?:\s+\"[^\"\n]{0,200}\")?\)")
-BARE_URL = re.compile(r"https?://[^\s)\]>|]{1,600}")
-HUB_ID = re.compile(r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|collections/|papers/)"
+IMAGE = regexes.compile(r"!\[[^\]\n]{0,300}\]\([^)\n]{0,600}\)")
+LINK = regexes.compile(r"\[([^\]\n]{0,300})\]\(([^)\s]{0,600})(?:\s+\"[^\"\n]{0,200}\")?\)")
+BARE_URL = regexes.compile(r"https?://[^\s)\]>|]{1,600}")
+HUB_ID = regexes.compile(r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|collections/|papers/)"
                     r"([A-Za-z0-9][\w.\-]{0,95}/[A-Za-z0-9][\w.\-]{0,95})")
 # HTML elements by name, so prompt tokens that look like tags (<think>, <<SYS>>, <|im_start|>) survive.
-HTML_TAG = re.compile(
+HTML_TAG = regexes.compile(
     r"</?(?:a|abbr|b|big|blockquote|br|center|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|kbd|li"
     r"|mark|ol|p|picture|pre|q|small|source|span|strong|sub|summary|sup|table|tbody|td|th|thead|tr"
     r"|tt|u|ul|video)\b[^>]{0,500}>",
     re.I,
 )
-STRUCK = re.compile(r"~~[^~\n]{1,400}~~|<(del|strike)>[^<\n]{0,400}</\1>", re.I)  # <s> is a BOS token too
-COMBINING_STRIKE = re.compile(r"(?:.\u0336)+")  # t̶e̶x̶t̶ struck with a combining stroke: withdrawn words
-EMPHASIS = re.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
+STRUCK = regexes.compile(r"~~[^~\n]{1,400}~~|<(del|strike)>[^<\n]{0,400}</\1>", re.I)  # <s> is a BOS token too
+COMBINING_STRIKE = regexes.compile(r"(?:.\u0336)+")  # t̶e̶x̶t̶ struck with a combining stroke: withdrawn words
+EMPHASIS = regexes.compile(r"\*{1,3}|(?<![\w\\])_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)")
 ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&emsp;": " "}
-ENTITY = re.compile("|".join(ENTITIES))
-SPACES = re.compile(r"[ \t]{2,}")
+ENTITY = regexes.compile("|".join(ENTITIES))
+SPACES = regexes.compile(r"[ \t]{2,}")
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
-MARKUP = re.compile("[!\\[<*_~&`\u0336]|huggingface\\.co/")  # a line without any of these reads as written
+MARKUP = regexes.compile("[!\\[<*_~&`\u0336]|huggingface\\.co/")  # a line without any of these reads as written
 # A list item that only links to anchors of the same page: a table of contents, not a claim.
-TOC_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]\n]{0,200}\]\(#[^)\n]{0,200}\)\s*$")
+TOC_ITEM = regexes.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[^\]\n]{0,200}\]\(#[^)\n]{0,200}\)\s*$")
 # The Hugging Face model-card template's unfilled slots.
-PLACEHOLDER = re.compile(r"more information needed|\[optional\]|provide a (quick|longer) summary", re.I)
-TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+PLACEHOLDER = regexes.compile(r"more information needed|\[optional\]|provide a (quick|longer) summary", re.I)
+TABLE_SEPARATOR = regexes.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 Kind = Literal["prose", "item", "row", "header", "quote", "heading", "toc", "todo", "placeholder"]
 NOT_CLAIMS: frozenset[str] = frozenset({"heading", "header", "toc", "todo", "placeholder"})
-UNCHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")  # "- [ ] Function calling": still to do
+UNCHECKED = regexes.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]")  # "- [ ] Function calling": still to do
 
 
 class Line(Struct, frozen=True):
@@ -386,9 +387,9 @@ def _heading(raw: str) -> tuple[int, str] | None:
     return level, plain(TAGS.sub("", title))[0].strip(" *_`")
 
 
-BLOCK_START = re.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
-BOLD_LABEL = re.compile(r"^\s{0,3}\*\*[^*\n]{1,120}\*\*\s{0,3}:?\s*$")
-ITEM = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
+BLOCK_START = regexes.compile(r"^\s*([-*+•]|\d+[.)]|\||>|<)")
+BOLD_LABEL = regexes.compile(r"^\s{0,3}\*\*[^*\n]{1,120}\*\*\s{0,3}:?\s*$")
+ITEM = regexes.compile(r"^\s*(?:[-*+•]|\d+[.)])\s")
 
 
 def _kind(raw: str) -> Kind:
@@ -494,7 +495,7 @@ def _table(lines: tuple[Line, ...], index: int, out: list[Paragraph]) -> int:
     return index
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")
+SENTENCE_END = regexes.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])|(?<=다\.)|(?<=니다)\s+|\s*[;•|]\s*")
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

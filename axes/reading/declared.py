@@ -20,6 +20,7 @@ from typing import Any
 
 from msgspec.structs import replace
 
+from .. import regexes
 from ..errors import AxesError
 from ..parsing import parse_json_object
 from ..types import Backbone, Facts, FactSource, Snapshot, Strength
@@ -30,24 +31,24 @@ from .identity import Identity
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "sixteen": 16, "thirty-two": 32,
                 "sixty-four": 64}
 NUMBER = r"(\d{1,3}|one|two|three|four|six|eight|sixteen|thirty-two|sixty-four)"
-MOE = re.compile(r"\bmixture[- ]of[- ]experts?\b|\bMoE\b|\bsparse(?:ly)?[- ]activated\b|전문가 혼합|混合专家|專家混合",
-                 re.I)
-EXPERTS = re.compile(NUMBER + r" (?:routed |local |feed-?forward |ffn )?experts\b", re.I)
-PER_TOKEN = re.compile(r"\btop-?(\d)\b(?: routing| experts?| gating)?|\b" + NUMBER
+MOE = regexes.compile(r"\bmixture[- ]of[- ]experts?\b|\bMoE\b|\bsparse(?:ly)?[- ]activated\b|"
+                      r"전문가 혼합|混合专家|專家混合", re.I)
+EXPERTS = regexes.compile(NUMBER + r" (?:routed |local |feed-?forward |ffn )?experts\b", re.I)
+PER_TOKEN = regexes.compile(r"\btop-?(\d)\b(?: routing| experts?| gating)?|\b" + NUMBER
                        + r" (?:experts? )?(?:are |is )?(?:active|activated|selected|used|routed)\b"
                        r"|\b" + NUMBER + r" experts? (?:per|for each|for every) token", re.I)
-DENSE = re.compile(r"\bdense (?:decoder[- ]only )?(?:transformer|model|architecture)\b", re.I)
-SSM = re.compile(r"\bstate[- ]space (?:language )?model\b|\bpure(?:ly)? (?:mamba|ssm)\b"
+DENSE = regexes.compile(r"\bdense (?:decoder[- ]only )?(?:transformer|model|architecture)\b", re.I)
+SSM = regexes.compile(r"\bstate[- ]space (?:language )?model\b|\bpure(?:ly)? (?:mamba|ssm)\b"
                  r"|\bMamba (?:architecture|model|blocks)\b", re.I)
-HYBRID = re.compile(r"\bhybrid\b.{0,40}\b(?:mamba|ssm|state[- ]space|linear attention)\b"
+HYBRID = regexes.compile(r"\bhybrid\b.{0,40}\b(?:mamba|ssm|state[- ]space|linear attention)\b"
                     r"|\b(?:interleav\w+|mix\w*|combin\w+) (?:of )?(?:attention|transformer) (?:layers )?(?:and|with) "
                     r"(?:mamba|ssm|state[- ]space|linear[- ]attention)", re.I)
-ATTENTION = (("MLA", re.compile(r"\bmulti-head latent attention\b|\bMLA\b", re.I)),
-             ("GQA", re.compile(r"\bgrouped[- ]query attention\b|\bGQA\b", re.I)),
-             ("MQA", re.compile(r"\bmulti[- ]query attention\b|\bMQA\b", re.I)),
+ATTENTION = (("MLA", regexes.compile(r"\bmulti-head latent attention\b|\bMLA\b", re.I)),
+             ("GQA", regexes.compile(r"\bgrouped[- ]query attention\b|\bGQA\b", re.I)),
+             ("MQA", regexes.compile(r"\bmulti[- ]query attention\b|\bMQA\b", re.I)),
              # "multi-head attention" alone is what every transformer has (GQA and MQA included): only the acronym,
              # which names the kind with as many key-value heads as query heads
-             ("MHA", re.compile(r"\bMHA\b")))
+             ("MHA", regexes.compile(r"\bMHA\b")))
 # Each statement with the text one of its matches must hold (a cheap test before the scan).
 STATEMENTS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
     ("structure", "hybrid", HYBRID, ("mamba", "ssm", "state space", "state-space", "linear attention",
@@ -59,17 +60,19 @@ STATEMENTS: tuple[tuple[str, str, re.Pattern[str], tuple[str, ...]], ...] = (
         ATTENTION, (("latent", "mla"), ("grouped", "gqa"), ("multi-query", "multi query", "mqa"), ("mha",)),
         strict=True)),
 )
-HEDGED = re.compile(r"\b(?:reportedly|rumou?red|is believed|are believed|allegedly|speculat\w+|may be|might be|likely|"
+HEDGED = regexes.compile(r"\b(?:reportedly|rumou?red|is believed|are believed|allegedly|speculat\w+|may be|"
+                         r"might be|likely|"
                     r"probably|unconfirmed)\b", re.I)
 # Not a statement at all: "does not disclose whether it is dense or mixture-of-experts".
-UNSTATED = re.compile(r"\b(?:whether|undisclosed|unknown|not (?:been )?(?:disclosed|confirmed|published|known)|"
+UNSTATED = regexes.compile(r"\b(?:whether|undisclosed|unknown|not (?:been )?(?:disclosed|confirmed|published|known)|"
                       r"(?:does|do|did) not (?:disclose|say|reveal|confirm|publish))\b", re.I)
-NEGATED = re.compile(r"\b(?:not|no|non|unlike|than|compared (?:to|with)|versus|vs\.?|instead of|rather than|without)\b"
+NEGATED = regexes.compile(r"\b(?:not|no|non|unlike|than|compared (?:to|with)|versus|vs\.?|instead of|"
+                          r"rather than|without)\b"
                      r"[^.;:]{0,40}$", re.I)
 # The repo's own name: `Mixtral-8x7B`, `heron-kiwi-2x7b` (experts x size), `Heron-10.7Bx4`, `-MoE`.
-NAME_EXPERTS = re.compile(r"(?:^|[-_])(\d{1,2})x\d+(?:\.\d+)?[bB](?:$|[-_])"
+NAME_EXPERTS = regexes.compile(r"(?:^|[-_])(\d{1,2})x\d+(?:\.\d+)?[bB](?:$|[-_])"
                           r"|(?:^|[-_])\d+(?:\.\d+)?[bB]x(\d{1,2})(?:$|[-_])")
-NAME_MOE = re.compile(r"(?:^|[-_])moe(?:$|[-_])", re.I)
+NAME_MOE = regexes.compile(r"(?:^|[-_])moe(?:$|[-_])", re.I)
 
 
 def declared_backbone(snapshot: Snapshot, card: Card, backbone: Backbone, identity: Identity) -> Backbone:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from msgspec import Struct, field
 from msgspec.structs import replace
 
+from .. import regexes
 from ..parsing import safe_load
 from ..types import Checkpoint, CheckpointSource, Evidence, HubInfo, Snapshot, Tag
 from .card import Card, Paragraph
@@ -46,13 +47,14 @@ CELL_KIND: dict[str, Checkpoint] = {
     **dict.fromkeys(("reasoning", "thinking", "reasoning model"), "reasoning"),
 }
 # A definite reference to the family's tuned variants: "the chat version", "our tuned models", "Chat版本".
-TUNED_SIBLINGS = re.compile(
+TUNED_SIBLINGS = regexes.compile(
     r"\b(?:the|our|its|their)\s+(?:fine[- ]?tuned|tuned|chat|instruct|instruction[- ]tuned|aligned|dialogue)\s+"
     r"(?:versions?|variants?)\b|\btuned versions\b|\bour (?:fine[- ]?tuned|tuned|chat|instruct|aligned) models\b"
     r"|对话版本|chat ?版本|チャット版|채팅 버전", re.I)
 UNQUANTIZED = frozenset({"hf", "fixed", "fp16", "bf16", "fp32", "safetensors"})  # packaging that keeps full weights
-PLANNED = re.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
-ALIAS_AFTER = re.compile(r"\s?\((?P<alias>[A-Za-z][\w.\-]{1,30})\)")  # "(HM-13B)" right after a mention of the name
+PLANNED = regexes.compile(r"coming soon|will be released|future versions?|upcoming|to be released", re.I)
+# "(HM-13B)" right after a mention of the name
+ALIAS_AFTER = regexes.compile(r"\s?\((?P<alias>[A-Za-z][\w.\-]{1,30})\)")
 NAME_CHECKPOINT: dict[str, Checkpoint] = {"adapter": "adapter", "merge": "merge", "reasoning": "reasoning",
                                           "instruct": "instruct", "fine-tune": "fine-tune", "base": "base"}
 
@@ -307,7 +309,7 @@ def _heading_kind(section: str) -> Checkpoint | None:
     return _cell_kind(label)
 
 
-VARIANT_NOUN = re.compile(r"\s*\b(?:models?|versions?|variants?|checkpoints?|weights)\b\s*$")
+VARIANT_NOUN = regexes.compile(r"\s*\b(?:models?|versions?|variants?|checkpoints?|weights)\b\s*$")
 
 
 def _cell_links(para: Paragraph) -> list[tuple[str, ...]]:
@@ -384,7 +386,7 @@ def _parents(snapshot: Snapshot, card: Card) -> tuple[str, ...]:
 
 
 # A model card's "Base model: X" / "Finetuned from model: X" field, on one line or as a label over its value.
-PARENT_LABEL = re.compile(r"^\W{0,4}(?:base model|finetuned from(?: model)?|fine-tuned from(?: model)?|based on|"
+PARENT_LABEL = regexes.compile(r"^\W{0,4}(?:base model|finetuned from(?: model)?|fine-tuned from(?: model)?|based on|"
                           r"parent model|original model|基础模型|基座模型|베이스 모델|ベースモデル)"
                           r"\W{0,4}(?:[:：]\s*(.*))?$", re.I)
 
@@ -409,7 +411,7 @@ def _card_parents(card: Card) -> list[str]:
     return found
 
 
-PLACEHOLDER_VALUE = re.compile(r"more information needed|\[optional\]|n/a|none", re.I)
+PLACEHOLDER_VALUE = regexes.compile(r"more information needed|\[optional\]|n/a|none", re.I)
 
 
 def _merge_models(text: str) -> list[str]:

@@ -12,11 +12,13 @@ from functools import cached_property
 
 from msgspec import Struct
 
-SPLIT = re.compile(r"[-_\s/]+")
-SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bmkt]|\d+x\d+(?:\.\d+)?[bm]|a\d+(?:\.\d+)?b|\d+(?:\.\d+)?b\w{0,3})$")
-VERSION = re.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
+from .. import regexes
+
+SPLIT = regexes.compile(r"[-_\s/]+")
+SIZE = regexes.compile(r"^(?:\d+(?:\.\d+)?[bmkt]|\d+x\d+(?:\.\d+)?[bm]|a\d+(?:\.\d+)?b|\d+(?:\.\d+)?b\w{0,3})$")
+VERSION = regexes.compile(r"^v?\d+(?:\.\d+)*[a-z]?$")
 # Packaging and file formats: the same weights, however stored.
-PACKAGING = re.compile(r"^(?:hf|gptq|awq|gguf|ggml|exl2|bnb|hqq|mlx|onnx|int[48]|[48]-?bit|fp(?:8|16|32)|bf16"
+PACKAGING = regexes.compile(r"^(?:hf|gptq|awq|gguf|ggml|exl2|bnb|hqq|mlx|onnx|int[48]|[48]-?bit|fp(?:8|16|32)|bf16"
                        r"|safetensors|q\d(?:_k)?(?:_[sml0-9])*|\d+bpw|w\d+a\d+|nf4|marlin|fixed|hqq|quant(?:ized)?)$")
 # The variant a name part marks. Order matters for `kind`: a name with both a base and a chat part is a chat model.
 MARKERS: dict[str, frozenset[str]] = {
@@ -53,7 +55,7 @@ def normal_part(part: str) -> str:
 
 
 # A variant marker glued to a CamelCase name: `HeronInstruct`, `MistralChat`.
-CAMEL_MARKER = re.compile(r"(?<=[a-z])(?=(?:Instruct|Chat|Base|SFT|DPO|RLHF)(?![a-z]))")
+CAMEL_MARKER = regexes.compile(r"(?<=[a-z])(?=(?:Instruct|Chat|Base|SFT|DPO|RLHF)(?![a-z]))")
 
 
 def parts(name: str) -> tuple[str, ...]:

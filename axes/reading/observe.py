@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import regexes
 from ..types import ProbeSource, Rendering, TemplateFacts
 from . import probes
 
 SNIPPET = 120  # characters of a render shown as evidence
 # Special-token-like markers a render may hold: <|tool|>, <｜tool▁sep｜>, [TOOL_CALLS], <tools> ... (bounded).
-MARKER = re.compile(r"<\|[^<>|\n]{1,40}\|>|<｜[^<>｜\n]{1,40}｜>|\[/?[A-Z][A-Z_]{2,30}\]|</?[A-Za-z][\w.:-]{0,30}>")
-RAW_MESSAGE = re.compile(r"""["']role["']\s*:\s*["']user["']""")  # a message dumped whole ({"role": "user"})
+MARKER = regexes.compile(r"<\|[^<>|\n]{1,40}\|>|<｜[^<>｜\n]{1,40}｜>|\[/?[A-Z][A-Z_]{2,30}\]|"
+                         r"</?[A-Za-z][\w.:-]{0,30}>")
+RAW_MESSAGE = regexes.compile(r"""["']role["']\s*:\s*["']user["']""")  # a message dumped whole ({"role": "user"})
 
 
 def observe(reply: dict[str, Any], names: tuple[str, ...]) -> Rendering:
@@ -282,7 +284,7 @@ def _around(text: str, needle: str = "", at: int | None = None) -> str:
 
 # Control characters a render may carry (a terminal escape sequence in a stranger's template), shown as
 # escapes so evidence printed to a terminal cannot drive it.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = regexes.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _show(text: str) -> str:

@@ -16,18 +16,19 @@ from typing import Any
 
 from msgspec import Struct
 
+from .. import regexes
 from ..types import GGUFHeader, Structure, WeightHeaders
 
-ROUTED = re.compile(r"\.experts\.(\d+)\.|\.experts\.(gate_up_proj|gate_proj|up_proj|down_proj|w[123])\b")
-SHARED = re.compile(r"shared")
-MTP = re.compile(r"(^|\.)(mtp|nextn|mtp_layers)\b")
-LAYER = re.compile(r"\blayers\.(\d+)\.")
+ROUTED = regexes.compile(r"\.experts\.(\d+)\.|\.experts\.(gate_up_proj|gate_proj|up_proj|down_proj|w[123])\b")
+SHARED = regexes.compile(r"shared")
+MTP = regexes.compile(r"(^|\.)(mtp|nextn|mtp_layers)\b")
+LAYER = regexes.compile(r"\blayers\.(\d+)\.")
 # Stored beside the weights but not parameters of the network: quantization scales and int buffers.
-NOT_PARAMS = re.compile(r"(_scale(_inv)?|\.scales?|_amax|input_scale|weight_scale|_zero_point)$")
+NOT_PARAMS = regexes.compile(r"(_scale(_inv)?|\.scales?|_amax|input_scale|weight_scale|_zero_point)$")
 INTEGER = {"I8", "U8", "I16", "U16", "I32", "U32", "I64", "U64", "BOOL"}
-PACKED = re.compile(r"(qweight|qzeros|_blocks|\.weight_packed|absmax|quant_map|nested_absmax)$")
-GGUF_ROUTED = re.compile(r"_exps\b")
-GGUF_SHARED = re.compile(r"_shexp\b")
+PACKED = regexes.compile(r"(qweight|qzeros|_blocks|\.weight_packed|absmax|quant_map|nested_absmax)$")
+GGUF_ROUTED = regexes.compile(r"_exps\b")
+GGUF_SHARED = regexes.compile(r"_shexp\b")
 
 # llama.cpp's file types (general.file_type): how most of the tensors are quantized.
 GGUF_FILE_TYPES = {
@@ -37,7 +38,7 @@ GGUF_FILE_TYPES = {
     26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S", 29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0",
     37: "TQ2_0", 38: "MXFP4_MOE",
 }
-GGUF_NAME_QUANT = re.compile(r"(?<![A-Za-z0-9])(I?Q\d_[A-Z0-9]+(?:_[SMLX]{1,2})?|MXFP4(?:_MOE)?|BF16|F16|F32)"
+GGUF_NAME_QUANT = regexes.compile(r"(?<![A-Za-z0-9])(I?Q\d_[A-Z0-9]+(?:_[SMLX]{1,2})?|MXFP4(?:_MOE)?|BF16|F16|F32)"
                              r"(?![A-Za-z0-9])", re.IGNORECASE)
 # Architectures whose layers are all state-space or recurrent, or mix them with attention.
 GGUF_SSM = {"mamba", "mamba2", "rwkv6", "rwkv7", "rwkv6qwen2", "arwkv7"}

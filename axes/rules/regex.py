@@ -29,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from .. import regexes
+
 if TYPE_CHECKING:
     import regex as engine
 
@@ -189,7 +191,7 @@ class Pattern:
 
 
 # A character class that is negated and names `_` (`[^\W_]`, `[^_ ]`).
-NEGATED_UNDERSCORE = re.compile(r"\[\^\]?(?:\\.|[^\]\\])*_")
+NEGATED_UNDERSCORE = regexes.compile(r"\[\^\]?(?:\\.|[^\]\\])*_")
 _COMPILED: dict[tuple[str, bool], Pattern] = {}
 
 
@@ -213,8 +215,8 @@ if TYPE_CHECKING:
     Guards = tuple[re.Pattern[str] | None, re.Pattern[str] | None]  # what must not be before / after a hit
 # A negative lookahead that ends the pattern, holding only plain groups: `(?! (script|code))`; a negative
 # lookbehind of one character (a class, an escape or a character) that starts it: `(?<![\w./@-])`.
-TRAILING_GUARD = re.compile(r"\(\?!((?:[^()\\]|\\.|\((?!\?[<=!>])(?:[^()\\]|\\.)*\))*)\)$")
-LEADING_GUARD = re.compile(r"^\(\?<!(\[\^?\]?(?:\\.|[^\]\\])*\]|\\[^\dbBAZzg]|[^\\()\[\]|.*+?{}^$])\)")
+TRAILING_GUARD = regexes.compile(r"\(\?!((?:[^()\\]|\\.|\((?!\?[<=!>])(?:[^()\\]|\\.)*\))*)\)$")
+LEADING_GUARD = regexes.compile(r"^\(\?<!(\[\^?\]?(?:\\.|[^\]\\])*\]|\\[^\dbBAZzg]|[^\\()\[\]|.*+?{}^$])\)")
 
 
 def _guarded(source: str) -> tuple[str | None, str, str | None]:
@@ -264,7 +266,7 @@ def _python_engine(source: str, case_blind: bool) -> tuple[Any, bool]:
 
 
 # Python syntax RE2 lacks or reads otherwise; a pattern holding one runs on Python's engines.
-_NOT_FOR_RE2 = re.compile(r"[^\x00-\x7f]|\(\?<?[=!]|\(\?>|[*+?}][+]|\\[NuUx0-9pPX]|\(\?[^:P<]|\\\{")
+_NOT_FOR_RE2 = regexes.compile(r"[^\x00-\x7f]|\(\?<?[=!]|\(\?>|[*+?}][+]|\\[NuUx0-9pPX]|\(\?[^:P<]|\\\{")
 
 
 def _re2_engine(source: str, case_blind: bool) -> Any | None:
@@ -298,7 +300,7 @@ def _re2_options(re2: Any, case_blind: bool) -> Any:
     return options
 
 
-_TEXT_ENDS = re.compile(r"\\[AZz]")
+_TEXT_ENDS = regexes.compile(r"\\[AZz]")
 
 
 class PatternSet:
@@ -389,8 +391,8 @@ _OTHER = frozenset({"Po", "Ps", "Pe", "Pi", "Pf", "Pd", "Sm", "Sc", "Sk", "So", 
 CASE_BLIND_ASCII = frozenset("\u0130\u0131\u017f\u212a")  # İ ı ſ K: a case-blind i, s or k matches them
 JOINERS = frozenset("\u200c\u200d")
 LETTER_SYMBOLS = ((0x24B6, 0x24E9), (0x1F130, 0x1F149), (0x1F150, 0x1F169), (0x1F170, 0x1F189))  # Ⓐ 🄰 🅐 🅰
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-_ODD_ASCII = re.compile(r"[\v\x1c-\x1f]")
+_NON_ASCII = regexes.compile(r"[^\x00-\x7f]+")
+_ODD_ASCII = regexes.compile(r"[\v\x1c-\x1f]")
 
 
 class _Unfoldable(Exception):
@@ -539,7 +541,7 @@ def _repeat_at(source: str, i: int) -> bool:
 
 
 SMALL_REPEAT = 5
-QUANTIFIER = re.compile(r"\{\d*,(\d*)\}|\{(\d+)\}")  # {m,n} {m,} {,n} {n}; a bare `{` is a literal
+QUANTIFIER = regexes.compile(r"\{\d*,(\d*)\}|\{(\d+)\}")  # {m,n} {m,} {,n} {n}; a bare `{` is a literal
 # A group's opening: `(`, `(?:`, `(?P<name>`, `(?<name>`, `(?i:` (compiled by re on first use: rule files only).
 GROUP_OPENING = r"\((?:\?(?::|P?<\w+>|[aiLmsux]+:))?"
 
@@ -564,10 +566,10 @@ def lower_literals(pattern: str) -> str:
 
 
 # Characters that stand for themselves when unescaped, and escapes that stand for a character.
-PLAIN = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
+PLAIN = regexes.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]")
 ESCAPED_PLAIN = set(".-+*?()[]{}|^$/<>'\"_ \\")
 QUANTIFIERS = "?*+{"
-REPEAT_BOUNDS = re.compile(r"\{\d*,?\d*\}")
+REPEAT_BOUNDS = regexes.compile(r"\{\d*,?\d*\}")
 
 
 def required_literals(pattern: str) -> tuple[str, ...] | None:
@@ -631,7 +633,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     return tuple(w for w in words if not any(u != w and u in w for u in words))
 
 
-PLAIN_WORD = re.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]+")
+PLAIN_WORD = regexes.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]+")
 
 
 def _literal_choice(pattern: str, i: int) -> tuple[str, ...]:

@@ -8,16 +8,16 @@ to add a rule".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from .. import regexes
 from ..types import Checkpoint, Facts, Grade, HubInfo, MaterialKind, Strength, Subject, TemplateFacts
 from .regex import PatternSet, check_regex, lower_literals, required_literals
 
-KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEBAB = regexes.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings whose text is never evidence about this model as released: citations, licences, contact
 # lines, and roadmaps (what a later version will do).
 DEFAULT_SKIP_SECTIONS = (r"citation|reference|bibtex|acknowledg|licen[cs]e|contact|changelog|disclaimer|terms of use"

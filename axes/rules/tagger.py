@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct, field
 from msgspec.structs import asdict, replace
 
+from .. import regexes
 from ..reading import Reading
 from ..reading.attribution import Attribution, describes_another, inside_name
 from ..reading.backbone import key_line
@@ -43,7 +44,7 @@ MAX_EVIDENCE = 3  # lines cited per tag
 RULE_TIME = 0.5  # seconds all of one rule's regexes may take on one model (each takes milliseconds)
 # A negation cue before the hit in its clause ("not", "nor", "without", "except", 没有/未, 않/없), unless the
 # clause turns ("not only ... but", "not just"). Markdown is already gone, so "**not**" reads as "not".
-NEGATION_BEFORE = re.compile(
+NEGATION_BEFORE = regexes.compile(
     r"(?:\b(?:no|not|non|without|never|nor|neither|lacks?|lacking|cannot|free of|instead of|rather than|except|"
     r"excluding|apart from|other than|no longer|yet to|absence of|(?:does|do|did|is|are|was|were|has|have|had|"
     r"could|would|will)(?:n['’]t| not))\b|않|없|没有|沒有|未经|未經|未进行|未進行|未使用|未采用|并未|並未|不支持|"
@@ -51,7 +52,7 @@ NEGATION_BEFORE = re.compile(
     r"不使用|不具备|无需|無需)(?![^.;:]*\b(?:only|just|merely|but)\b)[^.;:。]{0,90}$",
     re.IGNORECASE,
 )
-NEGATION_AFTER = re.compile(
+NEGATION_AFTER = regexes.compile(
     r"^[^.;]{0,40}?(?:\b(?:is|are|was|were|has|have)(?:n['’]t|\s+not)(?:\s+been)?\s+(?:used|applied|performed|"
     r"done|supported|included|available|trained|conducted)?\b|\bnot\s+(?:supported|available|included|used|"
     r"applied)|\bunsupported\b)"
@@ -65,11 +66,11 @@ METHOD_TAGS: dict[str, frozenset[str]] = {
     "grpo": frozenset({"grpo"}), "rl": frozenset({"rl", "rlhf", "ppo", "grpo"}), "sft": frozenset({"sft"}),
     "preference-tuning": frozenset({"dpo", "rlhf", "ppo", "orpo", "kto", "ipo", "simpo"}),
 }
-NOT_YET_BEFORE = re.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+|any\s+)?$", re.I)
-NOT_YET_AFTER = re.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?"
+NOT_YET_BEFORE = regexes.compile(r"\b(?:before|prior to|ahead of)\s+(?:the\s+|any\s+)?$", re.I)
+NOT_YET_AFTER = regexes.compile(r"^\W{0,3}(?:\w+\s+)?(?:has|have|had|is|was|were|gets?)\s+(?:been\s+)?"
                            r"(?:applied|done|run|performed)\b", re.I)
 # What is planned is not what was done: "its instruction-tuned version is coming soon".
-FUTURE = re.compile(
+FUTURE = regexes.compile(
     r"\bcoming soon\b|\bwill be (?:released|added|available|supported|published|open-?sourced|trained|updated)\b"
     r"|\bto be released\b|\b(?:plan|plans|planning|intend|intends) to\b|\bin (?:the )?future\b|\bupcoming\b"
     r"|\bnot yet (?:available|released|supported|trained)\b|\bstay tuned\b|\bwork in progress\b|\bTODO\b"
@@ -79,9 +80,9 @@ FUTURE = re.compile(
     r"|即将|敬请期待|将会发布|予定|近日公開|예정",
     re.IGNORECASE,
 )
-ASIDE = re.compile(r"\([^()]{0,300}\)")
+ASIDE = regexes.compile(r"\([^()]{0,300}\)")
 # A quoted title or sample of three words or more ("Open Foundation and Fine-tuned Chat Models").
-QUOTED = re.compile(r"[\"“][^\"“”]{0,200}\s[^\"“”]{0,200}\s[^\"“”]{0,200}[\"”]")
+QUOTED = regexes.compile(r"[\"“][^\"“”]{0,200}\s[^\"“”]{0,200}\s[^\"“”]{0,200}[\"”]")
 
 
 class Context(Struct, frozen=True):

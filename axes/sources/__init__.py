@@ -10,13 +10,13 @@ cannot be reached costs a quick probe and a notice on the way down, never a long
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from msgspec import Struct
 from msgspec.structs import replace
 
+from .. import regexes
 from ..errors import AxesError, GatedRepo, HubUnreachable, NotOnHub, TargetNotFound
 from ..types import InspectOptions, Snapshot
 from . import catalog, files, hfcache
@@ -25,8 +25,8 @@ from . import catalog, files, hfcache
 # namespace and a name, each 1-96 of [A-Za-z0-9_.-], starting and ending with a letter, digit or "_"; no "--"
 # or "..", no ".git" at the end. Checked here, without importing huggingface_hub (start-up time).
 _NAME = r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]{0,94}[A-Za-z0-9_])?"
-REPO_ID = re.compile(rf"(?:{_NAME}/)?{_NAME}")
-REVISION = re.compile(r"[\w.\-/]{1,200}")
+REPO_ID = regexes.compile(rf"(?:{_NAME}/)?{_NAME}")
+REVISION = regexes.compile(r"[\w.\-/]{1,200}")
 # What other tools print before a repo id: `hf cache ls -q` says model/org/name, the Hub's URLs and API
 # models/org/name, fsspec hf://org/name. Other repo kinds are not models.
 MODEL_PREFIXES = ("hf://models/", "hf://", "models/", "model/")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from msgspec import Struct
 
+from .. import regexes
 from ..errors import AxesError
 from ..parsing import safe_load
 from ..storage import bundled
@@ -28,7 +28,7 @@ from .files import CARD_FILE_SUFFIXES, decode
 CARDS_DIR = bundled("cards")
 CARDS_ENV = "AXES_CARDS"  # os.pathsep-separated user card directories
 HEAD_CAP = 64 * 1024  # aliases sit in the front matter, at the top of a card
-SEPARATORS = re.compile(r"[\s_\-]+")
+SEPARATORS = regexes.compile(r"[\s_\-]+")
 CLOSE_ENOUGH = 0.8  # difflib ratio a suggestion must reach
 NEAR_BEST = 0.04  # and how close to the best one it must be: one clear suggestion rather than three vague ones
 MAX_SUGGESTIONS = 3

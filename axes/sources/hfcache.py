@@ -10,16 +10,16 @@ scanner (`scan_cache`, for `axes batch --hf-cache`), which has to be imported th
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
+from .. import regexes
 from ..errors import AxesError
 from ..storage import write_atomic
 from ..types import Snapshot
 from . import files, weightcache
 
-COMMIT = re.compile(r"^[0-9a-f]{40}$")
-SHORT_COMMIT = re.compile(r"^[0-9a-f]{7,39}$")  # a commit's prefix, as `git log --oneline` prints it
+COMMIT = regexes.compile(r"^[0-9a-f]{40}$")
+SHORT_COMMIT = regexes.compile(r"^[0-9a-f]{7,39}$")  # a commit's prefix, as `git log --oneline` prints it
 # The repo files a Snapshot reads: files.REPO_FILES plus the other spellings files.FILE_NAMES accepts.
 WANTED = tuple(dict.fromkeys((*files.REPO_FILES, *(n for ns in files.FILE_NAMES.values() for n in ns))))
 WEIGHT_SUFFIXES = (".safetensors", ".gguf", ".safetensors.index.json")

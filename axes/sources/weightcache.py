@@ -8,15 +8,15 @@ is kept. The record is our own JSON: a damaged one is ignored, never trusted."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+from .. import regexes
 from ..errors import AxesError
 from ..storage import axes_cache_dir, write_atomic
 from ..types import GGUFHeader, WeightHeaders
 
-COMMIT = re.compile(r"^[0-9a-f]{40}$")
+COMMIT = regexes.compile(r"^[0-9a-f]{40}$")
 RECORD_CAP = 64 * 1024 * 1024
 
 
