@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from axes.errors import RuleError
+from axes.reading.card import parse_card
 from axes.rules import RULES_DIR, rulebook
 from axes.rules.load import load_rulebook
-from axes.rules.regex import check_regex, pattern, required_literals
+from axes.rules.regex import check_regex, literal_conjunctions, pattern, required_literals
 from axes.rules.selftest import judge
 
 BOOK = rulebook()
@@ -157,6 +158,29 @@ def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals
 
 
+@pytest.mark.parametrize("pattern,conjunctions", [
+    (r"\bGRPO\b", ((("GRPO",),),)),
+    # the literal runs, then the choices
+    (r"rewards? (from|by) (\w+ ){0,3}unit tests?", ((("reward",), ("unit test",), ("from", "by")),)),
+    (r"optimi[sz]ed for (dialogue|chat)( use cases)?", ((("optimi",), ("ed for ",), ("dialogue", "chat")),)),
+    (r"(ab|cd)?xyz", ((("xyz",),),)),  # an optional group is not needed
+    (r"tool use|function (call|calling)", ((("tool use",),), (("function ",), ("call",)))),
+    (r"x[^.]{0,80}yz", ((("yz",),),)),  # one-letter runs say too little to be searched for
+    (r"(a|b)c", None), (r"ab|c", None),
+])
+def test_literal_conjunctions(pattern, conjunctions):
+    assert literal_conjunctions(pattern) == conjunctions
+
+
+def test_a_card_paragraph_holds_a_conjunction_only_with_one_word_of_each_set():
+    card = parse_card("RL with rewards from unit tests.\n\nRewards from humans.\n\nUnit tests run nightly.\n")
+    sets = literal_conjunctions(r"rewards? (from|by) (\w+ ){0,3}unit tests?")
+    assert sets is not None
+    assert card.scan.holding(("reward",)) == [0, 1]
+    assert card.scan.holding_all(sets) == [0]
+    assert card.scan.holding_all(((("humans",),), (("nightly",), ("unit",)))) == [1, 2]
+
+
 def test_prefilter_never_hides_a_match():
     """For every bundled card pattern and every example text: a regex match implies a literal is present."""
     for rule in BOOK.rules:
@@ -164,8 +188,13 @@ def test_prefilter_never_hides_a_match():
             continue
         texts = [e if isinstance(e, str) else e.card or "" for e in
                  (*rule.rule.examples.match, *rule.rule.examples.no_match, *rule.rule.examples.todo)]
-        for source, needed in zip(rule.compiled.card, rule.compiled.card_literals, strict=True):
+        compiled = rule.compiled
+        for source, needed, sets in zip(compiled.card, compiled.card_literals, compiled.card_conjunctions,
+                                        strict=True):
+            assert (needed is None) == (sets is None)
             for text in texts:
                 low = text.lower()
                 if needed is not None and pattern(source, case_blind=False).search(low):
                     assert any(n in low for n in needed), (rule.full_id, source, text)
+                    assert any(all(any(n in low for n in words) for words in branch) for branch in sets), (
+                        rule.full_id, source, text)

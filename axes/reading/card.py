@@ -146,6 +146,19 @@ class Scan:
             hit.update(self._holding(text))
         return sorted(hit)
 
+    def holding_all(self, alternatives: tuple[tuple[tuple[str, ...], ...], ...]) -> list[int]:
+        """Indices of the paragraphs that hold, for one of the alternatives, a text of each of its sets, in order
+        (a pattern's literal_conjunctions: "reward", then "from" or "by", then "unit test")."""
+        hit: set[int] = set()
+        for sets in alternatives:
+            common: set[int] | None = None
+            for texts in sets:
+                common = set(self.holding(texts)) if common is None else common.intersection(self.holding(texts))
+                if not common:
+                    break
+            hit |= common or set()
+        return sorted(hit)
+
     def _holding(self, text: str) -> list[int]:
         found = self._found.get(text)
         if found is None:

@@ -582,8 +582,51 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
     that holds another of the words is left out (the other finds it).
     """
     branches: list[tuple[str, ...]] = []
-    best = run = ""
-    choice: tuple[str, ...] = ()  # the branch's best group of literal alternatives
+    for runs, choices in _certain_literals(pattern):
+        best = max(runs, key=len, default="")
+        choice: tuple[str, ...] = ()
+        for group in choices:  # the group of literal alternatives with the longest shortest word (the first such)
+            if min(map(len, group)) > min(map(len, choice), default=0):
+                choice = group
+        branches.append(_better(best, choice))
+    if any(min(map(len, b)) < 2 for b in branches):
+        return None
+    return _shortest_words(word for branch in branches for word in branch)
+
+
+# Per top-level alternative of a pattern, sets of words: a match holds one word of each set of one alternative.
+Conjunctions = tuple[tuple[tuple[str, ...], ...], ...]
+
+
+def literal_conjunctions(pattern: str) -> Conjunctions | None:
+    """Everything certain a match holds, per top-level alternative: a match holds, for some alternative, one
+    word of each of its sets (its literal runs, and its groups that are plain choices of literals). A stronger
+    prefilter than required_literals (which keeps one set per alternative): `reward (from|by) .{0,30}unit test`
+    needs "reward", "from" or "by", and "unit test" in one paragraph. None where required_literals is None."""
+    if required_literals(pattern) is None:
+        return None
+    out = []
+    for runs, choices in _certain_literals(pattern):
+        sets = [(run,) for run in runs if len(run) >= 2] + [g for g in choices if min(map(len, g)) >= 2]
+        out.append(tuple(dict.fromkeys(_shortest_words(words) for words in sets)))
+    return tuple(out)
+
+
+def _shortest_words(words: Iterable[str]) -> tuple[str, ...]:
+    """The words, once each, but those holding another of them: a text that holds "datasets" holds "dataset",
+    and each word searched for costs a scan of the card."""
+    found = list(dict.fromkeys(words))
+    return tuple(w for w in found if not any(u != w and u in w for u in found))
+
+
+def _certain_literals(pattern: str) -> list[tuple[list[str], list[tuple[str, ...]]]]:
+    """Per top-level alternative of `pattern`: (its literal runs outside groups, classes and repeats, the words
+    of each of its groups that is a plain choice of literals), each certain in every match of it. Anything
+    optional or repeated ends a run; a unit repeated with `+` is certain once."""
+    branches: list[tuple[list[str], list[tuple[str, ...]]]] = []
+    runs: list[str] = []
+    choices: list[tuple[str, ...]] = []
+    run = ""
     depth = 0
     i = 0
     while i < len(pattern):
@@ -598,19 +641,16 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         elif char == "{" and (bounds := QUANTIFIER.match(pattern, i)):
             step = bounds.end() - i  # a quantifier (`{0,20}`), not text: it ends the run, as `*` does
         elif char == "(":
-            if depth == 0:
-                group = _literal_choice(pattern, i)
-                if group and min(map(len, group)) > min(map(len, choice), default=0):
-                    choice = group
+            if depth == 0 and (group := _literal_choice(pattern, i)):
+                choices.append(group)
             depth, step = depth + 1, 1
         elif char == ")":
             depth, step = depth - 1, 1
         elif char == "{" and (bounds := REPEAT_BOUNDS.match(pattern, i)):
             step = bounds.end() - i  # a quantifier's bounds are not text to look for
         elif char == "|" and depth == 0:
-            branches.append(_better(max(best, run, key=len), choice))
-            best = run = ""
-            choice = ()
+            branches.append(([*runs, run], choices))
+            runs, choices, run = [], [], ""
             i += 1
             continue
         else:
@@ -621,16 +661,13 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
         if depth or not unit or (after and after in QUANTIFIERS):
             if unit and depth == 0 and after == "+":
                 run += unit  # one or more: the first one is certain
-            best, run = max(best, run, key=len), ""
+            runs.append(run)
+            run = ""
         else:
             run += unit
         i += step
-    branches.append(_better(max(best, run, key=len), choice))
-    if any(min(map(len, b)) < 2 for b in branches):
-        return None
-    words = list(dict.fromkeys(word for branch in branches for word in branch))
-    # A text that holds "datasets" holds "dataset": each word searched for costs a scan of the card.
-    return tuple(w for w in words if not any(u != w and u in w for u in words))
+    branches.append(([*runs, run], choices))
+    return [([r for r in rs if r], cs) for rs, cs in branches]
 
 
 PLAIN_WORD = regexes.compile(r"[\w '’\-:/<>=,!@#%&;~`\"]+")

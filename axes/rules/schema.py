@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .. import regexes
 from ..types import Checkpoint, Facts, Grade, HubInfo, MaterialKind, Strength, Subject, TemplateFacts
-from .regex import PatternSet, check_regex, lower_literals, required_literals
+from .regex import Conjunctions, PatternSet, check_regex, literal_conjunctions, lower_literals, required_literals
 
 KEBAB = regexes.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Headings whose text is never evidence about this model as released: citations, licences, contact
@@ -350,6 +350,8 @@ class CompiledRule:
     # twice as fast as IGNORECASE, and one pattern at a time keeps re's literal-prefix search.
     card: tuple[str, ...]
     card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
+    # ... and all it must contain: per alternative, one word of each set (None where card_literals is None)
+    card_conjunctions: tuple[Conjunctions | None, ...]
     card_unless: tuple[str, ...]
     sections: str | None
     skip_sections: str | None  # the rule's own skipped headings (DEFAULT_SKIP_SECTIONS always apply)
@@ -362,6 +364,7 @@ class CompiledRule:
         return cls(
             card=tuple(lower_literals(p) for p in card.patterns) if card else (),
             card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
+            card_conjunctions=tuple(literal_conjunctions(lower_literals(p)) for p in card.patterns) if card else (),
             card_unless=card.unless if card else (),
             sections=card.sections if card else None,
             skip_sections=card.skip_sections if card else None,

@@ -352,24 +352,32 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
     compiled = loaded.compiled
     scan = ctx.card.markup if matcher.markup else ctx.card.scan
     body = scan.lowered
-    sources, literals, case_blind = compiled.card, compiled.card_literals, False
+    sources, literals, conjunctions = compiled.card, compiled.card_literals, compiled.card_conjunctions
+    case_blind = False
     if body is None:  # lowercasing moved offsets: scan the original text case-blind instead
-        body, sources, literals, case_blind = scan.body, matcher.patterns, (None,) * len(sources), True
+        body, sources, case_blind = scan.body, matcher.patterns, True
+        literals = conjunctions = (None,) * len(sources)
         absent = covered = frozenset[str]()
+        settled = False
     else:
         # The patterns one set search found absent from the card; the others it searched for are in the card
         # (each is then searched for where its literals are, not first over the whole card again).
         answer = _ruled_out(ctx, matcher.markup)
-        absent = answer or frozenset()
+        absent, settled = answer or frozenset(), answer is not None
         covered = ctx.memo["card patterns"].covered if answer is not None else frozenset()
     readable: frozenset[str] | None = None
     paragraphs = ctx.card.paragraphs
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
-    for source, needed in zip(sources, literals, strict=True):
+    for source, needed, sets in zip(sources, literals, conjunctions, strict=True):
         if source in absent:
             continue
-        indices = None if needed is None else scan.holding(needed)
+        # Where the pattern's main literal is; before the process has its set search (one `axes inspect`, a
+        # batch's first cards), where all it needs is: most patterns whose main literal a card holds still
+        # cannot match it, and then are never compiled (a third of the RE2 compiles of an `inspect`). Once
+        # the set search answers, the patterns are compiled and the one-literal check costs less.
+        indices = None if needed is None or sets is None else (
+            scan.holding(needed) if settled else scan.holding_all(sets))
         if indices is not None and not indices:  # the text every match needs is not in the card
             continue
         if readable is None:
