@@ -350,7 +350,7 @@ class CompiledRule:
     # twice as fast as IGNORECASE, and one pattern at a time keeps re's literal-prefix search.
     card: tuple[str, ...]
     card_literals: tuple[tuple[str, ...] | None, ...]  # per pattern: text a match must contain (prefilter)
-    # ... and all it must contain: per alternative, one word of each set (None where card_literals is None)
+    # ... and all it must contain: per alternative, one word of each set (None: nothing more than card_literals)
     card_conjunctions: tuple[Conjunctions | None, ...]
     card_unless: tuple[str, ...]
     sections: str | None
@@ -364,13 +364,20 @@ class CompiledRule:
         return cls(
             card=tuple(lower_literals(p) for p in card.patterns) if card else (),
             card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
-            card_conjunctions=tuple(literal_conjunctions(lower_literals(p)) for p in card.patterns) if card else (),
+            card_conjunctions=tuple(_beyond_literals(literal_conjunctions(lower_literals(p))) for p in card.patterns)
+            if card else (),
             card_unless=card.unless if card else (),
             sections=card.sections if card else None,
             skip_sections=card.skip_sections if card else None,
             template=tpl.patterns if tpl else (),
             template_unless=tpl.unless if tpl else (),
         )
+
+
+def _beyond_literals(conjunctions: Conjunctions | None) -> Conjunctions | None:
+    """The conjunctions where they say more than the pattern's required literals: an alternative needs more
+    than one set of words (else None, and the literals answer alone)."""
+    return conjunctions if conjunctions and any(len(sets) > 1 for sets in conjunctions) else None
 
 
 @dataclass(frozen=True, eq=False)

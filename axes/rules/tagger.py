@@ -376,8 +376,8 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
         # batch's first cards), where all it needs is: most patterns whose main literal a card holds still
         # cannot match it, and then are never compiled (a third of the RE2 compiles of an `inspect`). Once
         # the set search answers, the patterns are compiled and the one-literal check costs less.
-        indices = None if needed is None or sets is None else (
-            scan.holding(needed) if settled else scan.holding_all(sets))
+        indices = None if needed is None else (
+            scan.holding_all(sets) if sets is not None and not settled else scan.holding(needed))
         if indices is not None and not indices:  # the text every match needs is not in the card
             continue
         if readable is None:
