@@ -365,7 +365,6 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
         answer = _ruled_out(ctx, matcher.markup)
         absent, settled = answer or frozenset(), answer is not None
         covered = ctx.memo["card patterns"].covered if answer is not None else frozenset()
-    readable: frozenset[str] | None = None
     paragraphs = ctx.card.paragraphs
     found: dict[int, Evidence] = {}
     family: dict[int, Evidence] = {}
@@ -380,13 +379,12 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             scan.holding_all(sets) if sets is not None and not settled else scan.holding(needed))
         if indices is not None and not indices:  # the text every match needs is not in the card
             continue
-        if readable is None:
-            readable = _readable_sections(matcher, compiled, ctx)
         accepted = 0
         for index, hit in _hits(scan, body, pattern(source, case_blind), indices, source in covered):
             para = paragraphs[index]
-            if index in found or para.section not in readable or (para.code and not matcher.code) or not (
-                    para.claims or (matcher.headings and para.kind == "heading")):
+            if index in found or (para.code and not matcher.code) or not (
+                    para.claims or (matcher.headings and para.kind == "heading")) or not _readable(
+                    para.section, compiled, ctx):
                 continue
             text = scan.texts[index]
             start = hit.start() - scan.spans[index][0]
@@ -438,20 +436,16 @@ def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None,
             yield index, hit
 
 
-def _readable_sections(matcher: CardMatch, compiled: CompiledRule, ctx: Context) -> frozenset[str]:
-    """The card's sections this rule may read: not skipped (citations, licences ... always; the rule's own
-    skips), and inside `sections` if given. Decided once per card for each combination of those settings."""
-    key = (compiled.skip_sections, matcher.sections)
-    if key not in ctx.memo:
-        ctx.memo[key] = _readable(ctx.card.sections, compiled.skip_sections, compiled.sections)
-    return ctx.memo[key]
-
-
-@functools.lru_cache(maxsize=1024)
-def _readable(sections: tuple[str, ...], skip: str | None, within: str | None) -> frozenset[str]:
-    """The readable ones of a card's sections. Cards made from one template (the Hub's own, an org's) share
-    their headings: decided once a process for each list of them."""
-    return frozenset(s for s in sections if _section_readable(s, skip, within))
+def _readable(section: str, compiled: CompiledRule, ctx: Context) -> bool:
+    """May this rule read this section of the card: not skipped (citations, licences ... always; the rule's own
+    skips), and inside `sections` if given? Asked where a hit is, and decided once per card for each section
+    and combination of those settings (a section path starts with the card's own title: no two cards share
+    one, so deciding every section of every card up front cost more than all the hits' questions)."""
+    key = ("readable", section, compiled.skip_sections, compiled.sections)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _section_readable(section, compiled.skip_sections, compiled.sections)
+    return found
 
 
 @functools.lru_cache(maxsize=8192)
