@@ -36,6 +36,7 @@ except (ImportError, AttributeError):
     _USABLE = False
 
 MAX_ENTRIES = 2048  # programs kept in one file: every module pattern of a few axes versions
+MAX_BYTES = 4 << 20  # a bigger file is not ours (ours is ~130 KB): it is not read
 # (flags | parsed flags, code, groups - 1, groupindex, indexgroup): _sre.compile's arguments after the pattern
 Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
@@ -84,7 +85,8 @@ def _known() -> dict[tuple[str, int], Program]:
     global _programs
     if _programs is None:
         try:
-            _programs = decode(_path().read_bytes())
+            path = _path()
+            _programs = decode(path.read_bytes()) if path.stat().st_size <= MAX_BYTES else {}
         except (OSError, ValueError, TypeError, KeyError, IndexError):
             _programs = {}
     return _programs

@@ -99,6 +99,15 @@ def test_a_damaged_file_is_no_cache(fresh: Path, damage: str) -> None:
     assert regexes._new  # compiled afresh
 
 
+def test_a_file_too_big_to_be_ours_is_not_read(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regexes.compile(r"\bheron\b")
+    regexes._save()
+    monkeypatch.setattr(regexes, "MAX_BYTES", 64)
+    regexes._programs, regexes._new = None, {}
+    assert regexes._known() == {}
+    assert regexes.compile(r"\bheron\b").search("a heron").span() == (2, 7)
+
+
 def test_a_program_the_engine_refuses_is_compiled_afresh(fresh: Path) -> None:
     key = (r"\bwren\b", 0)
     regexes._programs = {key: (32, [0, 1, 2, 3], 0, {}, (None,))}  # not a program _sre accepts
