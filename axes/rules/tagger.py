@@ -373,7 +373,7 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
             continue
         # Where the pattern's main literal is; before the process has its set search (one `axes inspect`, a
         # batch's first cards), where all it needs is: most patterns whose main literal a card holds still
-        # cannot match it, and then are never compiled (a third of the RE2 compiles of an `inspect`). Once
+        # cannot match it, and then are never compiled (a quarter of the RE2 compiles of an `inspect`). Once
         # the set search answers, the patterns are compiled and the one-literal check costs less.
         indices = None if needed is None else (
             scan.holding_all(sets) if sets is not None and not settled else scan.holding(needed))
