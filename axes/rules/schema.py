@@ -32,7 +32,8 @@ RENDER_KEYS = frozenset(TemplateFacts.__struct_fields__)  # what `rendered:` con
 
 # The schema is plain frozen dataclasses: the tagger uses them as they are, and pydantic validates rule
 # files into them (TypeAdapter, imported only when rule files are read, not when the cache answers).
-# eq=False: rules are never compared, and the __eq__ and __hash__ a dataclass compiles at import cost 2% of a run.
+# eq=False, repr=False: rules are never compared nor printed, and the __eq__, __hash__ and __repr__ a dataclass
+# compiles at import cost 3% of a run.
 FORBID = {"extra": "forbid"}  # pydantic's config for a stdlib dataclass: unknown keys are errors
 
 
@@ -54,7 +55,7 @@ def _not_empty(name: str, items: tuple) -> None:
         raise _field_error(name, "needs at least one entry")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class CardMatch:
     """Phrases in the card body, read in context."""
 
@@ -90,7 +91,7 @@ class CardMatch:
         _regexes("sections", [p for p in (self.sections, self.skip_sections) if p is not None])
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class TextMatch:
     """Regexes over a whole file's text (the chat template)."""
 
@@ -116,7 +117,7 @@ class TextMatch:
 Op = Literal["exists", "absent", "equals", "in", "not_in", "gt", "gte", "lt", "lte", "regex", "truthy"]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Condition:
     """A test on one key of a JSON file, front matter or the computed facts (dotted keys reach nested dicts)."""
 
@@ -136,7 +137,7 @@ class Condition:
             _regexes("value", [self.value])
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class KeysMatch:
     __pydantic_config__ = FORBID
     all: tuple[Condition, ...]
@@ -146,7 +147,7 @@ class KeysMatch:
         _not_empty("all", self.all)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class RenderMatch:
     """Conditions over what the chat template did with the probe conversations (types.TemplateFacts): all of
     `all` and at least one of `any` must hold. Only a template that rendered is evidence."""
@@ -161,7 +162,7 @@ class RenderMatch:
             raise _field_error("all", "needs at least one condition in `all` or `any`")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class NameMatch:
     __pydantic_config__ = FORBID
     pattern: str
@@ -172,7 +173,7 @@ class NameMatch:
         _regexes("pattern", [p for p in (self.pattern, self.unless) if p is not None])
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class FilesMatch:
     __pydantic_config__ = FORBID
     present: tuple[str, ...] = ()
@@ -180,7 +181,7 @@ class FilesMatch:
     strength: Strength | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Gate:
     """Conditions that must all hold for a rule to fire; they gate, they are not evidence."""
 
@@ -195,7 +196,7 @@ FACT_KEYS = frozenset(Facts.__struct_fields__)
 HUB_KEYS = frozenset(HubInfo.__struct_fields__)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class ExampleModel:
     """An example model made of parts; each becomes the file it names (card -> README.md ...)."""
 
@@ -221,7 +222,7 @@ class ExampleModel:
 Example = str | ExampleModel
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Examples:
     __pydantic_config__ = FORBID
     match: tuple[Example, ...]
@@ -233,7 +234,7 @@ class Examples:
         _not_empty("no_match", self.no_match)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class MaterialClaim:
     """What a material rule says a reader can check of the training: which material, how far it is out.
 
@@ -251,7 +252,7 @@ class MaterialClaim:
 MATCHERS = ("card", "front_matter", "template", "rendered", "config", "generation", "facts", "hub", "name", "files")
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Rule:
     __pydantic_config__ = FORBID
     id: str
@@ -305,7 +306,7 @@ class Rule:
         return not self.marketing and self.material is None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class RuleFile:
     __pydantic_config__ = FORBID
     axis: Literal["backbone", "post_training", "inference", "product"]
@@ -315,7 +316,7 @@ class RuleFile:
         _not_empty("rules", self.rules)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LoadedRule:
     rule: Rule
     axis: str
@@ -337,7 +338,7 @@ class LoadedRule:
         return self.rule.card is not None and all(getattr(self.rule, m) is None for m in MATCHERS if m != "card")
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class CompiledRule:
     """What matching needs of a rule, prepared once: pattern sources and their prefilters.
 
@@ -380,7 +381,7 @@ def _beyond_literals(conjunctions: Conjunctions | None) -> Conjunctions | None:
     return conjunctions if conjunctions and any(len(sets) > 1 for sets in conjunctions) else None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Rulebook:
     rules: tuple[LoadedRule, ...]
     tag_order: tuple[str, ...]  # every tag after the tags its rules' when/unless name
