@@ -237,22 +237,14 @@ def _guarded(source: str) -> tuple[str | None, str, str | None]:
 
 def _whole(source: str) -> bool:
     """Does the pattern end at top level, with no top-level `|` (what follows it follows every match)?"""
-    depth = i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(source, i) + 1
-            continue
+    depth = 0
+    for _, char in _bare(source):
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
             return False
-        i += 1
     return depth == 0
 
 
@@ -462,19 +454,22 @@ def could_match(source: str, lowered: str | None) -> bool:
 
 def has_repeat(source: str) -> bool:
     """Does the regex repeat anything (`*`, `+`, `{m,n}`, `{n}`) outside character classes and escapes?"""
+    return any(char in "*+" or char == "{" and QUANTIFIER.match(source, i) for i, char in _bare(source))
+
+
+def _bare(source: str) -> Iterator[tuple[int, str]]:
+    """(offset, character) of each character of the pattern outside escapes and character classes: the ones
+    that make its structure (groups, alternatives, repeats). A `]` first in a class is a member (_class_end)."""
     i = 0
     while i < len(source):
         char = source[i]
         if char == "\\":
             i += 2
-            continue
-        if char == "[":
+        elif char == "[":
             i = _class_end(source, i) + 1
-            continue
-        if char in "*+" or char == "{" and QUANTIFIER.match(source, i):
-            return True
-        i += 1
-    return False
+        else:
+            yield i, char
+            i += 1
 
 
 def check_regex(source: str) -> None:
