@@ -597,12 +597,13 @@ def literal_conjunctions(pattern: str) -> Conjunctions | None:
     """Everything certain a match holds, per top-level alternative: a match holds, for some alternative, one
     word of each of its sets (its literal runs, and its groups that are plain choices of literals). A stronger
     prefilter than required_literals (which keeps one set per alternative): `reward (from|by) .{0,30}unit test`
-    needs "reward", "from" or "by", and "unit test" in one paragraph. None where required_literals is None."""
-    if required_literals(pattern) is None:
-        return None
+    needs "reward", "from" or "by", and "unit test" in one paragraph. None where required_literals is None:
+    where an alternative has no run of two characters or more and no such choice."""
     out = []
     for runs, choices in _certain_literals(pattern):
         sets = [(run,) for run in runs if len(run) >= 2] + [g for g in choices if min(map(len, g)) >= 2]
+        if not sets:
+            return None
         out.append(tuple(dict.fromkeys(_shortest_words(words) for words in sets)))
     return tuple(out)
 

@@ -362,11 +362,11 @@ class CompiledRule:
     @classmethod
     def build(cls, rule: Rule) -> CompiledRule:
         card, tpl = rule.card, rule.template
+        lowered = tuple(lower_literals(p) for p in card.patterns) if card else ()
         return cls(
-            card=tuple(lower_literals(p) for p in card.patterns) if card else (),
-            card_literals=tuple(required_literals(lower_literals(p)) for p in card.patterns) if card else (),
-            card_conjunctions=tuple(_beyond_literals(literal_conjunctions(lower_literals(p))) for p in card.patterns)
-            if card else (),
+            card=lowered,
+            card_literals=tuple(required_literals(p) for p in lowered),
+            card_conjunctions=tuple(_beyond_literals(literal_conjunctions(p)) for p in lowered),
             card_unless=card.unless if card else (),
             sections=card.sections if card else None,
             skip_sections=card.skip_sections if card else None,
