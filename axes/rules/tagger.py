@@ -26,7 +26,6 @@ from .regex import Pattern, PatternSet, could_match, pattern, time_budget
 from .schema import (
     DEFAULT_SKIP_SECTIONS,
     CardMatch,
-    CompiledRule,
     Condition,
     FilesMatch,
     KeysMatch,
@@ -93,7 +92,7 @@ class Context(Struct, frozen=True):
     identity: Identity
     attribution: Attribution
     # Derived once per target and shared by the rules that ask the same question (a cache, not state
-    # any rule's outcome depends on): readable sections per section settings.
+    # any rule's outcome depends on): the facts as a dict, the set search's answer, each rule's match.
     memo: dict[Any, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rules skipped because their regexes ran out of time
 
@@ -149,7 +148,7 @@ class Tagged(Struct, frozen=True):
 
 def build_context(reading: Reading, identity: Identity | None = None, memo: dict[Any, Any] | None = None) -> Context:
     """The rules' view of a reading under an identity; `memo` carries what does not depend on the identity
-    (readable sections, notes) from an earlier context of the same reading."""
+    (the facts as a dict, the set search's answer, notes) from an earlier context of the same reading."""
     identity = identity or reading.identity
     memo = memo if memo is not None else {}
     if "facts" not in memo:
@@ -383,8 +382,8 @@ def _card_hits(loaded: LoadedRule, matcher: CardMatch, ctx: Context) -> tuple[li
         for index, hit in _hits(scan, body, pattern(source, case_blind), indices, source in covered):
             para = paragraphs[index]
             if index in found or (para.code and not matcher.code) or not (
-                    para.claims or (matcher.headings and para.kind == "heading")) or not _readable(
-                    para.section, compiled, ctx):
+                    para.claims or (matcher.headings and para.kind == "heading")) or not _section_readable(
+                    para.section, compiled.skip_sections, compiled.sections):
                 continue
             text = scan.texts[index]
             start = hit.start() - scan.spans[index][0]
@@ -436,21 +435,12 @@ def _hits(scan: Scan, body: str, regex: Pattern, indices: list[int] | None,
             yield index, hit
 
 
-def _readable(section: str, compiled: CompiledRule, ctx: Context) -> bool:
-    """May this rule read this section of the card: not skipped (citations, licences ... always; the rule's own
-    skips), and inside `sections` if given? Asked where a hit is, and decided once per card for each section
-    and combination of those settings (a section path starts with the card's own title: no two cards share
-    one, so deciding every section of every card up front cost more than all the hits' questions)."""
-    key = ("readable", section, compiled.skip_sections, compiled.sections)
-    found = ctx.memo.get(key)
-    if found is None:
-        found = ctx.memo[key] = _section_readable(section, compiled.skip_sections, compiled.sections)
-    return found
-
-
 @functools.lru_cache(maxsize=8192)
 def _section_readable(section: str, skip: str | None, within: str | None) -> bool:
-    """May a rule read a section of this heading? Cards reuse a few hundred headings: decided once a process."""
+    """May a rule read this section of a card: not skipped (citations, licences ... always; the rule's own
+    `skip`), and inside `within` if given? Asked where a hit is, once per section path and settings while the
+    process has it cached (a path starts with the card's own title, so few are shared between cards: deciding
+    every section of every card up front cost more than all the hits' questions)."""
     if section and (_skipped(section) or skip and pattern(skip).search(section)):
         return False
     return not within or pattern(within).search(section) is not None
