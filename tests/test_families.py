@@ -495,11 +495,47 @@ def test_a_layout_axes_does_not_model_is_null_with_its_reason(model_type):
     assert any(f"not computed for {model_type}" in n and "does not model" in n for n in backbone.notes)
 
 
-def test_a_vision_tower_axes_cannot_count_makes_the_total_null_not_low():
+def test_a_vision_tower_without_a_vits_dimensions_makes_the_total_null_not_low():
     config = UNKNOWN | {"model_type": "llama", "vision_config": {"model_type": "some_vit", "width": 32}}
     backbone = facts(config)
     assert backbone.facts.total_params is None
     assert any("vision tower (some_vit)" in n for n in backbone.notes)
+
+
+VIT = {"hidden_size": 32, "num_hidden_layers": 2, "intermediate_size": 64, "patch_size": 4, "image_size": 16}
+
+
+def test_an_unknown_vit_tower_is_counted_as_siglip_and_the_count_is_an_estimate():
+    known = facts(UNKNOWN | {"model_type": "llama", "vision_config": VIT | {"model_type": "siglip_vision_model"}})
+    unknown = facts(UNKNOWN | {"model_type": "llama", "vision_config": VIT | {"model_type": "heron_vision"}})
+    assert known.facts.params_source == "computed"
+    assert unknown.facts.total_params == known.facts.total_params  # the same arithmetic, said to be assumed
+    assert unknown.facts.params_source == "estimated"
+    assert any("vision tower (heron_vision)" in n and "SigLIP-style ViT" in n for n in unknown.notes)
+
+
+BERT_LIKE = {"hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 256,
+             "vocab_size": 300, "max_position_embeddings": 128, "hidden_act": "gelu", "layer_norm_eps": 1e-12}
+
+
+def test_an_unknown_encoder_with_token_types_is_estimated_as_bert():
+    bert = facts(BERT_LIKE | {"model_type": "bert", "type_vocab_size": 2}).facts
+    unknown = facts(BERT_LIKE | {"model_type": "heron_encoder", "type_vocab_size": 2})
+    assert bert.params_source == "computed"
+    assert unknown.facts.total_params == bert.total_params and unknown.facts.params_source == "estimated"
+    assert any("BERT-style encoder" in n and "type_vocab_size" in n for n in unknown.notes)
+    # without the mark, the same keys are no encoder: a decoder is assumed, as before
+    assert facts(BERT_LIKE | {"model_type": "heron_encoder"}).facts.total_params != bert.total_params
+
+
+def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():
+    seq2seq = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
+               "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128, "vocab_size": 300,
+               "max_position_embeddings": 64, "is_encoder_decoder": True}
+    marian = facts(seq2seq | {"model_type": "marian"}).facts
+    unknown = facts(seq2seq | {"model_type": "heron_translate"})
+    assert unknown.facts.total_params == marian.total_params and unknown.facts.params_source == "estimated"
+    assert any("BART-style encoder-decoder" in n for n in unknown.notes)
 
 
 def test_a_qwen_vl_style_vision_tower_is_counted():

@@ -123,9 +123,12 @@ def read_backbone(snapshot: Snapshot, card: Card, config: dict[str, Any] | None)
     notes = []
     if counts is None:
         notes.append(why_not or "parameter count not computed")
-    elif shape.family is None:
+    elif shape.estimated:
         notes.append(f"estimated: model_type {shape.model_type or '(none)'} is not in axes' family table, so "
                      f"the count assumes {'; '.join(shape.assumptions) or 'a Llama-style decoder'}")
+    if counts and counts.assumed_tower:
+        notes.append(f"estimated: the vision tower ({counts.assumed_tower}) is not in axes' table, so it is counted "
+                     "as a SigLIP-style ViT (biases, LayerNorms, a plain MLP, learned positions)")
     if counts and counts.vision:
         notes.append(f"total includes {counts.vision / 1e9:.2f}B of vision or audio towers")
     if hub_params and counts and abs(hub_params - counts.total) > 0.02 * counts.total:
@@ -210,7 +213,7 @@ def _gguf_backbone(headers: WeightHeaders, hub_params: int | None, base: str | l
 def _params_source(shape: Shape, counts: params.Counts | None, hub_params: int | None) -> ParamsSource | None:
     if counts is None:
         return "safetensors" if hub_params else None
-    return "computed" if shape.family is not None else "estimated"
+    return "estimated" if shape.estimated or counts.assumed_tower else "computed"
 
 
 def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:

@@ -319,6 +319,25 @@ FAMILIES: dict[str, dict[str, Any]] = {
 }
 
 
+# For a model_type not in the table: the lineage its config's own keys mark, with what that assumes. A BERT-style
+# encoder keeps token-type embeddings (`type_vocab_size`); a BART-style encoder-decoder sizes two stacks by
+# `encoder_layers` and `decoder_layers` over one `d_model`.
+LINEAGE_MARKS: tuple[tuple[tuple[str, ...], dict[str, Any], str], ...] = (
+    (("type_vocab_size",), BERT, "a BERT-style encoder (post-norm, biases, LayerNorms), as type_vocab_size implies"),
+    (("encoder_layers", "decoder_layers", "d_model"), {**BART, "learned_positions": 0},
+     "a BART-style encoder-decoder (biases, LayerNorms, positions without weights), as its two stacks imply"),
+)
+
+
+def assumed_lineage(config: Mapping[str, Any], assumptions: list[str]) -> Family | None:
+    """The lineage an unknown model_type's keys mark (its assumption appended to `assumptions`), or None."""
+    for keys, fields, assumption in LINEAGE_MARKS:
+        if all(config.get(key) is not None for key in keys):
+            assumptions.append(assumption)
+            return Family(**fields)
+    return None
+
+
 @lru_cache(maxsize=64)
 def lookup(model_type: str) -> Family | None:
     """The layout facts of a model_type, or None for a family axes has no entry for."""

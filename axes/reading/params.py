@@ -20,6 +20,9 @@ class Counts(Struct, frozen=True):
     active: int
     mtp: int | None
     vision: int = 0
+    # A vision tower of a kind axes has no entry for, counted as the ViT most image-text models use: its
+    # model_type, for the note that makes the count an estimate.
+    assumed_tower: str | None = None
 
 
 def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None, str | None]:
@@ -39,7 +42,7 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
     if counted is None:
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
-    vision, audio = _vision_params(config, h), _audio_params(config, h)
+    (vision, assumed), audio = _vision_params(config, h), _audio_params(config, h)
     other = _other_part(config)
     if other:
         return None, f"parameter count not computed: the {other} part is of a kind axes does not count"
@@ -51,7 +54,8 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
         return None, (f"parameter count not computed: the vision tower "
                       f"({(config.get('vision_config') or {}).get('model_type', 'unnamed')}) is of a kind axes "
                       "does not count, and the language model alone would understate the total")
-    return Counts(total=total + vision + audio, active=active + vision + audio, mtp=mtp, vision=vision + audio), None
+    return Counts(total=total + vision + audio, active=active + vision + audio, mtp=mtp, vision=vision + audio,
+                  assumed_tower=assumed), None
 
 
 SSM_KINDS = {"mamba", "mamba2", "none"}
@@ -450,31 +454,34 @@ VIT_TOWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _vision_params(config: dict[str, Any], text_hidden: int) -> int:
-    """A vision tower and its projector, for image-text repos: a ViT (SigLIP, CLIP) or a Qwen-VL-style
-    tower. A tower of a kind axes cannot count is -1 (the caller says so)."""
+def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str | None]:
+    """A vision tower and its projector, for image-text repos: a ViT (SigLIP, CLIP) or a Qwen-VL-style tower,
+    and the tower's model_type when axes has no entry for it and counted it as a SigLIP-style ViT (most image-text
+    towers are one, and a tower is a small part of the whole: an estimate, said so, rather than no count). A
+    tower whose config lacks a ViT's dimensions is -1 (the caller says so)."""
     vision = config.get("vision_config")
     if not isinstance(vision, dict):
-        return 0
+        return 0, None
     # A vision config that names no type (hand-written) is read as the SigLIP-style ViT most image-text models use.
     kind = str(vision.get("model_type") or "siglip_vision_model")
     tower = VISION_TOWERS.get(kind)
     if tower is not None:
-        return _merged_patches(vision, tower, text_hidden)
+        return _merged_patches(vision, tower, text_hidden), None
     vit = VIT_TOWERS.get(kind)
     dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size")]
-    if vit is None or not all(dims):
-        return -1
+    if not all(dims):
+        return -1, None
     h, layers, inter, patch = (d or 0 for d in dims)
     channels = as_int(vision.get("num_channels", 3)) or 3
-    bias = vit["bias"]
-    mlp = 3 * h * inter if vit["mlp"] == "gated" else 2 * h * inter + (inter + h if bias else 0)
-    per_layer = 4 * h * h + (4 * h if bias else 0) + mlp + 2 * vit["norm"] * h
+    assumed = VIT_TOWERS["siglip_vision_model"] if vit is None else vit
+    bias = assumed["bias"]
+    mlp = 3 * h * inter if assumed["mlp"] == "gated" else 2 * h * inter + (inter + h if bias else 0)
+    per_layer = 4 * h * h + (4 * h if bias else 0) + mlp + 2 * assumed["norm"] * h
     image = as_int(vision.get("image_size")) or 0
-    positions = (image // patch) ** 2 * h if vit["positions"] else 0
+    positions = (image // patch) ** 2 * h if assumed["positions"] else 0
     embeddings = channels * patch * patch * h + (h if bias else 0) + positions
     projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
-    return layers * per_layer + embeddings + vit["norm"] * h + projector
+    return layers * per_layer + embeddings + assumed["norm"] * h + projector, (kind if vit is None else None)
 
 
 def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:

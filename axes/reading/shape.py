@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from ..errors import AxesError
-from .families import Family, lookup
+from .families import Family, assumed_lineage, lookup
 
 # "attention" | "sliding" | "linear" | "mamba" | "mamba2" | "conv" | "attention+mamba" | "none" (an MLP-only layer)
 LayerKind = str
@@ -111,6 +111,9 @@ class Shape(Struct, frozen=True, eq=False):  # never compared or printed: the ge
     dtype_bytes: int | None = None
     keys: dict[str, str] = field(default_factory=dict)  # shape field -> the config key it was read from
     assumptions: tuple[str, ...] = ()  # what the count assumes beyond the file (an unknown family)
+    # An unknown model_type read as the lineage its config's keys mark (BERT's token types, BART's two stacks):
+    # `family` is that lineage's entry, and the counts are estimates.
+    estimated: bool = False
     raw: dict[str, Any] = field(default_factory=dict)  # the language config as read (defaults filled in)
 
     @property
@@ -213,13 +216,16 @@ def read_shape(config: dict[str, Any]) -> Shape:
         text = {**nested, **text}
     model_type = str(text.get("model_type") or config.get("model_type") or "").lower() or None
     family = lookup(model_type or "")
+    assumptions: list[str] = []
+    estimated = family is None
+    if family is None:
+        family = assumed_lineage(text, assumptions)
     defaults = dict(family.defaults) if family else {}
     r = _Reader({**defaults, **text}, prefix, defaulted=frozenset(defaults) - frozenset(text),
                 own=family.keys if family else None)
     text = r.config
     archs = config.get("architectures") or text.get("architectures") or []
     architecture = archs[0] if isinstance(archs, list) and archs and isinstance(archs[0], str) else None
-    assumptions: list[str] = []
 
     hidden = r.dim("hidden")
     layers = r.dim("layers") or _listed_layers(r)
@@ -327,6 +333,7 @@ def read_shape(config: dict[str, Any]) -> Shape:
                                         or config.get("dtype") or "").lower()),
         keys=r.keys,
         assumptions=tuple(assumptions),
+        estimated=estimated,
         raw=text,
     )
 
