@@ -110,3 +110,36 @@ def test_every_fact_a_comparison_names_has_its_words() -> None:
 
     named = {*BACKBONE_WIRING, *BACKBONE_SETTINGS, "total_params"} - {"quantization"}  # quantization: "quantized"
     assert {f"fact_{n}" for n in named} <= set(TEXT)
+
+
+ESTIMATED_NOTES = [
+    # an unknown family with an unknown vision tower: the estimate's notes and their assumptions
+    {"model_type": "heron_text", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+     "intermediate_size": 128, "vocab_size": 300, "hidden_act": "silu",
+     "vision_config": {"model_type": "heron_vision", "hidden_size": 32, "num_hidden_layers": 2,
+                       "intermediate_size": 64, "patch_size": 4, "image_size": 16}},
+    # an unknown encoder read as BERT, and a tower the count cannot take
+    {"model_type": "wren_encoder", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+     "intermediate_size": 128, "vocab_size": 300, "type_vocab_size": 2, "tie_word_embeddings": True},
+    {"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+     "intermediate_size": 128, "vocab_size": 300, "vision_config": {"model_type": "wren_vision", "width": 8}},
+]
+
+
+@pytest.mark.parametrize("config", ESTIMATED_NOTES, ids=["vit-estimate", "bert-estimate", "uncounted-tower"])
+def test_a_counts_notes_read_in_korean_assumptions_included(config: dict) -> None:
+    import json
+
+    from axes.reading import read
+    from axes.types import Snapshot
+
+    notes = read(Snapshot(target="t", source="local", files={"config.json": json.dumps(config)})).backbone.notes
+    assert notes
+    for note in notes:
+        korean = notice(note, Lang.ko)
+        # What may stay in Latin letters: the names in brackets, identifiers and the field's own terms.
+        words = re.findall(r"[A-Za-z][\w.-]*", re.sub(r"\([^)]*\)", "", korean), re.ASCII)
+        terms = {"axes", "config.json", "model_type", "RMSNorm", "LayerNorm", "MLP", "ViT", "SigLIP", "BERT", "BART",
+                 "silu", "top-k", "B"}
+        assert re.search("[가-힣]", korean), note
+        assert all(w in terms or "_" in w for w in words), (note, korean)

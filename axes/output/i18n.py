@@ -342,7 +342,39 @@ NOTICES: tuple[tuple[str, str], ...] = (
      "config.json이 없어요. 기계가 읽을 수 있는 파일로는 백본을 확인할 수 없어요"),
     ("parameter count not computed: a dimension the arithmetic needs is missing from config.json",
      "파라미터 수를 계산하지 못했어요. 계산에 필요한 차원이 config.json에 없어요"),
-    ("total includes a {size}B vision tower", "전체 수에 {size}B 규모의 비전 타워가 들어 있어요"),
+    ("total includes {size}B of vision or audio towers", "전체 수에 비전·오디오 타워 {size}B가 들어 있어요"),
+    ("parameter count not computed: the vision tower ({kind}) is of a kind axes does not count, and the language "
+     "model alone would understate the total",
+     "파라미터 수를 계산하지 못했어요. 비전 타워({kind})는 axes가 세지 못하는 종류이고, 언어 모델만 세면 전체 수가 "
+     "실제보다 작게 나와요"),
+    ("parameter count not computed: the audio tower ({kind}) is of a kind axes does not count, and the language "
+     "model alone would understate the total",
+     "파라미터 수를 계산하지 못했어요. 오디오 타워({kind})는 axes가 세지 못하는 종류이고, 언어 모델만 세면 전체 수가 "
+     "실제보다 작게 나와요"),
+    ("parameter count not computed: the {part} part is of a kind axes does not count",
+     "파라미터 수를 계산하지 못했어요. {part} 부분은 axes가 세지 못하는 종류예요"),
+    ("parameter count not computed: the experts' width or top-k is missing from config.json",
+     "파라미터 수를 계산하지 못했어요. 전문가(expert)의 폭이나 top-k가 config.json에 없어요"),
+    ("parameter count not computed for {type}: {layout}, a layout axes does not model",
+     "파라미터 수를 계산하지 못했어요. {type}의 구조는 axes가 모델링하지 않는 형태예요 ({layout})"),
+    ("estimated: the vision tower ({kind}) is not in axes' table, so it is counted as a SigLIP-style ViT (biases, "
+     "LayerNorms, a plain MLP, learned positions)",
+     "추정치예요. 비전 타워({kind})가 axes의 표에 없어서 SigLIP 계열 ViT(편향, LayerNorm, 일반 MLP, 학습된 위치 "
+     "임베딩)로 셌어요"),
+    ("estimated: model_type {type} is not in axes' family table, so the count assumes {assumptions}",
+     "추정치예요. axes의 계열 표에 없는 model_type이어서({type}) 이렇게 가정하고 셌어요: {assumptions}"),
+    # What an estimate assumes (the parts of the note above, joined by "; ")
+    ("tie_word_embeddings absent: a separate output head assumed", "tie_word_embeddings가 없어서 따로 둔 출력 헤드"),
+    ("RMSNorm, no biases", "편향 없는 층과 RMSNorm"),
+    ("a gated (three-matrix) MLP", "게이트 MLP(행렬 세 개)"),
+    ("a gated MLP, as {act} implies", "{act}에 맞춘 게이트 MLP(행렬 세 개)"),
+    ("a plain MLP, as {act} implies", "{act}에 맞춘 일반 MLP(행렬 두 개)"),
+    ("a BERT-style encoder (post-norm, biases, LayerNorms), as type_vocab_size implies",
+     "type_vocab_size로 보아 BERT 계열 인코더(후치 정규화, 편향, LayerNorm)"),
+    ("a BART-style encoder-decoder (biases, LayerNorms, positions without weights), as its two stacks imply",
+     "두 스택으로 보아 BART 계열 인코더-디코더(편향, LayerNorm, 가중치 없는 위치 인코딩)"),
+    ("{name}: NaN, Infinity or a number out of range read as null (JSON has no such numbers)",
+     "{name}: NaN, Infinity나 범위를 벗어난 수를 null로 읽었어요 (JSON에는 이런 수가 없어요)"),
     ("Hub safetensors count {hub} differs from the computed {computed}",
      "Hub의 safetensors 집계({hub})가 계산한 값({computed})과 달라요"),
     ("{n} of {layers} layers use a {window}-token sliding window: beyond it a token adds {bytes} bytes",
@@ -386,8 +418,8 @@ def notice(text: str, lang: Lang) -> str:
     if lang is Lang.en:
         return text
     for pattern, ko in _notice_patterns():
-        if match := pattern.match(text):
-            return ko.format(**match.groupdict())
+        if match := pattern.match(text):  # a value may itself be a notice (an estimate's assumptions)
+            return ko.format(**{name: notice(value, lang) for name, value in match.groupdict().items()})
     if "; " in text:
         parts = [notice(part, lang) for part in text.split("; ")]
         if parts != text.split("; "):
