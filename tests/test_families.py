@@ -557,3 +557,16 @@ def test_a_qwen_vl_style_vision_tower_is_counted():
     block = 4 * 32 * 32 + 4 * 32 + 2 * 32 * 128 + 128 + 32 + 2 * 2 * 32
     merger = 2 * 32 + 128 * 128 + 128 + 128 * 64 + 64
     assert with_tower - text == patches + 2 * block + merger
+
+
+@pytest.mark.parametrize("names,structure,pattern", [
+    # attention with a token selector, or over compressed keys, is attention: no hybrid
+    (["indexed_attention"] * 4, "dense", "global"),
+    (["compressed_sparse_attention", "heavily_compressed_attention"] * 2, "dense", "global"),
+    (["reference_sliding_attention", "full_attention"] * 2, "dense", "global+sliding"),
+    # a linear-attention layer among them is what makes a hybrid
+    (["indexed_attention", "indexed_attention", "indexed_attention", "linear_attention"], "hybrid", "hybrid-linear"),
+])
+def test_a_new_layer_type_name_is_read_by_what_it_says(names, structure, pattern):
+    f = facts(UNKNOWN | {"model_type": "llama", "num_hidden_layers": 4, "layer_types": names}).facts
+    assert (f.structure, f.attention_pattern) == (structure, pattern)

@@ -417,6 +417,22 @@ KIND_NAMES = {
     "conv": "conv", "recurrent": "linear", "lightning": "linear", "hybrid": "attention+mamba",
     "moe": "none", "mlp": "none",  # a layer that is only a feed-forward block (Nemotron-H)
 }
+
+
+def _kind_of(name: str) -> str:
+    """A layer type's kind: the names above, else what a new name says of itself ("indexed_attention" is
+    attention with a token selector, "reference_sliding_attention" a window); a hybrid block stays its own kind."""
+    name = name.lower()
+    known = KIND_NAMES.get(name)
+    if known is not None or "hybrid" in name or "mamba" in name:
+        return known or name
+    if "linear" in name:
+        return "linear"
+    if "sliding" in name or "local" in name or "chunk" in name:
+        return "sliding"
+    return "attention" if "attention" in name else name
+
+
 # Nemotron-H's hybrid_override_pattern: one character per layer (M Mamba-2, * attention, - MLP, E MoE).
 PATTERN_CHARS = {"M": "mamba2", "*": "attention", "-": "none", "E": "none"}
 
@@ -428,13 +444,13 @@ def _layer_kinds(text: dict[str, Any], layers: int | None, family: Family | None
     linear = family.linear if family else "linear"
     declared = text.get("layer_types") or text.get("layers_block_type") or text.get("block_types")
     if isinstance(declared, list) and len(declared) == layers and all(isinstance(x, str) for x in declared):
-        kinds = [KIND_NAMES.get(x.lower(), x.lower()) for x in declared]
+        kinds = [_kind_of(x) for x in declared]
         if default == "mamba2" or linear == "mamba2":
             kinds = ["mamba2" if k == "mamba" else k for k in kinds]
         return tuple(linear if k == "linear" and linear != "attention" else k for k in kinds)
     if isinstance(declared, list) and 0 < len(declared) < layers and all(isinstance(x, str) for x in declared):
         # A repeating block (Griffin: recurrent, recurrent, attention): layer i is the (i mod n)-th.
-        cycle = [KIND_NAMES.get(x.lower(), x.lower()) for x in declared]
+        cycle = [_kind_of(x) for x in declared]
         return tuple(linear if (k := cycle[i % len(cycle)]) == "linear" and linear != "attention" else k
                      for i in range(layers))
     pattern = text.get("hybrid_override_pattern")
