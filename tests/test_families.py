@@ -570,3 +570,54 @@ def test_a_qwen_vl_style_vision_tower_is_counted():
 def test_a_new_layer_type_name_is_read_by_what_it_says(names, structure, pattern):
     f = facts(UNKNOWN | {"model_type": "llama", "num_hidden_layers": 4, "layer_types": names}).facts
     assert (f.structure, f.attention_pattern) == (structure, pattern)
+
+
+# Llama 3.2 Vision's layout, small: the reference implementation's count of the whole model (transformers 5.24,
+# MllamaForConditionalGeneration on the meta device) is 278,185.
+TILED = {'model_type': 'mllama',
+        'architectures': ['MllamaForConditionalGeneration'],
+        'text_config': {'model_type': 'mllama_text_model',
+                        'vocab_size': 300,
+                        'hidden_size': 64,
+                        'num_hidden_layers': 5,
+                        'num_attention_heads': 4,
+                        'num_key_value_heads': 2,
+                        'intermediate_size': 128,
+                        'cross_attention_layers': [1, 3],
+                        'hidden_act': 'silu',
+                        'rms_norm_eps': 1e-05,
+                        'tie_word_embeddings': False,
+                        'max_position_embeddings': 256,
+                        'pad_token_id': 0,
+                        'bos_token_id': 1,
+                        'eos_token_id': 2},
+        'vision_config': {'model_type': 'mllama_vision_model',
+                          'hidden_size': 32,
+                          'num_hidden_layers': 2,
+                          'num_global_layers': 1,
+                          'attention_heads': 4,
+                          'num_channels': 3,
+                          'intermediate_size': 64,
+                          'vision_output_dim': 96,
+                          'image_size': 28,
+                          'patch_size': 14,
+                          'max_num_tiles': 4,
+                          'intermediate_layers_indices': [0, 1],
+                          'supported_aspect_ratios': [[1, 1], [1, 2], [2, 1]]}}
+
+
+def test_a_tiled_vit_and_its_cross_attention_are_counted_exactly():
+    f = facts(TILED).facts
+    assert (f.total_params, f.params_source) == (278_185, "computed")
+    no_cross = TILED | {"text_config": TILED["text_config"] | {"cross_attention_layers": []}}
+    assert f.total_params - facts(no_cross).facts.total_params == 2 * (2 * 16 + 2)  # q/k norms and two gates each
+
+
+@pytest.mark.parametrize("kind", ["qwen3_5_vision", "qwen3_5_moe_vision"])
+def test_qwen3_5_towers_are_qwen3_vl_towers(kind):
+    tower = {"depth": 2, "hidden_size": 32, "intermediate_size": 64, "num_heads": 4, "in_channels": 3, "patch_size": 16,
+             "spatial_merge_size": 2, "temporal_patch_size": 2, "out_hidden_size": 64, "num_position_embeddings": 16}
+    def total(model_type):
+        return facts(UNKNOWN | {"model_type": "qwen3", "vision_config": tower | {"model_type": model_type}}).facts
+    assert total(kind).total_params == total("qwen3_vl_vision").total_params
+    assert total(kind).params_source == "computed"

@@ -193,6 +193,8 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "lfm2": dict(tied=True, qk_norm="head", structure="hybrid", position="rope"),
     "lfm3": dict(layer_norms=4, tied=True),
     "llama": dict(position="rope"),
+    # Llama 3.2 Vision's language model: Llama's layers, some of them cross-attending to the image (same shapes)
+    "mllama_text_model": dict(position="rope"),
     # Llama 4's MoE layers always add one shared expert as wide as a routed one; no config key says so.
     "llama4_text": dict(qk_norm="l2", defaults={"no_rope_layer_interval": 4, "n_shared_experts": 1}),
     "longcat_flash": dict(layer_norms=4, dual_sublayers=True),

@@ -437,6 +437,8 @@ VISION_TOWERS: dict[str, dict[str, Any]] = {
     "qwen3_vl_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "qwen3_vl_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "qwen3_omni_moe_vision_encoder": {"mlp": "plain", "norm": 2, "patch_bias": True},
+    "qwen3_5_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
+    "qwen3_5_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
 }
 
 
@@ -467,6 +469,8 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     tower = VISION_TOWERS.get(kind)
     if tower is not None:
         return _merged_patches(vision, tower, text_hidden), None
+    if kind == "mllama_vision_model":
+        return _tiled_vit(vision, config.get("text_config"), text_hidden), None
     vit = VIT_TOWERS.get(kind)
     dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size")]
     if not all(dims):
@@ -482,6 +486,32 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     embeddings = channels * patch * patch * h + (h if bias else 0) + positions
     projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
     return layers * per_layer + embeddings + assumed["norm"] * h + projector, (kind if vit is None else None)
+
+
+def _tiled_vit(vision: dict[str, Any], text: Any, text_hidden: int) -> int:
+    """Llama 3.2 Vision's tower: a ViT over image tiles (a class token, gated position embeddings per tile and
+    aspect ratio, a local then a gated global stack, biased MLPs, LayerNorms), its projector from the stacked
+    intermediate features, and what the image path adds to the language model: each cross-attention layer's
+    q/k norms and two gates, and the embedding table's 8 image-token rows. -1 without the dimensions."""
+    dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size",
+                                            "image_size", "vision_output_dim")]
+    if not all(dims):
+        return -1
+    h, layers, inter, patch, image, out = (d or 0 for d in dims)
+    channels = as_int(vision.get("num_channels")) or 3
+    tiles = as_int(vision.get("max_num_tiles")) or 4
+    ratios = vision.get("supported_aspect_ratios")
+    ratio_ids = (len(ratios) if isinstance(ratios, list) else 8) + 1  # id 0 is padding
+    positions = (image // patch) ** 2 + 1  # and the class token
+    layer = 4 * h * h + 2 * h * inter + inter + h + 4 * h
+    embeddings = h + channels * patch * patch * h + 1 + positions * h + ratio_ids * tiles * positions * h
+    tile_positions = 2 * (1 + ratio_ids * tiles * h)
+    stacks = layers * layer + (as_int(vision.get("num_global_layers")) or 0) * (layer + 2)
+    text = text if isinstance(text, dict) else {}
+    heads = as_int(text.get("num_attention_heads"))
+    head_dim = as_int(text.get("head_dim")) or (text_hidden // heads if heads else 0)
+    cross = len(int_list(text.get("cross_attention_layers"))) * (2 * head_dim + 2)
+    return embeddings + tile_positions + 4 * h + stacks + out * text_hidden + text_hidden + cross + 8 * text_hidden
 
 
 def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:

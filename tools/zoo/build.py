@@ -54,8 +54,10 @@ def mappings() -> list[tuple[str, str, str]]:
         (m.MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES, "seq2seq"),
         (m.MODEL_FOR_SPEECH_SEQ_2_SEQ_MAPPING_NAMES, "speech"),
         (m.MODEL_FOR_MASKED_LM_MAPPING_NAMES, "masked"),  # BERT's lineage: the encoder, not its LMHead variant
+        # A language model with a vision tower, before the causal class some image-text types also ship
+        # (MllamaForCausalLM is the language model alone): axes counts the repo's whole model.
+        (m.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES, "vlm"),
         (m.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES, "causal"),
-        (m.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES, "vlm"),  # a language model with a vision tower
     ):
         for model_type, cls in names.items():
             if isinstance(cls, (list, tuple)):
