@@ -621,3 +621,72 @@ def test_qwen3_5_towers_are_qwen3_vl_towers(kind):
         return facts(UNKNOWN | {"model_type": "qwen3", "vision_config": tower | {"model_type": model_type}}).facts
     assert total(kind).total_params == total("qwen3_vl_vision").total_params
     assert total(kind).params_source == "computed"
+
+
+# InternVL's layout, small, with q/k norms, biased q/k/v and a final norm: the reference implementation's count
+# (transformers 5.24, InternVLForConditionalGeneration on the meta device) is 161,824.
+INTERN = {'model_type': 'internvl',
+         'architectures': ['InternVLForConditionalGeneration'],
+         'downsample_ratio': 0.5,
+         'tie_word_embeddings': False,
+         'text_config': {'model_type': 'qwen2',
+                         'vocab_size': 300,
+                         'hidden_size': 64,
+                         'num_hidden_layers': 2,
+                         'num_attention_heads': 4,
+                         'num_key_value_heads': 2,
+                         'intermediate_size': 128,
+                         'tie_word_embeddings': False},
+         'vision_config': {'model_type': 'internvl_vision',
+                           'hidden_size': 32,
+                           'num_hidden_layers': 2,
+                           'num_attention_heads': 4,
+                           'intermediate_size': 64,
+                           'image_size': [28, 28],
+                           'patch_size': [14, 14],
+                           'num_channels': 3,
+                           'attention_bias': True,
+                           'use_qk_norm': True,
+                           'norm_type': 'layer_norm',
+                           'use_mean_pooling': False}}
+
+
+def test_an_intern_vit_tower_is_counted_exactly():
+    f = facts(INTERN).facts
+    assert (f.total_params, f.params_source) == (161_824, "computed")
+
+
+# GLM-4V's layout, small, with a biased qkv: the reference implementation's count (transformers 5.24,
+# Glm4vForConditionalGeneration on the meta device) is 202,912.
+GLM4V = {'model_type': 'glm4v',
+         'architectures': ['Glm4vForConditionalGeneration'],
+         'tie_word_embeddings': False,
+         'text_config': {'hidden_act': 'silu',
+                         'rms_norm_eps': 1e-05,
+                         'rope_parameters': {'rope_theta': 10000.0, 'rope_type': 'default'},
+                         'model_type': 'glm4v_text',
+                         'vocab_size': 300,
+                         'hidden_size': 64,
+                         'num_hidden_layers': 2,
+                         'num_attention_heads': 4,
+                         'num_key_value_heads': 2,
+                         'intermediate_size': 128,
+                         'max_position_embeddings': 256},
+         'vision_config': {'model_type': 'glm4v_vision',
+                           'depth': 2,
+                           'hidden_size': 32,
+                           'num_heads': 4,
+                           'in_channels': 3,
+                           'image_size': 56,
+                           'patch_size': 14,
+                           'spatial_merge_size': 2,
+                           'temporal_patch_size': 2,
+                           'out_hidden_size': 64,
+                           'intermediate_size': 96,
+                           'attention_bias': True,
+                           'hidden_act': 'silu'}}
+
+
+def test_a_glm4v_tower_is_counted_exactly():
+    f = facts(GLM4V).facts
+    assert (f.total_params, f.params_source) == (202_912, "computed")

@@ -471,6 +471,10 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
         return _merged_patches(vision, tower, text_hidden), None
     if kind == "mllama_vision_model":
         return _tiled_vit(vision, config.get("text_config"), text_hidden), None
+    if kind == "internvl_vision":
+        return _intern_vit(vision, config, text_hidden), None
+    if kind in ("glm4v_vision", "glm4v_moe_vision"):
+        return _glm4v_vit(vision), None
     vit = VIT_TOWERS.get(kind)
     dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size")]
     if not all(dims):
@@ -512,6 +516,50 @@ def _tiled_vit(vision: dict[str, Any], text: Any, text_hidden: int) -> int:
     head_dim = as_int(text.get("head_dim")) or (text_hidden // heads if heads else 0)
     cross = len(int_list(text.get("cross_attention_layers"))) * (2 * head_dim + 2)
     return embeddings + tile_positions + 4 * h + stacks + out * text_hidden + text_hidden + cross + 8 * text_hidden
+
+
+def _side(value: Any) -> int | None:
+    """An image or patch size given as one number or as [height, width] (square sides)."""
+    return as_int(value[0]) if isinstance(value, list) and value else as_int(value)
+
+
+def _intern_vit(vision: dict[str, Any], config: dict[str, Any], text_hidden: int) -> int:
+    """InternVL's InternViT: a class token and learned positions, a biased patch convolution, layers with layer
+    scales (two vectors) and a biased output projection, optional q/k RMSNorms, no final norm when features are
+    mean-pooled; the projector over pixel-shuffled patches (a norm, two biased linears). -1 without the dimensions."""
+    h, layers, inter = (as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size"))
+    patch, image = _side(vision.get("patch_size")), _side(vision.get("image_size"))
+    if not (h and layers and inter and patch and image):
+        return -1
+    norm = 1 if vision.get("norm_type") == "rms_norm" else 2
+    qk = 2 * h if vision.get("use_qk_norm") else 0  # RMSNorms over the whole width, whatever norm_type says
+    layer = 4 * h * h + (3 * h if vision.get("attention_bias") else 0) + h + 2 * h + 2 * h * inter + inter + h + \
+        2 * norm * h + qk
+    channels = as_int(vision.get("num_channels")) or 3
+    embeddings = h + ((image // patch) ** 2 + 1) * h + channels * patch * patch * h + h
+    final = 0 if vision.get("use_mean_pooling", True) else norm * h
+    ratio = config.get("downsample_ratio")
+    shuffled = round(h / (ratio * ratio)) if isinstance(ratio, (int, float)) and 0 < ratio <= 1 else 4 * h
+    projector = 2 * shuffled + shuffled * text_hidden + text_hidden + text_hidden * text_hidden + text_hidden
+    return embeddings + layers * layer + final + projector
+
+
+def _glm4v_vit(vision: dict[str, Any]) -> int:
+    """GLM-4V's tower: learned positions, a biased patch convolution over frames, RMSNorm blocks with a fused qkv
+    and a gated MLP as wide as the language model (out_hidden_size), a convolution merging 2x2 patches into that
+    width, and a merger (a projection, a LayerNorm, a gated MLP of intermediate_size). -1 without the dimensions."""
+    h, depth, out, inter = (as_int(vision.get(k)) for k in ("hidden_size", "depth", "out_hidden_size",
+                                                            "intermediate_size"))
+    patch, image = as_int(vision.get("patch_size")) or 14, as_int(vision.get("image_size"))
+    if not (h and depth and out and inter and image):
+        return -1
+    channels, frames = as_int(vision.get("in_channels")) or 3, as_int(vision.get("temporal_patch_size")) or 1
+    merge = as_int(vision.get("spatial_merge_size")) or 2
+    bias = 3 * h if vision.get("attention_bias") else 0  # the fused qkv's; the output projection has none
+    embeddings = (image // patch) ** 2 * h + channels * frames * patch * patch * h + h
+    block = 2 * h + 4 * h * h + bias + 3 * h * out
+    merger = h * out * merge * merge + out + out * out + 2 * out + 3 * out * inter
+    return embeddings + depth * block + 2 * h + merger
 
 
 def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:
