@@ -690,3 +690,13 @@ GLM4V = {'model_type': 'glm4v',
 def test_a_glm4v_tower_is_counted_exactly():
     f = facts(GLM4V).facts
     assert (f.total_params, f.params_source) == (202_912, "computed")
+
+
+def test_grouped_kv_heads_in_a_qwen_vl_style_tower_shrink_its_qkv():
+    tower = {"depth": 2, "hidden_size": 32, "intermediate_size": 48, "num_heads": 4, "in_channels": 3, "patch_size": 14,
+             "spatial_merge_size": 2, "temporal_patch_size": 2, "out_hidden_size": 64, "model_type": "exaone4_5_vision"}
+    def total(extra):
+        return facts(UNKNOWN | {"model_type": "llama", "vision_config": tower | extra}).facts.total_params
+    full, grouped = total({}), total({"num_key_value_heads": 2})
+    # K and V at half width: per layer, 2 x (32 x 16 + 16) fewer weights than full-width K and V
+    assert full - grouped == 2 * 2 * (32 * 16 + 16)

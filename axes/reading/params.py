@@ -438,6 +438,7 @@ VISION_TOWERS: dict[str, dict[str, Any]] = {
     "qwen3_vl_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "qwen3_omni_moe_vision_encoder": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "qwen3_5_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
+    "exaone4_5_vision": {"mlp": "gated", "norm": 1, "patch_bias": False},  # Qwen2.5-VL's, with grouped K/V heads
     "qwen3_5_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
 }
 
@@ -575,7 +576,9 @@ def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: 
         return -1
     norm = tower["norm"] * width
     mlp = 3 * width * inter + 2 * inter + width if tower["mlp"] == "gated" else 2 * width * inter + inter + width
-    layer = 3 * width * width + 3 * width + width * width + width + mlp + 2 * norm
+    heads, kv_heads = as_int(vision.get("num_heads")), as_int(vision.get("num_key_value_heads"))
+    qkv = width + 2 * (width * kv_heads // heads if heads and kv_heads else width)  # grouped K/V, where declared
+    layer = width * qkv + qkv + width * width + width + mlp + 2 * norm
     patches = channels * frames * patch * patch * width + (width if tower["patch_bias"] else 0)
     positions = (as_int(vision.get("num_position_embeddings")) or 0) * width
     merged = width * merge * merge
