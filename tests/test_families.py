@@ -700,3 +700,43 @@ def test_grouped_kv_heads_in_a_qwen_vl_style_tower_shrink_its_qkv():
     full, grouped = total({}), total({"num_key_value_heads": 2})
     # K and V at half width: per layer, 2 x (32 x 16 + 16) fewer weights than full-width K and V
     assert full - grouped == 2 * 2 * (32 * 16 + 16)
+
+
+# Qwen2.5-Omni's thinker, small: a Qwen2.5-VL tower and an audio encoder with sinusoidal positions and learned
+# start/end embeddings; the reference implementation's count (transformers 5.24, on the meta device) is 217,184.
+OMNI = {'model_type': 'qwen2_5_omni_thinker',
+        'architectures': ['Qwen2_5OmniThinkerForConditionalGeneration'],
+        'text_config': {'model_type': 'qwen2_5_omni_text',
+                        'vocab_size': 300,
+                        'hidden_size': 64,
+                        'num_hidden_layers': 2,
+                        'num_attention_heads': 4,
+                        'num_key_value_heads': 2,
+                        'intermediate_size': 128,
+                        'tie_word_embeddings': False},
+        'vision_config': {'model_type': 'qwen2_5_omni_vision_encoder',
+                          'depth': 2,
+                          'hidden_size': 32,
+                          'intermediate_size': 48,
+                          'num_heads': 4,
+                          'in_channels': 3,
+                          'patch_size': 14,
+                          'spatial_merge_size': 2,
+                          'temporal_patch_size': 2,
+                          'out_hidden_size': 64,
+                          'fullatt_block_indexes': [1],
+                          'window_size': 112},
+        'audio_config': {'model_type': 'qwen2_5_omni_audio_encoder',
+                         'num_mel_bins': 16,
+                         'encoder_layers': 2,
+                         'encoder_attention_heads': 4,
+                         'encoder_ffn_dim': 64,
+                         'd_model': 32,
+                         'max_source_positions': 100,
+                         'n_window': 10,
+                         'output_dim': 64}}
+
+
+def test_an_omni_thinker_with_both_towers_is_counted_exactly():
+    f = facts(OMNI).facts
+    assert (f.total_params, f.params_source) == (217_184, "computed")

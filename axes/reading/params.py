@@ -439,6 +439,7 @@ VISION_TOWERS: dict[str, dict[str, Any]] = {
     "qwen3_omni_moe_vision_encoder": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "qwen3_5_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
     "exaone4_5_vision": {"mlp": "gated", "norm": 1, "patch_bias": False},  # Qwen2.5-VL's, with grouped K/V heads
+    "qwen2_5_omni_vision_encoder": {"mlp": "gated", "norm": 1, "patch_bias": False},
     "qwen3_5_moe_vision": {"mlp": "plain", "norm": 2, "patch_bias": True},
 }
 
@@ -615,9 +616,12 @@ def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
     if not (d and layers and ffn and mels):
         return -1
     convs = mels * d * 3 + d + d * d * 3 + d
-    positions = (as_int(audio.get("max_source_positions")) or 0) * d
+    out = as_int(audio.get("output_dim")) or text_hidden
+    # Qwen2.5-Omni's encoder: sinusoidal positions (no weights) and two learned audio start/end embeddings
+    omni = audio.get("model_type") == "qwen2_5_omni_audio_encoder"
+    positions = 2 * out if omni else (as_int(audio.get("max_source_positions")) or 0) * d
     layer = 4 * d * d + 3 * d + 2 * d * ffn + ffn + d + 2 * 2 * d  # no key bias; two LayerNorms
-    projector = d * text_hidden + text_hidden
+    projector = d * out + out
     return convs + positions + layers * layer + 2 * d + projector
 
 
