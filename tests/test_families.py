@@ -740,3 +740,61 @@ OMNI = {'model_type': 'qwen2_5_omni_thinker',
 def test_an_omni_thinker_with_both_towers_is_counted_exactly():
     f = facts(OMNI).facts
     assert (f.total_params, f.params_source) == (217_184, "computed")
+
+
+# T5Gemma's layout, small (a 3-layer encoder, a 2-layer decoder): the reference implementation's count
+# (transformers 5.24, T5GemmaForConditionalGeneration on the meta device) is 248,960 tied, 268,160 untied.
+TWO_STACKS = {'model_type': 't5gemma',
+              'architectures': ['T5GemmaForConditionalGeneration'],
+              'is_encoder_decoder': True,
+              'vocab_size': 300,
+              'tie_word_embeddings': True,
+              'pad_token_id': 0,
+              'eos_token_id': 1,
+              'bos_token_id': 2,
+              'encoder': {'model_type': 't5_gemma_module',
+                          'vocab_size': 300,
+                          'hidden_size': 64,
+                          'intermediate_size': 128,
+                          'num_hidden_layers': 3,
+                          'num_attention_heads': 4,
+                          'num_key_value_heads': 2,
+                          'head_dim': 16,
+                          'hidden_activation': 'gelu_pytorch_tanh',
+                          'sliding_window': 32,
+                          'max_position_embeddings': 256,
+                          'query_pre_attn_scalar': 16,
+                          'pad_token_id': 0,
+                          'eos_token_id': 1,
+                          'bos_token_id': 2},
+              'decoder': {'model_type': 't5_gemma_module',
+                          'vocab_size': 300,
+                          'hidden_size': 64,
+                          'intermediate_size': 128,
+                          'num_hidden_layers': 2,
+                          'num_attention_heads': 4,
+                          'num_key_value_heads': 2,
+                          'head_dim': 16,
+                          'hidden_activation': 'gelu_pytorch_tanh',
+                          'sliding_window': 32,
+                          'max_position_embeddings': 256,
+                          'query_pre_attn_scalar': 16,
+                          'pad_token_id': 0,
+                          'eos_token_id': 1,
+                          'bos_token_id': 2,
+                          'is_decoder': True,
+                          'cross_attention_hidden_size': 64}}
+
+
+@pytest.mark.parametrize("tied,total", [(True, 248_960), (False, 268_160)])
+def test_two_stacks_of_one_family_are_counted_exactly(tied, total):
+    f = facts(TWO_STACKS | {"tie_word_embeddings": tied}).facts
+    assert (f.total_params, f.params_source, f.structure) == (total, "computed", "encoder-decoder")
+
+
+def test_an_encoder_decoder_pairing_two_families_is_not_read_as_its_decoder():
+    config = {"model_type": "encoder-decoder", "encoder": {"model_type": "bert", "hidden_size": 64,
+              "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 128, "vocab_size": 300},
+              "decoder": {"model_type": "bert", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                          "intermediate_size": 128, "vocab_size": 300, "is_decoder": True}}
+    assert facts(config).facts.total_params is None

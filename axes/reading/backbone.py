@@ -217,7 +217,7 @@ def _params_source(shape: Shape, counts: params.Counts | None, hub_params: int |
 
 
 def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:
-    if text.get("is_encoder_decoder") or shape.layout in ("t5", "seq2seq"):
+    if text.get("is_encoder_decoder") or shape.layout in ("t5", "seq2seq", "stacks"):
         return "encoder-decoder"
     if shape.layout == "bert" or any((shape.architecture or "").endswith(s) for s in ENCODER_ARCHITECTURES):
         return "encoder"

@@ -140,6 +140,9 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "fuyu": dict(qkv_bias=True, o_bias=True, qk_norm="width", mlp="plain", mlp_bias=True, layer_norms=0, norm="none"),
     "gemma": dict(tied=True),
     "gemma2": dict(layer_norms=4, tied=True, alternating=True),
+    # T5Gemma: an encoder and a decoder of Gemma 2 layers, each with its own embeddings; the decoder's layers add a
+    # cross-attention block and its two norms
+    "t5_gemma_module": dict(layer_norms=4, tied=True, alternating=True, layout="stacks", structure="encoder-decoder"),
     "gemma3": dict(qkv_bias=True, o_bias=True, qk_norm="width", mlp_bias=True, layer_norms=0, norm="none", tied=True),
     "gemma3_text": dict(qk_norm="head", layer_norms=4, tied=True, defaults={
         "vocab_size": 262208, "max_position_embeddings": 131072, "sliding_window_pattern": 6, "rope_theta": 1000000.0}

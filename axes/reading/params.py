@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from .shape import Shape, as_int, int_list
@@ -38,7 +39,7 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
     if shape.is_moe and not (shape.experts_per_token and (shape.moe_intermediate or shape.intermediate)):
         return None, "parameter count not computed: the experts' width or top-k is missing from config.json"
     counter = LAYOUTS.get(shape.layout, _decoder)
-    counted = counter(shape)
+    counted = _stacks(shape, config) if shape.layout == "stacks" else counter(shape)
     if counted is None:
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
@@ -323,6 +324,32 @@ def _rwkv(shape: Shape) -> tuple[int, int, int | None]:
     total = vocab * h + norm + n_layers * (time_mix + channel_mix + 2 * norm) + norm  # layer 0's extra norm
     total += 0 if shape.tied else vocab * h
     return total, total, None
+
+
+def _stacks(decoder: Shape, config: dict[str, Any]) -> tuple[int, int, int | None] | None:
+    """An encoder and a decoder of one decoder family (T5Gemma), each with its own embeddings: the encoder's stack,
+    the decoder's with a cross-attention block and two norms per layer (keys and values read the encoder's width),
+    and an output head unless tied to the decoder's embeddings. None when the encoder's dimensions are missing."""
+    from .shape import read_shape  # the encoder's own shape, read as its config says
+
+    encoder_config = config.get("encoder")
+    encoder = read_shape(encoder_config) if isinstance(encoder_config, dict) else None
+    if encoder is None or not (encoder.hidden and encoder.layers and encoder.vocab and encoder.heads):
+        return None
+    counted = _decoder(_headless(encoder)), _decoder(_headless(decoder))
+    if counted[0] is None or counted[1] is None:
+        return None
+    kv = (decoder.kv_heads or decoder.heads or 0) * (decoder.head_dim or 0)
+    source = as_int(decoder.raw.get("cross_attention_hidden_size")) or encoder.hidden
+    cross = (_attention(decoder) or 0) + 2 * kv * (source - (decoder.hidden or 0)) + 2 * _norm(decoder)
+    head = 0 if config.get("tie_word_embeddings", True) else (decoder.vocab or 0) * (decoder.hidden or 0)
+    total = counted[0][0] + counted[1][0] + (decoder.layers or 0) * cross + head
+    return total, total, None
+
+
+def _headless(shape: Shape) -> Shape:
+    """A stack of a two-stack model: its embeddings and layers, the output head counted once for the whole."""
+    return msgspec.structs.replace(shape, tied=True)
 
 
 def _t5(shape: Shape) -> tuple[int, int, int | None] | None:

@@ -151,6 +151,13 @@ def language_config(config: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if isinstance(nested, dict) and any(k in nested for k in ALIASES["hidden"] + ("text_config",)):
             inner, path = language_config(nested)
             return inner, f"{key}.{path}" if path else key
+    # Two stacks of one decoder family (T5Gemma, its table entry says so): the decoder describes the language model,
+    # the count reads both. A generic encoder-decoder pairing two families is not read as its decoder alone.
+    encoder, decoder = config.get("encoder"), config.get("decoder")
+    if isinstance(encoder, dict) and isinstance(decoder, dict) and not any(k in config for k in ALIASES["hidden"]):
+        family = lookup(str(decoder.get("model_type") or "").lower())
+        if family is not None and family.layout == "stacks":
+            return decoder, "decoder"
     return config, ""
 
 
