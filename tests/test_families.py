@@ -798,3 +798,48 @@ def test_an_encoder_decoder_pairing_two_families_is_not_read_as_its_decoder():
               "decoder": {"model_type": "bert", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
                           "intermediate_size": 128, "vocab_size": 300, "is_decoder": True}}
     assert facts(config).facts.total_params is None
+
+
+# InstructBLIP's layout, small (a 3-layer Q-Former cross-attending every 2nd layer): the reference implementation's
+# counts (transformers 5.24, on the meta device) are 243,264, and 207,024 for BLIP-2's (no instruction path).
+QFORMER = {'model_type': 'instructblip',
+           'architectures': ['InstructBlipForConditionalGeneration'],
+           'num_query_tokens': 4,
+           'text_config': {'model_type': 'opt',
+                           'vocab_size': 300,
+                           'hidden_size': 64,
+                           'num_hidden_layers': 2,
+                           'num_attention_heads': 4,
+                           'ffn_dim': 128,
+                           'word_embed_proj_dim': 64,
+                           'max_position_embeddings': 128,
+                           'pad_token_id': 1,
+                           'bos_token_id': 2,
+                           'eos_token_id': 2},
+           'vision_config': {'model_type': 'instructblip_vision_model',
+                             'hidden_size': 32,
+                             'intermediate_size': 64,
+                             'num_hidden_layers': 2,
+                             'num_attention_heads': 4,
+                             'image_size': 28,
+                             'patch_size': 14,
+                             'qkv_bias': True},
+           'qformer_config': {'model_type': 'instructblip_qformer',
+                              'vocab_size': 100,
+                              'hidden_size': 48,
+                              'num_hidden_layers': 3,
+                              'num_attention_heads': 4,
+                              'intermediate_size': 96,
+                              'max_position_embeddings': 64,
+                              'cross_attention_frequency': 2,
+                              'encoder_hidden_size': 32,
+                              'pad_token_id': 0}}
+
+
+def test_a_q_former_image_path_is_counted_exactly():
+    f = facts(QFORMER).facts
+    assert (f.total_params, f.params_source) == (243_264, "computed")
+    blip2 = QFORMER | {"model_type": "blip-2",
+                       "vision_config": QFORMER["vision_config"] | {"model_type": "blip_2_vision_model"},
+                       "qformer_config": QFORMER["qformer_config"] | {"model_type": "blip_2_qformer"}}
+    assert facts(blip2).facts.total_params == 207_024

@@ -44,6 +44,8 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
     (vision, assumed), audio = _vision_params(config, h), _audio_params(config, h)
+    if isinstance(config.get("qformer_config"), dict) and vision >= 0:  # BLIP-2 lineage: a Q-Former between them
+        vision, assumed = _blip_tower(config, h), None
     other = _other_part(config)
     if other:
         return None, f"parameter count not computed: the {other} part is of a kind axes does not count"
@@ -591,6 +593,34 @@ def _glm4v_vit(vision: dict[str, Any]) -> int:
     return embeddings + depth * block + 2 * h + merger
 
 
+def _blip_tower(config: dict[str, Any], text_hidden: int) -> int:
+    """BLIP-2's and InstructBLIP's image path: an EVA-style ViT (a class token, learned positions, a fused biased
+    qkv, biased MLPs, LayerNorms), a Q-Former (BERT-style layers over learned query tokens, cross-attending to
+    the image every `cross_attention_frequency` layers; InstructBLIP's also reads the instruction: word and
+    position embeddings and a second feed-forward path) and the projection into the language model."""
+    vision, former = config.get("vision_config"), config.get("qformer_config")
+    assert isinstance(vision, dict) and isinstance(former, dict)
+    h, layers, inter = (as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size"))
+    q, q_layers, q_inter = (as_int(former.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size"))
+    patch, image = as_int(vision.get("patch_size")), as_int(vision.get("image_size"))
+    if not (h and layers and inter and q and q_layers and q_inter and patch and image):
+        return -1
+    channels = as_int(vision.get("num_channels")) or 3
+    vit = h + ((image // patch) ** 2 + 1) * h + channels * patch * patch * h + h + 2 * h + layers * (
+        4 * h * h + 2 * h * inter + inter + 9 * h)
+    source = as_int(former.get("encoder_hidden_size")) or h
+    every = as_int(former.get("cross_attention_frequency")) or 1
+    feed_forward = 2 * q * q_inter + q_inter + 3 * q
+    text = str(former.get("model_type", "")).startswith("instructblip") or bool(former.get("use_qformer_text_input"))
+    layer = 4 * (q * q + q) + 2 * q + feed_forward * (2 if text else 1)
+    cross = 2 * (q * q + q) + 2 * (source * q + q) + 2 * q
+    crossing = len(range(0, q_layers, every))
+    embeddings = 2 * q + ((as_int(former.get("vocab_size")) or 0) + (as_int(former.get("max_position_embeddings"))
+                                                                       or 0)) * q * text
+    queries = (as_int(config.get("num_query_tokens")) or 32) * q
+    return vit + embeddings + q_layers * layer + crossing * cross + queries + q * text_hidden + text_hidden
+
+
 def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: int) -> int:
     width = as_int(vision.get("embed_dim")) or as_int(vision.get("hidden_size")) or 0
     layers = as_int(vision.get("depth")) or as_int(vision.get("num_hidden_layers")) or 0
@@ -618,7 +648,8 @@ def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: 
 
 # Sub-configs that are the language model itself, or parts counted above, or settings rather than parts.
 COUNTED_PARTS = {"text_config", "llm_config", "language_config", "thinker_config", "vision_config", "audio_config",
-                 "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters"}
+                 "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters",
+                 "qformer_config"}
 
 
 def _other_part(config: dict[str, Any]) -> str | None:
