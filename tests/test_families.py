@@ -843,3 +843,56 @@ def test_a_q_former_image_path_is_counted_exactly():
                        "vision_config": QFORMER["vision_config"] | {"model_type": "blip_2_vision_model"},
                        "qformer_config": QFORMER["qformer_config"] | {"model_type": "blip_2_qformer"}}
     assert facts(blip2).facts.total_params == 207_024
+
+
+# Idefics2's layout, small (a SigLIP-style tower, a gated projection, a 2-layer perceiver): the reference
+# implementation's count (transformers 5.24, Idefics2ForConditionalGeneration on the meta device) is 257,792.
+RESAMPLED = {'model_type': 'idefics2',
+             'architectures': ['Idefics2ForConditionalGeneration'],
+             'tie_word_embeddings': False,
+             'image_token_id': 5,
+             'text_config': {'model_type': 'mistral',
+                             'vocab_size': 300,
+                             'hidden_size': 64,
+                             'num_hidden_layers': 2,
+                             'num_attention_heads': 4,
+                             'num_key_value_heads': 2,
+                             'intermediate_size': 96,
+                             'pad_token_id': 0},
+             'vision_config': {'model_type': 'idefics2_vision',
+                               'hidden_size': 32,
+                               'intermediate_size': 48,
+                               'num_hidden_layers': 2,
+                               'num_attention_heads': 4,
+                               'image_size': 28,
+                               'patch_size': 14,
+                               'num_channels': 3},
+             'perceiver_config': {'model_type': 'idefics2_perceiver',
+                                  'hidden_act': 'silu',
+                                  'resampler_n_latents': 4,
+                                  'resampler_depth': 2,
+                                  'resampler_n_heads': 4,
+                                  'resampler_head_dim': 8,
+                                  'num_key_value_heads': 2}}
+
+
+def test_a_perceiver_resampler_is_counted_exactly():
+    f = facts(RESAMPLED).facts
+    assert (f.total_params, f.params_source) == (257_792, "computed")
+
+
+@pytest.mark.parametrize("part", [
+    {"perceiver_config": {"model_type": "wren_perceiver", "resampler_depth": 2}},
+    {"qformer_config": {"model_type": "wren_qformer", "hidden_size": 48}},
+])
+def test_a_connector_of_another_kind_keeps_the_count_null(part):
+    backbone = facts(RESAMPLED | part | ({"perceiver_config": RESAMPLED["perceiver_config"]} if "qformer_config" in part
+                                          else {}))
+    assert backbone.facts.total_params is None
+    assert any("part is of a kind axes does not count" in n for n in backbone.notes)
+
+
+def test_a_q_former_without_a_vision_config_is_a_note_not_a_crash():
+    config = {k: v for k, v in QFORMER.items() if k != "vision_config"}
+    backbone = facts(config)
+    assert backbone.facts.total_params is None and backbone.notes

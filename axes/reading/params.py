@@ -44,8 +44,9 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
     (vision, assumed), audio = _vision_params(config, h), _audio_params(config, h)
-    if isinstance(config.get("qformer_config"), dict) and vision >= 0:  # BLIP-2 lineage: a Q-Former between them
-        vision, assumed = _blip_tower(config, h), None
+    former = config.get("qformer_config")
+    if isinstance(former, dict) and former.get("model_type") in COUNTED_KINDS["qformer_config"] and vision >= 0:
+        vision, assumed = _blip_tower(config, former, h), None  # BLIP-2 lineage: a Q-Former after the tower
     other = _other_part(config)
     if other:
         return None, f"parameter count not computed: the {other} part is of a kind axes does not count"
@@ -480,6 +481,7 @@ VIT_TOWERS: dict[str, dict[str, Any]] = {
     "siglip2_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "idefics3_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    "idefics2_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "smolvlm_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "pixtral": {"bias": False, "mlp": "gated", "norm": 1, "positions": False},
     # Llama 4's tower adds a class token and a pixel-shuffle adapter: within 1% of the SigLIP-style count
@@ -519,8 +521,26 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     image = as_int(vision.get("image_size")) or 0
     positions = (image // patch) ** 2 * h if assumed["positions"] else 0
     embeddings = channels * patch * patch * h + (h if bias else 0) + positions
-    projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
+    projector = _resampler(config, h, text_hidden)
+    if projector < 0:
+        projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
     return layers * per_layer + embeddings + assumed["norm"] * h + projector, (kind if vit is None else None)
+
+
+def _resampler(config: dict[str, Any], vision_hidden: int, text_hidden: int) -> int:
+    """Idefics2's connector, where its perceiver_config is: a gated MLP from the tower's width into the language
+    model's (as wide as the language model's MLP), then a perceiver of learned latents (pre-norms on latents and
+    image, grouped-K/V attention, a gated MLP 4x wide, RMSNorms) and a final norm. -1 for other repos."""
+    former, text = config.get("perceiver_config"), config.get("text_config")
+    if not (isinstance(former, dict) and former.get("model_type") == "idefics2_perceiver" and isinstance(text, dict)):
+        return -1
+    inter = as_int(text.get("intermediate_size")) or 4 * text_hidden
+    depth, latents = as_int(former.get("resampler_depth")) or 0, as_int(former.get("resampler_n_latents")) or 0
+    heads, head_dim = as_int(former.get("resampler_n_heads")) or 0, as_int(former.get("resampler_head_dim")) or 0
+    kv = (as_int(former.get("num_key_value_heads")) or heads) * head_dim
+    t = text_hidden
+    layer = 2 * t + 2 * t * heads * head_dim + 2 * t * kv + t + 3 * t * 4 * t
+    return 2 * vision_hidden * inter + inter * t + latents * t + depth * layer + t
 
 
 def _tiled_vit(vision: dict[str, Any], text: Any, text_hidden: int) -> int:
@@ -593,13 +613,14 @@ def _glm4v_vit(vision: dict[str, Any]) -> int:
     return embeddings + depth * block + 2 * h + merger
 
 
-def _blip_tower(config: dict[str, Any], text_hidden: int) -> int:
+def _blip_tower(config: dict[str, Any], former: dict[str, Any], text_hidden: int) -> int:
     """BLIP-2's and InstructBLIP's image path: an EVA-style ViT (a class token, learned positions, a fused biased
     qkv, biased MLPs, LayerNorms), a Q-Former (BERT-style layers over learned query tokens, cross-attending to
     the image every `cross_attention_frequency` layers; InstructBLIP's also reads the instruction: word and
     position embeddings and a second feed-forward path) and the projection into the language model."""
-    vision, former = config.get("vision_config"), config.get("qformer_config")
-    assert isinstance(vision, dict) and isinstance(former, dict)
+    vision = config.get("vision_config")
+    if not isinstance(vision, dict):
+        return -1
     h, layers, inter = (as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size"))
     q, q_layers, q_inter = (as_int(former.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size"))
     patch, image = as_int(vision.get("patch_size")), as_int(vision.get("image_size"))
@@ -649,7 +670,10 @@ def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: 
 # Sub-configs that are the language model itself, or parts counted above, or settings rather than parts.
 COUNTED_PARTS = {"text_config", "llm_config", "language_config", "thinker_config", "vision_config", "audio_config",
                  "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters",
-                 "qformer_config"}
+}
+# Sub-models counted with the vision tower, by the kinds whose layout axes knows.
+COUNTED_KINDS = {"qformer_config": ("blip_2_qformer", "instructblip_qformer", "instructblipvideo_qformer"),
+                 "perceiver_config": ("idefics2_perceiver",)}
 
 
 def _other_part(config: dict[str, Any]) -> str | None:
@@ -657,7 +681,7 @@ def _other_part(config: dict[str, Any]) -> str | None:
     (a Q-Former, a speech encoder of its own kind): "key (model_type)", else None."""
     for key, value in config.items():
         if key.endswith("_config") and key not in COUNTED_PARTS and isinstance(value, dict) and \
-                value.get("model_type"):
+                value.get("model_type") and value["model_type"] not in COUNTED_KINDS.get(key, ()):
             return f"{key} ({value['model_type']})"
     return None
 
