@@ -896,3 +896,13 @@ def test_a_q_former_without_a_vision_config_is_a_note_not_a_crash():
     config = {k: v for k, v in QFORMER.items() if k != "vision_config"}
     backbone = facts(config)
     assert backbone.facts.total_params is None and backbone.notes
+
+
+def test_a_vit_towers_patch_merger_is_its_projector():
+    def total(extra):
+        tower = VIT | {"model_type": "siglip_vision_model"} | extra
+        return facts(UNKNOWN | {"model_type": "llama", "vision_config": tower}).facts.total_params
+    merged = 4 * 32  # 2 x 2 patches of width 32
+    # a LayerNorm and an MLP from the merged patches into the text width (64), instead of one projection
+    merger = 2 * 32 + merged * merged + merged + merged * 64 + 64
+    assert total({"spatial_merge_size": 2}) - total({}) == merger - (32 * 64 + 32)

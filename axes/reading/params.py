@@ -522,7 +522,11 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     positions = (image // patch) ** 2 * h if assumed["positions"] else 0
     embeddings = channels * patch * patch * h + (h if bias else 0) + positions
     projector = _resampler(config, h, text_hidden)
-    if projector < 0:
+    merge = as_int(vision.get("spatial_merge_size"))
+    if projector < 0 and merge:  # a merger of merge x merge patches: a LayerNorm, then an MLP into the text width
+        merged = merge * merge * h
+        projector = 2 * h + merged * merged + merged + merged * text_hidden + text_hidden
+    elif projector < 0:
         projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
     return layers * per_layer + embeddings + assumed["norm"] * h + projector, (kind if vit is None else None)
 
