@@ -906,3 +906,8 @@ def test_a_vit_towers_patch_merger_is_its_projector():
     # a LayerNorm and an MLP from the merged patches into the text width (64), instead of one projection
     merger = 2 * 32 + merged * merged + merged + merged * 64 + 64
     assert total({"spatial_merge_size": 2}) - total({}) == merger - (32 * 64 + 32)
+
+
+def test_qianfan_ocrs_tower_is_an_intern_vit():
+    qianfan = INTERN | {"vision_config": INTERN["vision_config"] | {"model_type": "qianfan_ocr_vision"}}
+    assert facts(qianfan).facts.total_params == 161_824

@@ -504,7 +504,7 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
         return _merged_patches(vision, tower, text_hidden), None
     if kind == "mllama_vision_model":
         return _tiled_vit(vision, config.get("text_config"), text_hidden), None
-    if kind == "internvl_vision":
+    if kind in ("internvl_vision", "qianfan_ocr_vision"):
         return _intern_vit(vision, config, text_hidden), None
     if kind in ("glm4v_vision", "glm4v_moe_vision"):
         return _glm4v_vit(vision), None
