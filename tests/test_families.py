@@ -855,3 +855,12 @@ def test_qianfan_ocrs_tower_is_an_intern_vit():
 def test_an_image_text_layout_is_counted_as_its_reference_counts_it(config, total):
     f = facts(config).facts
     assert (f.total_params, f.params_source) == (total, "computed")
+
+
+def test_a_class_that_ties_by_its_language_models_config_reads_that_config():
+    # Mllama ties by its text config: a top-level tie_word_embeddings does not tie its head (the reference
+    # implementation counts 278,185 either way); Llava ties by its own, which wins over its text config's.
+    assert facts(TILED | {"tie_word_embeddings": True}).facts.total_params == 278_185
+    llava = {"model_type": "llava", "tie_word_embeddings": True, "text_config": SMALL_TEXT | {"model_type": "llama"}}
+    untied = {"model_type": "llava", "tie_word_embeddings": False, "text_config": SMALL_TEXT | {"model_type": "llama"}}
+    assert facts(untied).facts.total_params - facts(llava).facts.total_params == 300 * 64

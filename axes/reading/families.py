@@ -324,6 +324,14 @@ FAMILIES: dict[str, dict[str, Any]] = {
 }
 
 
+# Image-text and speech-text classes that tie the output head by their language model's config, not their own
+# (the reference implementation's tying, read off each class): where both configs say, the language model's wins.
+TIED_BY_LANGUAGE_MODEL = frozenset({
+    "mllama", "qwen2_audio", "voxtral", "audioflamingo3", "musicflamingo", "cosmos3_edge", "blip-2", "instructblip",
+    "instructblipvideo", "paddleocr_vl", "hunyuan_vl", "shieldgemma2", "molmo2", "kosmos-2", "kosmos-2.5",
+})
+
+
 # For a model_type not in the table: the lineage its config's own keys mark, with what that assumes. A BERT-style
 # encoder keeps token-type embeddings (`type_vocab_size`); a BART-style encoder-decoder sizes two stacks by
 # `encoder_layers` and `decoder_layers` over one `d_model`.

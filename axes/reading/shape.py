@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from ..errors import AxesError
-from .families import Family, assumed_lineage, lookup
+from .families import TIED_BY_LANGUAGE_MODEL, Family, assumed_lineage, lookup
 
 # "attention" | "sliding" | "linear" | "mamba" | "mamba2" | "conv" | "attention+mamba" | "none" (an MLP-only layer)
 LayerKind = str
@@ -264,8 +264,12 @@ def read_shape(config: dict[str, Any]) -> Shape:
     if family is not None and family.fixed_tie is not None:
         tied = family.fixed_tie
     elif "tie_word_embeddings" in config or "tie_word_embeddings" in text:
-        # An image-text model's own value wins over its language config's, as its class ties by its own config.
-        tied = bool(config.get("tie_word_embeddings", text.get("tie_word_embeddings")))
+        # An image-text model's own value wins over its language config's, as most such classes tie by their own
+        # config; the classes that tie by their language model's config are listed (families.py).
+        by_text = "tie_word_embeddings" in text and str(config.get("model_type") or "").lower() in \
+            TIED_BY_LANGUAGE_MODEL
+        tied = bool(text["tie_word_embeddings"] if by_text else config.get("tie_word_embeddings",
+                                                                            text.get("tie_word_embeddings")))
     elif family is not None:
         tied = family.tied
     else:
