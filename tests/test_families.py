@@ -864,3 +864,13 @@ def test_a_class_that_ties_by_its_language_models_config_reads_that_config():
     llava = {"model_type": "llava", "tie_word_embeddings": True, "text_config": SMALL_TEXT | {"model_type": "llama"}}
     untied = {"model_type": "llava", "tie_word_embeddings": False, "text_config": SMALL_TEXT | {"model_type": "llama"}}
     assert facts(untied).facts.total_params - facts(llava).facts.total_params == 300 * 64
+
+
+
+def test_a_saved_config_without_tie_word_embeddings_ties_as_transformers_defaults():
+    # transformers writes a value into a saved config unless it equals the library's default (tied): an unknown
+    # family's config that transformers saved and that says nothing of tying is tied
+    hand_written = facts(UNKNOWN | {"hidden_act": "silu"})
+    saved = facts(UNKNOWN | {"hidden_act": "silu", "transformers_version": "4.44.0"})
+    assert hand_written.facts.total_params - saved.facts.total_params == 300 * 64
+    assert any("config transformers saved: tied" in n for n in saved.notes)

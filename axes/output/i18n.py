@@ -369,6 +369,8 @@ NOTICES: tuple[tuple[str, str], ...] = (
      "추정치예요. axes의 계열 표에 없는 model_type이어서({type}) 이렇게 가정하고 셌어요: {assumptions}"),
     # What an estimate assumes (the parts of the note above, joined by "; ")
     ("tie_word_embeddings absent: a separate output head assumed", "tie_word_embeddings가 없어서 따로 둔 출력 헤드"),
+    ("tie_word_embeddings absent from a config transformers saved: tied, its default",
+     "transformers가 저장한 config에 tie_word_embeddings가 없어서 기본값대로 임베딩과 묶은 출력 헤드"),
     ("RMSNorm, no biases", "편향 없는 층과 RMSNorm"),
     ("a gated (three-matrix) MLP", "게이트 MLP(행렬 세 개)"),
     ("a gated MLP, as {act} implies", "{act}에 맞춘 게이트 MLP(행렬 세 개)"),

@@ -272,6 +272,10 @@ def read_shape(config: dict[str, Any]) -> Shape:
                                                                             text.get("tie_word_embeddings")))
     elif family is not None:
         tied = family.tied
+    elif "transformers_version" in config:
+        # transformers leaves a value out of a saved config only where it equals the library's default, which ties
+        tied = True
+        assumptions.append("tie_word_embeddings absent from a config transformers saved: tied, its default")
     else:
         tied = False  # most large decoders keep a separate output head; the small ones that tie say so
         assumptions.append("tie_word_embeddings absent: a separate output head assumed")
