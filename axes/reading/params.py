@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
-from msgspec import Struct
+from msgspec import Struct, structs
 
-from .shape import Shape, as_int, int_list
+from .shape import Shape, as_int, int_list, read_shape
 
 
 class Counts(Struct, frozen=True):
@@ -44,9 +43,6 @@ def count_or_reason(shape: Shape, config: dict[str, Any]) -> tuple[Counts | None
         return None, "parameter count not computed: a dimension the arithmetic needs is missing from config.json"
     total, active, mtp = counted
     (vision, assumed), audio = _vision_params(config, h), _audio_params(config, h)
-    former = config.get("qformer_config")
-    if isinstance(former, dict) and former.get("model_type") in COUNTED_KINDS["qformer_config"] and vision >= 0:
-        vision, assumed = _blip_tower(config, former, h), None  # BLIP-2 lineage: a Q-Former after the tower
     other = _other_part(config)
     if other:
         return None, f"parameter count not computed: the {other} part is of a kind axes does not count"
@@ -333,26 +329,24 @@ def _stacks(decoder: Shape, config: dict[str, Any]) -> tuple[int, int, int | Non
     """An encoder and a decoder of one decoder family (T5Gemma), each with its own embeddings: the encoder's stack,
     the decoder's with a cross-attention block and two norms per layer (keys and values read the encoder's width),
     and an output head unless tied to the decoder's embeddings. None when the encoder's dimensions are missing."""
-    from .shape import read_shape  # the encoder's own shape, read as its config says
-
     encoder_config = config.get("encoder")
     encoder = read_shape(encoder_config) if isinstance(encoder_config, dict) else None
     if encoder is None or not (encoder.hidden and encoder.layers and encoder.vocab and encoder.heads):
         return None
-    counted = _decoder(_headless(encoder)), _decoder(_headless(decoder))
-    if counted[0] is None or counted[1] is None:
+    encoded, decoded = _decoder(_headless(encoder)), _decoder(_headless(decoder))
+    if encoded is None or decoded is None:
         return None
     kv = (decoder.kv_heads or decoder.heads or 0) * (decoder.head_dim or 0)
     source = as_int(decoder.raw.get("cross_attention_hidden_size")) or encoder.hidden
     cross = (_attention(decoder) or 0) + 2 * kv * (source - (decoder.hidden or 0)) + 2 * _norm(decoder)
     head = 0 if config.get("tie_word_embeddings", True) else (decoder.vocab or 0) * (decoder.hidden or 0)
-    total = counted[0][0] + counted[1][0] + (decoder.layers or 0) * cross + head
+    total = encoded[0] + decoded[0] + (decoder.layers or 0) * cross + head
     return total, total, None
 
 
 def _headless(shape: Shape) -> Shape:
     """A stack of a two-stack model: its embeddings and layers, the output head counted once for the whole."""
-    return msgspec.structs.replace(shape, tied=True)
+    return structs.replace(shape, tied=True)
 
 
 def _t5(shape: Shape) -> tuple[int, int, int | None] | None:
@@ -494,6 +488,9 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     and the tower's model_type when axes has no entry for it and counted it as a SigLIP-style ViT (most image-text
     towers are one, and a tower is a small part of the whole: an estimate, said so, rather than no count). A
     tower whose config lacks a ViT's dimensions is -1 (the caller says so)."""
+    former = config.get("qformer_config")
+    if isinstance(former, dict) and former.get("model_type") in COUNTED_KINDS["qformer_config"]:
+        return _blip_tower(config, former, text_hidden), None  # BLIP-2 lineage: a Q-Former after the tower
     vision = config.get("vision_config")
     if not isinstance(vision, dict):
         return 0, None
@@ -502,12 +499,9 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     tower = VISION_TOWERS.get(kind)
     if tower is not None:
         return _merged_patches(vision, tower, text_hidden), None
-    if kind == "mllama_vision_model":
-        return _tiled_vit(vision, config.get("text_config"), text_hidden), None
-    if kind in ("internvl_vision", "qianfan_ocr_vision"):
-        return _intern_vit(vision, config, text_hidden), None
-    if kind in ("glm4v_vision", "glm4v_moe_vision"):
-        return _glm4v_vit(vision), None
+    counter = TOWER_COUNTERS.get(kind)
+    if counter is not None:
+        return counter(vision, config, text_hidden), None
     vit = VIT_TOWERS.get(kind)
     dims = [as_int(vision.get(k)) for k in ("hidden_size", "num_hidden_layers", "intermediate_size", "patch_size")]
     if not all(dims):
@@ -547,7 +541,7 @@ def _resampler(config: dict[str, Any], vision_hidden: int, text_hidden: int) -> 
     return 2 * vision_hidden * inter + inter * t + latents * t + depth * layer + t
 
 
-def _tiled_vit(vision: dict[str, Any], text: Any, text_hidden: int) -> int:
+def _tiled_vit(vision: dict[str, Any], config: dict[str, Any], text_hidden: int) -> int:
     """Llama 3.2 Vision's tower: a ViT over image tiles (a class token, gated position embeddings per tile and
     aspect ratio, a local then a gated global stack, biased MLPs, LayerNorms), its projector from the stacked
     intermediate features, and what the image path adds to the language model: each cross-attention layer's
@@ -566,6 +560,7 @@ def _tiled_vit(vision: dict[str, Any], text: Any, text_hidden: int) -> int:
     embeddings = h + channels * patch * patch * h + 1 + positions * h + ratio_ids * tiles * positions * h
     tile_positions = 2 * (1 + ratio_ids * tiles * h)
     stacks = layers * layer + (as_int(vision.get("num_global_layers")) or 0) * (layer + 2)
+    text = config.get("text_config")
     text = text if isinstance(text, dict) else {}
     heads = as_int(text.get("num_attention_heads"))
     head_dim = as_int(text.get("head_dim")) or (text_hidden // heads if heads else 0)
@@ -599,7 +594,7 @@ def _intern_vit(vision: dict[str, Any], config: dict[str, Any], text_hidden: int
     return embeddings + layers * layer + final + projector
 
 
-def _glm4v_vit(vision: dict[str, Any]) -> int:
+def _glm4v_vit(vision: dict[str, Any], _config: dict[str, Any], _text_hidden: int) -> int:
     """GLM-4V's tower: learned positions, a biased patch convolution over frames, RMSNorm blocks with a fused qkv
     and a gated MLP as wide as the language model (out_hidden_size), a convolution merging 2x2 patches into that
     width, and a merger (a projection, a LayerNorm, a gated MLP of intermediate_size). -1 without the dimensions."""
@@ -615,6 +610,14 @@ def _glm4v_vit(vision: dict[str, Any]) -> int:
     block = 2 * h + 4 * h * h + bias + 3 * h * out
     merger = h * out * merge * merge + out + out * out + 2 * out + 3 * out * inter
     return embeddings + depth * block + 2 * h + merger
+
+
+# Towers of a layout of their own, by their model_type: (vision config, the repo's config, text width) -> count.
+TOWER_COUNTERS: dict[str, Callable[[dict[str, Any], dict[str, Any], int], int]] = {
+    "mllama_vision_model": _tiled_vit,
+    "internvl_vision": _intern_vit, "qianfan_ocr_vision": _intern_vit,
+    "glm4v_vision": _glm4v_vit, "glm4v_moe_vision": _glm4v_vit,
+}
 
 
 def _blip_tower(config: dict[str, Any], former: dict[str, Any], text_hidden: int) -> int:
@@ -673,8 +676,7 @@ def _merged_patches(vision: dict[str, Any], tower: dict[str, Any], text_hidden: 
 
 # Sub-configs that are the language model itself, or parts counted above, or settings rather than parts.
 COUNTED_PARTS = {"text_config", "llm_config", "language_config", "thinker_config", "vision_config", "audio_config",
-                 "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters",
-}
+                 "attn_config", "ffn_config", "quantization_config", "rope_scaling", "rope_parameters"}
 # Sub-models counted with the vision tower, by the kinds whose layout axes knows.
 COUNTED_KINDS = {"qformer_config": ("blip_2_qformer", "instructblip_qformer", "instructblipvideo_qformer"),
                  "perceiver_config": ("idefics2_perceiver",)}
