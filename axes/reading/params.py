@@ -692,6 +692,13 @@ def _other_part(config: dict[str, Any]) -> str | None:
     return None
 
 
+# Whisper-style audio encoders that differ from Whisper's: Qwen2.5-Omni's has sinusoidal positions (no weights)
+# and two learned audio start/end embeddings as wide as its output.
+AUDIO_TOWERS: dict[str, dict[str, int]] = {
+    "qwen2_5_omni_audio_encoder": {"learned_positions": False, "boundary_embeddings": 2},
+}
+
+
 def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
     """A Whisper-style audio encoder (two convolutions over mel features, learned positions, pre-norm layers)
     and a projector into the language model, for speech-text repos; its own layout, counted as its own part."""
@@ -705,9 +712,9 @@ def _audio_params(config: dict[str, Any], text_hidden: int) -> int:
         return -1
     convs = mels * d * 3 + d + d * d * 3 + d
     out = as_int(audio.get("output_dim")) or text_hidden
-    # Qwen2.5-Omni's encoder: sinusoidal positions (no weights) and two learned audio start/end embeddings
-    omni = audio.get("model_type") == "qwen2_5_omni_audio_encoder"
-    positions = 2 * out if omni else (as_int(audio.get("max_source_positions")) or 0) * d
+    traits = AUDIO_TOWERS.get(str(audio.get("model_type")), {})
+    positions = (as_int(audio.get("max_source_positions")) or 0) * d if traits.get("learned_positions", True) else 0
+    positions += traits.get("boundary_embeddings", 0) * out
     layer = 4 * d * d + 3 * d + 2 * d * ffn + ffn + d + 2 * 2 * d  # no key bias; two LayerNorms
     projector = d * out + out
     return convs + positions + layers * layer + 2 * d + projector
