@@ -101,6 +101,10 @@ def subjects(name: str, card: str, word: str) -> list[str]:
     # a tool's name is not a model's
     ("wren-7b", "- The open-source [acme/Forge-LM](https://x.org) trainer was used for fine-tuning.", "fine-tuning",
      "self"),
+    # a variant phrase after a copula says what its clause's subject is: here another size's checkpoint
+    ("wren-14b", "The 7B version of the model is a distilled version of the 14B model.", "distilled", "sibling"),
+    ("wren-14b", "This model is a distilled version of Heron-70B.", "distilled", "self"),
+    ("wren-14b", "Wren-14B is a fine-tuned version of Heron-14B.", "fine-tuned", "self"),
 ])
 def test_whose_claim(name, card, word, subject):
     assert subjects(name, card, word)[-1] == subject

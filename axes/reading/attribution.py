@@ -103,6 +103,8 @@ READER = regexes.compile(
 VERB_BEFORE = regexes.compile(r"\b(?:is|are|was|were|be|been|being|has|have|had|uses|used|using|underwent|undergoes|"
                          r"became|becomes|employs|employed|leverages|adopts|applies|applied|follows|followed|"
                          r"contains|includes|combines|combined|outperforms|beats|surpasses)\b", re.I)
+# A copula before a variant phrase: "X is a distilled version of Y" says what X is.
+PREDICATE = regexes.compile(r"\b(?:is|are|was|were|becomes|became)\s+(?:also\s+|now\s+|simply\s+)?$", re.I)
 # "the base model was (then) fine-tuned on ...": a parent made into this repo.
 MADE_FROM = regexes.compile(r"[^.;]{0,40}?\b(?:was|were|has been|have been|is|are|got)\s+(?:then |further |"
                             r"subsequently |"
@@ -182,19 +184,24 @@ class Attribution(Struct, frozen=True):
     def subject(self, index: int, start: int, end: int | None = None) -> Subject:
         """The subject of the claim at paragraph `index`, offsets [start, end): the model the words name or are
         part of the name of ("Skywork-13B-Chat model", "two chat models"), else the subject of their clause."""
-        found = None
+        found, clause_left = None, 0
         for left, _right, subject in self._clauses(index):
             if left > start:
                 break
-            found = subject
+            found, clause_left = subject, left
         if found == "reader":  # advice stays advice, whatever model it names
             return found
         if end is not None:
+            text = self.card.paragraphs[index].text
             for mention in self._found(index):
                 if mention.at > start:
                     break
                 if mention.subject not in ("agent", "inherit") and start < mention.at + mention.length and not (
                         mention.explicit and found is not None):  # "this repository contains ...": its clause's
+                    if found is not None and not mention.named and PREDICATE.search(
+                            text, max(clause_left, mention.at - 24), mention.at):
+                        return found  # "the 7B version is a distilled version of ...": the phrase says what its
+                        # clause's subject is, whoever that is
                     return _named(mention)
         return found or self._start(index)
 
