@@ -7,6 +7,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -280,3 +281,19 @@ def test_run_reads_targets_lazily() -> None:
     outcomes.close()
     assert first == ["0", "1", "2"]
     assert next(pulled) <= 3 + 2 * batch.WINDOW_PER_JOB + 1
+
+
+def _pid_after_a_moment(_target: str) -> int:
+    time.sleep(0.005)
+    return os.getpid()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the batch has no worker process")
+def test_a_local_batch_works_on_this_process_and_on_its_workers() -> None:
+    """Offline, this process inspects on a thread of its own beside cores - 1 forked workers (one process fewer
+    holding the rulebook): both sides take targets, and the outcomes still come in input order."""
+    targets = [str(i) for i in range(80)]
+    outcomes = list(batch.run(iter(targets), _pid_after_a_moment, jobs=2, local=True))  # type: ignore[arg-type]
+    assert [o.target for o in outcomes] == targets
+    pids = {o.verdict for o in outcomes}
+    assert os.getpid() in pids and len(pids) == 2

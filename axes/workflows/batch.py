@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # concurrent.futures (and the logging it loads) only once a b
     from concurrent.futures import Executor, Future
 
 WINDOW_PER_JOB = 4  # results in flight per worker: enough to keep workers busy behind one slow target
+QUEUED_PER_SIDE = 3  # targets handed to a local batch's own thread, or to each of its workers, at a time
 Remaining = Callable[[set[str]], "int | None"]  # targets left once these are skipped; None: unknown
 
 
@@ -267,34 +268,57 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
         ) -> Iterator[Outcome]:
     """Outcomes in input order, each yielded as soon as it and every earlier one are done.
 
-    `local`: no target touches the network (offline), so the work is all CPU: it runs in one process per
-    core, since threads would share one core under the GIL. Otherwise threads overlap the Hub's waits.
-    Ctrl-C reaches only this process: the workers ignore it (a worker interrupted while it hands back a
-    result can leave the pool waiting for ever), finish the target in hand, and the queued ones are dropped.
+    `local`: no target touches the network (offline), so the work is all CPU: it runs on one thread of this
+    process and one forked process per further core, since threads would share one core under the GIL.
+    Otherwise threads overlap the Hub's waits. Ctrl-C reaches only this process: the workers ignore it (a
+    worker interrupted while it hands back a result can leave the pool waiting for ever), each side finishes
+    the target in hand, and the queued ones are dropped.
     """
-    pool: Executor
+    pools: list[Executor] = []
     submit: Callable[[str], Future[Outcome]]
     if local:
-        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: only for a local batch
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-        # Forked workers inherit the loaded rulebook; `inspect` and the outcomes travel by pickle.
-        processes = ProcessPoolExecutor(max_workers=max(1, min(jobs, os.cpu_count() or 1)),
-                                        initializer=_ignore_interrupts)
-        pool = processes
+        cores = max(1, min(jobs, os.cpu_count() or 1))
+        # This process inspects too, on a thread of its own, beside cores - 1 forked workers (which inherit the
+        # loaded rulebook; `inspect` and their outcomes travel by pickle): one process fewer holding the
+        # rulebook and its caches, and no pickling for the targets it takes. Its main thread only hands
+        # results on, so the thread gets the share of a core that leaves.
+        processes = ProcessPoolExecutor(max_workers=cores - 1, initializer=_ignore_interrupts) if cores > 1 else None
+        if processes is not None:
+            # Fork every worker now, while this process has one thread: a fork beside a thread inspecting a
+            # target can copy a lock that thread holds, and the worker waits for it for ever.
+            _start(processes)
+        here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="axes-batch")
+        pools = [here] if processes is None else [here, processes]
+        # Each side is handed a target when it has few left to do, so neither waits while the other has a queue.
+        # A slot is taken before a target is handed on and given back when it is done; waiting for one is
+        # a semaphore's acquire, which a Ctrl-C leaves with nothing held (concurrent.futures.wait can leave
+        # futures' locks taken, and the pool's shutdown then waits for them for ever).
+        room: dict[Executor, int] = {here: QUEUED_PER_SIDE}  # this process's thread first: no pickling
+        if processes is not None:
+            room[processes] = QUEUED_PER_SIDE * (cores - 1)
+        slots = threading.Semaphore(sum(room.values()))
+        counting = threading.Lock()
 
         def submit(target: str) -> Future[Outcome]:
-            # A worker is forked inside submit: with SIGINT blocked meanwhile, a Ctrl-C cannot reach the new
-            # process before it ignores SIGINT; here it is only delayed until the mask is restored.
-            old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                return processes.submit(inspect_safely, inspect, target)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            slots.acquire()
+            with counting:
+                side = next(pool for pool, free in room.items() if free)
+                room[side] -= 1
+            future = side.submit(inspect_safely, inspect, target)
+            future.add_done_callback(lambda _: _give_back(side))
+            return future
+
+        def _give_back(side: Executor) -> None:
+            with counting:
+                room[side] += 1
+            slots.release()
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="axes-batch")
-        pool = threads
+        pools = [threads]
 
         def submit(target: str) -> Future[Outcome]:
             return threads.submit(inspect_safely, inspect, target)
@@ -310,7 +334,20 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
             yield pending.popleft().result()
     finally:
         # Interrupted or abandoned: drop the queued targets; only the few already running finish.
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start(processes: Executor) -> None:
+    """Have a process pool fork its workers (it forks them all at its first task), SIGINT blocked meanwhile: a
+    Ctrl-C cannot reach a new process before it ignores SIGINT; here it is only delayed until the mask is
+    restored."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        started = processes.submit(int)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    started.result()
 
 
 def _ignore_interrupts() -> None:
