@@ -528,6 +528,27 @@ def test_an_unknown_encoder_with_token_types_is_estimated_as_bert():
     assert facts(BERT_LIKE | {"model_type": "heron_encoder"}).facts.total_params != bert.total_params
 
 
+# Members of the BERT lineage and what each adds (reference counts of their masked-LM classes, transformers 5.24):
+# global-attention projections, layout-box embeddings and the pooler, language adapters, a narrow input and a wide
+# output embedding, token types of several kinds, glyph and pronunciation embeddings, rotary positions with a
+# gated MLP (without biases; with the output projection's bias only).
+@pytest.mark.parametrize("model_type,extra,total", [
+    ("longformer", {"type_vocab_size": 2, "attention_window": [8, 8]}, 157_164),
+    ("layoutlm", {"type_vocab_size": 2, "max_2d_position_embeddings": 64}, 152_748),
+    ("xmod", {"type_vocab_size": 2, "languages": ["en_XX", "de_DE"], "adapter_reduction_factor": 4}, 140_716),
+    ("rembert", {"type_vocab_size": 2, "input_embedding_size": 16, "output_embedding_size": 96,
+                 "tie_word_embeddings": False}, 143_500),
+    ("tapas", {"type_vocab_sizes": [3, 16, 16, 2, 16, 16, 10]}, 137_132),
+    ("roc_bert", {"type_vocab_size": 2, "pronunciation_vocab_size": 50, "pronunciation_embed_dim": 32,
+                  "shape_vocab_size": 70, "shape_embed_dim": 16}, 142_156),
+    ("nomic_bert", {"type_vocab_size": 2, "hidden_act": "silu", "head_dim": 16}, 155_628),
+    ("gte", {"type_vocab_size": 1, "tie_word_embeddings": True}, 156_204),
+])
+def test_a_bert_lineage_member_is_counted_with_what_it_adds(model_type, extra, total):
+    f = facts(BERT_LIKE | {"model_type": model_type} | extra).facts
+    assert (f.total_params, f.params_source) == (total, "computed")
+
+
 def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():
     seq2seq = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
                "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128, "vocab_size": 300,

@@ -70,6 +70,12 @@ class Family:
     dual_sublayers: bool = False  # two attention and two dense MLP sub-blocks around one MoE block (LongCat)
     single_block: bool = False  # each layer is one block: a mixer or an MLP, never both (Nemotron-H)
     shared_layers: bool = False  # one set of layer weights applied at every depth (ALBERT)
+    # BERT lineage: the parts some members add to its encoder and masked-LM head
+    mlp_out_bias: bool = False  # a bias on the MLP's output projection only (GTE)
+    global_projections: bool = False  # query, key and value projections of their own for global attention (Longformer)
+    two_d_positions: bool = False  # x, y, height and width embeddings of layout boxes (LayoutLM)
+    pooler: bool = False  # the masked-LM class keeps the encoder's pooler (LayoutLM)
+    language_adapters: bool = False  # a bottleneck adapter per language in every layer (X-MOD)
     keys: Mapping[str, str] = MappingProxyType({})  # shape field -> this family's own config key
     layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert
     uncountable: str = ""  # why axes cannot count this family's layout (the count stays null, with this reason)
@@ -321,6 +327,16 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "ernie": BERT,
     "albert": {**BERT, "shared_layers": True},
     "distilbert": {**BERT, "defaults": {"type_vocab_size": 0}, "keys": {"hidden": "dim", "intermediate": "hidden_dim"}},
+    "longformer": {**BERT, "global_projections": True},
+    "layoutlm": {**BERT, "two_d_positions": True, "pooler": True, "defaults": {"max_2d_position_embeddings": 1024}},
+    "xmod": {**BERT, "language_adapters": True, "defaults": {"adapter_reduction_factor": 2, "languages": ["en_XX"]}},
+    "rembert": BERT,  # narrow input embeddings projected up, a wider head than either (input/output_embedding_size)
+    "tapas": BERT,  # token types of several kinds (type_vocab_sizes)
+    "roc_bert": {**BERT, "defaults": {"enable_shape": True, "shape_vocab_size": 24858, "shape_embed_dim": 512,  # glyph
+                                      "enable_pronunciation": True, "pronunciation_vocab_size": 910,
+                                      "pronunciation_embed_dim": 768, "concat_input": True}},
+    "nomic_bert": {**BERT, "qkv_bias": False, "o_bias": False, "mlp": "gated", "mlp_bias": False, "position": "rope"},
+    "gte": {**BERT, "mlp": "gated", "mlp_bias": False, "mlp_out_bias": True, "position": "rope"},
 }
 
 

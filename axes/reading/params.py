@@ -258,6 +258,8 @@ def _ffn(shape: Shape, hidden_dim: int) -> int:
     h = shape.hidden or 0
     matrices = 3 if shape.gated_mlp else 2
     bias = (hidden_dim * (2 if shape.gated_mlp else 1) + h) if shape.mlp_bias else 0
+    if not shape.mlp_bias and shape.family and shape.family.mlp_out_bias:
+        bias = h
     return matrices * h * hidden_dim + bias
 
 
@@ -401,21 +403,45 @@ def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
 
 def _bert(shape: Shape) -> tuple[int, int, int | None]:
     """BERT lineage with its masked-LM head: word, position and token-type embeddings (narrower than the layers
-    in ELECTRA and ALBERT, then projected); post-norm layers; ALBERT's layers share one set of weights."""
-    h, vocab, raw = shape.hidden or 0, shape.vocab or 0, shape.raw
+    in ELECTRA, ALBERT and RemBERT, then projected); post-norm layers; ALBERT's layers share one set of weights.
+    The members' additions are the family's (families.Family): rotary positions instead of a table, layout-box
+    embeddings, global-attention projections, language adapters, the pooler."""
+    h, vocab, raw, family = shape.hidden or 0, shape.vocab or 0, shape.raw, shape.family
     inter = shape.intermediate or 4 * h
-    types = as_int(raw.get("type_vocab_size"))
+    kinds = int_list(raw.get("type_vocab_sizes"))  # TAPAS: a token-type table per kind of cell index
+    types = sum(kinds) if kinds else as_int(raw.get("type_vocab_size"))
     types = 2 if types is None else types
-    width = as_int(raw.get("embedding_size")) or h
-    embed = (vocab + (shape.context or 0) + types) * width + 2 * width  # and their LayerNorm
+    width = as_int(raw.get("embedding_size")) or as_int(raw.get("input_embedding_size")) or h
+    positions = 0 if family and family.position == "rope" else shape.context or 0
+    embed = (vocab + positions + types) * width + 2 * width  # and their LayerNorm
+    if family and family.two_d_positions:
+        embed += 4 * (as_int(raw.get("max_2d_position_embeddings")) or 0) * width
+    # RoCBERT: glyph-shape and pronunciation embeddings of each character, concatenated to the word's and mapped
+    # back to the width
+    features = {kind: as_int(raw.get(f"{kind}_embed_dim")) or 0
+                for kind in ("shape", "pronunciation") if raw.get(f"enable_{kind}")}
+    embed += sum((as_int(raw.get(f"{kind}_vocab_size")) or 0) * dim for kind, dim in features.items())
+    if features and raw.get("concat_input"):
+        embed += (width + sum(features.values())) * width + width
     if width != h:
         embed += width * h + h  # the projection up to the layers' width
-    layer = 4 * (h * h + h) + 2 * _norm(shape) + _ffn(shape, inter)
+    attention = 4 * h * h + (3 * h if shape.qkv_bias else 0) + (h if shape.o_bias else 0)
+    layer = attention + 2 * _norm(shape) + _ffn(shape, inter)
+    if family and family.global_projections:
+        layer += 3 * (h * h + h)
+    if family and family.language_adapters:
+        bottleneck = h // (as_int(raw.get("adapter_reduction_factor")) or 2)
+        adapter = 2 * h * bottleneck + bottleneck + h + (2 * h if raw.get("adapter_layer_norm") else 0)
+        languages = raw.get("languages")
+        layer += adapter * (len(languages) if isinstance(languages, list) and languages else 1)
     stored = shape.layers or 0
-    if shape.family and shape.family.shared_layers:
+    if family and family.shared_layers:
         stored = as_int(raw.get("num_hidden_groups")) or 1
-    head = h * width + width + 2 * width + vocab + (0 if shape.tied else vocab * width)  # transform, norm, bias
-    total = embed + stored * layer + head
+    out = as_int(raw.get("output_embedding_size")) or width  # RemBERT's head is wider than its input embeddings
+    tied = shape.tied and out == width
+    head = h * out + out + 2 * out + vocab + (0 if tied else vocab * out)  # transform, norm, bias
+    pooler = h * h + h if family and family.pooler else 0
+    total = embed + stored * layer + head + pooler
     return total, total, None
 
 
