@@ -549,6 +549,26 @@ def test_a_bert_lineage_member_is_counted_with_what_it_adds(model_type, extra, t
     assert (f.total_params, f.params_source) == (total, "computed")
 
 
+LLAVA_TEXT = {"model_type": "llama", "vocab_size": 300, "hidden_size": 64, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128,
+              "tie_word_embeddings": False}
+CLIP_TOWER = {"model_type": "clip_vision_model", "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+              "intermediate_size": 64, "patch_size": 4, "image_size": 16, "projection_dim": 16}
+
+
+# LLaVA's two-layer projector from a CLIP tower (its class token and pre-norm), from two of its layers at once;
+# LLaVA-NeXT's row between tiles; Video-LLaVA's image and video towers; ViP-LLaVA's norm before the projector.
+@pytest.mark.parametrize("model_type,extra,total", [
+    ("llava", {"vision_feature_layer": [-1, -2]}, 140_096),
+    ("llava_next", {}, 138_112),
+    ("video_llava", {}, 157_376),
+    ("vipllava", {"vision_feature_layer": [-1, -2]}, 140_224),
+])
+def test_a_llava_style_projector_and_its_towers_are_counted(model_type, extra, total):
+    config = {"model_type": model_type, "text_config": LLAVA_TEXT, "vision_config": CLIP_TOWER} | extra
+    assert facts(config).facts.total_params == total
+
+
 def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():
     seq2seq = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
                "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128, "vocab_size": 300,

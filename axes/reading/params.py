@@ -499,7 +499,8 @@ VISION_TOWERS: dict[str, dict[str, Any]] = {
 VIT_TOWERS: dict[str, dict[str, Any]] = {
     "siglip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "siglip2_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
-    "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
+    # CLIP: a class token (and its position row) and a norm before the blocks; no bias on the patch embedding
+    "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True, "class_token": True},
     "idefics3_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "idefics2_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "smolvlm_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
@@ -507,6 +508,23 @@ VIT_TOWERS: dict[str, dict[str, Any]] = {
     # Llama 4's tower adds a class token and a pixel-shuffle adapter: within 1% of the SigLIP-style count
     "llama4_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
 }
+
+
+# Image-text classes whose projector is LLaVA's two-layer MLP, from the tower's width (times the layers it reads,
+# when vision_feature_layer lists several) into the language model's: whether a LayerNorm comes first (ViP-LLaVA),
+# a learned row between image tiles, how many towers vision_config builds (Video-LLaVA: an image and a video tower).
+LLAVA_PROJECTORS: dict[str, dict[str, Any]] = {
+    "llava": {}, "llava_next": {"newline": True}, "llava_next_video": {"newline": True},
+    "llava_onevision": {"newline": True}, "video_llava": {"towers": 2}, "vipllava": {"norm": True},
+}
+
+
+def _llava_projector(config: dict[str, Any], vision_hidden: int, text_hidden: int, kind: dict[str, Any]) -> int:
+    layers = config.get("vision_feature_layer")
+    wide = vision_hidden * (len(layers) if isinstance(layers, list) and layers else 1)
+    bias = 2 * text_hidden if config.get("multimodal_projector_bias") is not False else 0
+    return (wide * text_hidden + text_hidden * text_hidden + bias + (2 * wide if kind.get("norm") else 0)
+            + (text_hidden if kind.get("newline") else 0))
 
 
 def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str | None]:
@@ -541,6 +559,13 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     image = as_int(vision.get("image_size")) or 0
     positions = (image // patch) ** 2 * h if assumed["positions"] else 0
     embeddings = channels * patch * patch * h + (h if bias else 0) + positions
+    if assumed.get("class_token"):
+        embeddings += 2 * h + assumed["norm"] * h - (h if bias else 0)
+    tower = layers * per_layer + embeddings + assumed["norm"] * h
+    llava = LLAVA_PROJECTORS.get(str(config.get("model_type")))
+    if llava is not None:
+        towers = llava.get("towers", 1) * tower
+        return towers + _llava_projector(config, h, text_hidden, llava), (kind if vit is None else None)
     projector = _resampler(config, h, text_hidden)
     merge = as_int(vision.get("spatial_merge_size"))
     if projector < 0 and merge:  # a merger of merge x merge patches: a LayerNorm, then an MLP into the text width
@@ -548,7 +573,7 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
         projector = 2 * h + merged * merged + merged + merged * text_hidden + text_hidden
     elif projector < 0:
         projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
-    return layers * per_layer + embeddings + assumed["norm"] * h + projector, (kind if vit is None else None)
+    return tower + projector, (kind if vit is None else None)
 
 
 def _resampler(config: dict[str, Any], vision_hidden: int, text_hidden: int) -> int:
