@@ -569,6 +569,14 @@ def test_a_llava_style_projector_and_its_towers_are_counted(model_type, extra, t
     assert facts(config).facts.total_params == total
 
 
+def test_led_is_bart_with_longformer_attention_in_its_encoder_and_a_position_table_per_stack():
+    config = {"model_type": "led", "is_encoder_decoder": True, "vocab_size": 300, "d_model": 64, "encoder_layers": 2,
+              "decoder_layers": 1, "encoder_ffn_dim": 128, "decoder_ffn_dim": 96, "encoder_attention_heads": 4,
+              "decoder_attention_heads": 4, "max_encoder_position_embeddings": 256,
+              "max_decoder_position_embeddings": 64, "attention_window": [8, 8], "tie_word_embeddings": True}
+    assert facts(config).facts.total_params == 177_952  # LEDForConditionalGeneration, transformers 5.24
+
+
 def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():
     seq2seq = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
                "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128, "vocab_size": 300,

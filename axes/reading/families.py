@@ -72,7 +72,7 @@ class Family:
     shared_layers: bool = False  # one set of layer weights applied at every depth (ALBERT)
     # BERT lineage: the parts some members add to its encoder and masked-LM head
     mlp_out_bias: bool = False  # a bias on the MLP's output projection only (GTE)
-    global_projections: bool = False  # query, key and value projections of their own for global attention (Longformer)
+    global_projections: bool = False  # q, k and v projections of their own for global attention (Longformer, LED)
     two_d_positions: bool = False  # x, y, height and width embeddings of layout boxes (LayoutLM)
     pooler: bool = False  # the masked-LM class keeps the encoder's pooler (LayoutLM)
     language_adapters: bool = False  # a bottleneck adapter per language in every layer (X-MOD)
@@ -316,6 +316,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "marian": {**BART, "learned_positions": 0},
     "pegasus": {**BART, "learned_positions": 0, "stack_norm": True},
     "blenderbot": {**BART, "learned_positions": 0, "stack_norm": True},
+    "led": {**BART, "learned_positions": 0, "embed_norm": True, "global_projections": True},
     "m2m_100": {**BART, "stack_norm": True},  # sinusoidal positions: no parameters
     "whisper": {**BART, "stack_norm": True, "k_bias": False, "audio_conv": True},
     "bert": BERT,

@@ -374,7 +374,7 @@ def _t5(shape: Shape) -> tuple[int, int, int | None] | None:
 
 
 def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
-    """BART lineage (and Whisper): encoder and decoder stacks of biased attention and plain MLPs, LayerNorms."""
+    """BART lineage (and Whisper, LED): encoder and decoder stacks of biased attention and plain MLPs, LayerNorms."""
     d, vocab, raw, family = shape.hidden or 0, shape.vocab or 0, shape.raw, shape.family
     if family is None:
         return None
@@ -385,14 +385,20 @@ def _seq2seq(shape: Shape) -> tuple[int, int, int | None] | None:
     norm = _norm(shape)
     attention = 4 * d * d + (3 * d if family.k_bias else 2 * d) + d
     enc_layer = attention + _ffn(shape, enc_ffn) + 2 * norm
+    if family.global_projections:  # LED: the encoder's Longformer attention
+        enc_layer += 3 * (d * d + d)
     dec_layer = 2 * attention + _ffn(shape, dec_ffn) + 3 * norm
     total = vocab * d + encoder * enc_layer + decoder * dec_layer
     if family.audio_conv:
         mels = as_int(raw.get("num_mel_bins")) or 80
         total += mels * d * 3 + d + d * d * 3 + d
         total += ((as_int(raw.get("max_source_positions")) or 0) + (as_int(raw.get("max_target_positions")) or 0)) * d
-    elif family.learned_positions is not None and shape.context:
-        total += 2 * (shape.context + family.learned_positions) * d
+    elif family.learned_positions is not None:
+        # one table per stack, as long as its own context where the config gives two (LED)
+        stacks = [as_int(raw.get(f"max_{stack}_position_embeddings")) or shape.context
+                  for stack in ("encoder", "decoder")]
+        if all(stacks):
+            total += sum((rows or 0) + family.learned_positions for rows in stacks) * d
     total += 2 * norm * (int(family.embed_norm) + int(family.stack_norm))
     if not shape.tied:
         # Untied, the shared table, the encoder's and the decoder's embeddings and the head are four tables
