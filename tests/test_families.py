@@ -488,7 +488,7 @@ def test_an_unknown_family_reads_its_mlp_from_the_activation():
     assert gated - plain == 2 * 64 * 128  # one matrix fewer per layer
 
 
-@pytest.mark.parametrize("model_type", ["zamba", "gemma3n_text", "xlnet"])
+@pytest.mark.parametrize("model_type", ["zamba", "gemma3n_text", "xlstm"])
 def test_a_layout_axes_does_not_model_is_null_with_its_reason(model_type):
     backbone = facts(UNKNOWN | {"model_type": model_type})
     assert backbone.facts.total_params is None and backbone.facts.params_source is None
@@ -575,6 +575,12 @@ def test_led_is_bart_with_longformer_attention_in_its_encoder_and_a_position_tab
               "decoder_attention_heads": 4, "max_encoder_position_embeddings": 256,
               "max_decoder_position_embeddings": 64, "attention_window": [8, 8], "tie_word_embeddings": True}
     assert facts(config).facts.total_params == 177_952  # LEDForConditionalGeneration, transformers 5.24
+
+
+def test_xlnets_two_stream_relative_attention_is_counted():
+    config = {"model_type": "xlnet", "vocab_size": 300, "d_model": 64, "n_layer": 2, "n_head": 4, "d_inner": 96}
+    f = facts(config).facts
+    assert (f.total_params, f.attention) == (86_572, "MHA")  # XLNetLMHeadModel, transformers 5.24
 
 
 def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():

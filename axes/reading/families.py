@@ -77,7 +77,7 @@ class Family:
     pooler: bool = False  # the masked-LM class keeps the encoder's pooler (LayoutLM)
     language_adapters: bool = False  # a bottleneck adapter per language in every layer (X-MOD)
     keys: Mapping[str, str] = MappingProxyType({})  # shape field -> this family's own config key
-    layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert
+    layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert | xlnet
     uncountable: str = ""  # why axes cannot count this family's layout (the count stays null, with this reason)
 
     def __init__(self, **fields: Any) -> None:
@@ -260,8 +260,8 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "vaultgemma": dict(tied=True),
     "xglm": dict(tied=True, mlp="plain", norm="layer", qkv_bias=True, o_bias=True, mlp_bias=True,
                    position="absolute"),
-    "xlnet": dict(layer_norms=1, norm="layer", tied=True,
-                  uncountable="two-stream relative attention with segment and position biases"),
+    "xlnet": dict(norm="layer", tied=True, mlp="plain", mlp_bias=True, position="relative", layout="xlnet",
+                  keys={"intermediate": "d_inner"}),
     "xlstm": dict(structure="ssm", uncountable="mLSTM blocks with their own gates and projections"),
     "youtu": dict(tied=True),
     "zamba": dict(tied=True, structure="hybrid", uncountable="Mamba layers sharing attention blocks that "

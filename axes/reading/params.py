@@ -451,6 +451,19 @@ def _bert(shape: Shape) -> tuple[int, int, int | None]:
     return total, total, None
 
 
+def _xlnet(shape: Shape) -> tuple[int, int, int | None] | None:
+    """XLNet: two-stream relative attention (query, key, value, output and position projections without biases;
+    content, position and segment biases per head; a segment embedding), a plain biased MLP, post-norms; the
+    masked token's embedding; the head tied to the embedding, with its own bias."""
+    d, vocab, heads = shape.hidden or 0, shape.vocab or 0, shape.heads or 0
+    width = heads * (shape.head_dim or (d // heads if heads else 0))
+    if not width:
+        return None
+    layer = 5 * d * width + 3 * width + 2 * width + 2 * _norm(shape) + _ffn(shape, shape.intermediate or 4 * d)
+    total = vocab * d + d + (shape.layers or 0) * layer + vocab + (0 if shape.tied else vocab * d)
+    return total, total, None
+
+
 def _zamba2(shape: Shape) -> tuple[int, int, int | None] | None:
     """Zamba 2: a Mamba-2 block in every layer; at the hybrid layers a shared transformer block (stored
     num_mem_blocks times, applied at each of them, reading the layer input beside the original embedding), its
@@ -482,6 +495,7 @@ def _zamba2(shape: Shape) -> tuple[int, int, int | None] | None:
 
 LAYOUTS: dict[str, Callable[[Shape], tuple[int, int, int | None] | None]] = {
     "decoder": _decoder, "rwkv": _rwkv, "t5": _t5, "seq2seq": _seq2seq, "bert": _bert, "zamba2": _zamba2,
+    "xlnet": _xlnet,
 }
 
 
