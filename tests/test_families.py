@@ -583,6 +583,18 @@ def test_xlnets_two_stream_relative_attention_is_counted():
     assert (f.total_params, f.attention) == (86_572, "MHA")  # XLNetLMHeadModel, transformers 5.24
 
 
+def test_blip_captioning_is_a_vit_and_a_bert_decoder_cross_attending_to_it():
+    text = {"model_type": "blip_text_model", "vocab_size": 300, "hidden_size": 64, "encoder_hidden_size": 32,
+            "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4, "max_position_embeddings": 128}
+    vision = {"model_type": "blip_vision_model", "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+              "num_attention_heads": 2, "image_size": 16, "patch_size": 4}
+    # the class ties the head by the text decoder's config, whatever the top-level config says
+    for tie in (True, False):
+        config = {"model_type": "blip", "text_config": text, "vision_config": vision, "tie_word_embeddings": tie}
+        f = facts(config).facts
+        assert (f.total_params, f.params_source, f.structure) == (143_692, "computed", "dense")  # transformers 5.24
+
+
 def test_an_unknown_model_with_two_stacks_is_estimated_as_bart():
     seq2seq = {"d_model": 64, "encoder_layers": 2, "decoder_layers": 2, "encoder_attention_heads": 4,
                "decoder_attention_heads": 4, "encoder_ffn_dim": 128, "decoder_ffn_dim": 128, "vocab_size": 300,

@@ -219,9 +219,11 @@ def _params_source(shape: Shape, counts: params.Counts | None, hub_params: int |
 def _structure(shape: Shape, text: dict[str, Any]) -> Structure | None:
     if text.get("is_encoder_decoder") or shape.layout in ("t5", "seq2seq", "stacks"):
         return "encoder-decoder"
-    if shape.layout == "bert" or any((shape.architecture or "").endswith(s) for s in ENCODER_ARCHITECTURES):
-        return "encoder"
     declared = shape.family.structure if shape.family else None
+    # a BERT-style stack is an encoder unless its family says otherwise (BLIP's text decoder generates)
+    if shape.layout == "bert" and declared is None or any(
+            (shape.architecture or "").endswith(s) for s in ENCODER_ARCHITECTURES):
+        return "encoder"
     if declared == "ssm" or declared == "hybrid":
         return declared  # the family's design, even where one config lists only one kind of layer
     kinds = set(shape.layer_kinds) - {"none"}

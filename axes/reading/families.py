@@ -76,6 +76,7 @@ class Family:
     two_d_positions: bool = False  # x, y, height and width embeddings of layout boxes (LayoutLM)
     pooler: bool = False  # the masked-LM class keeps the encoder's pooler (LayoutLM)
     language_adapters: bool = False  # a bottleneck adapter per language in every layer (X-MOD)
+    cross_attention: bool = False  # every layer also attends to an image tower's output (BLIP's text decoder)
     keys: Mapping[str, str] = MappingProxyType({})  # shape field -> this family's own config key
     layout: str = "decoder"  # decoder | rwkv | t5 | seq2seq | bert | xlnet
     uncountable: str = ""  # why axes cannot count this family's layout (the count stays null, with this reason)
@@ -333,6 +334,7 @@ FAMILIES: dict[str, dict[str, Any]] = {
     "xmod": {**BERT, "language_adapters": True, "defaults": {"adapter_reduction_factor": 2, "languages": ["en_XX"]}},
     "rembert": BERT,  # narrow input embeddings projected up, a wider head than either (input/output_embedding_size)
     "tapas": BERT,  # token types of several kinds (type_vocab_sizes)
+    "blip_text_model": {**BERT, "cross_attention": True, "structure": "dense", "defaults": {"type_vocab_size": 0}},
     "roc_bert": {**BERT, "defaults": {"enable_shape": True, "shape_vocab_size": 24858, "shape_embed_dim": 512,  # glyph
                                       "enable_pronunciation": True, "pronunciation_vocab_size": 910,
                                       "pronunciation_embed_dim": 768, "concat_input": True}},
@@ -344,8 +346,9 @@ FAMILIES: dict[str, dict[str, Any]] = {
 # Image-text and speech-text classes that tie the output head by their language model's config, not their own
 # (the reference implementation's tying, read off each class): where both configs say, the language model's wins.
 TIED_BY_LANGUAGE_MODEL = frozenset({
-    "mllama", "qwen2_audio", "voxtral", "audioflamingo3", "musicflamingo", "cosmos3_edge", "blip-2", "instructblip",
-    "instructblipvideo", "paddleocr_vl", "hunyuan_vl", "shieldgemma2", "molmo2", "kosmos-2", "kosmos-2.5",
+    "mllama", "blip", "qwen2_audio", "voxtral", "audioflamingo3", "musicflamingo", "cosmos3_edge", "blip-2",
+    "instructblip", "instructblipvideo", "paddleocr_vl", "hunyuan_vl", "shieldgemma2", "molmo2", "kosmos-2",
+    "kosmos-2.5",
 })
 
 

@@ -435,6 +435,9 @@ def _bert(shape: Shape) -> tuple[int, int, int | None]:
     layer = attention + 2 * _norm(shape) + _ffn(shape, inter)
     if family and family.global_projections:
         layer += 3 * (h * h + h)
+    if family and family.cross_attention:  # query and output in the layer's width, key and value from the tower's
+        tower = as_int(raw.get("encoder_hidden_size")) or h
+        layer += 2 * (h * h + h) + 2 * (tower * h + h) + _norm(shape)
     if family and family.language_adapters:
         bottleneck = h // (as_int(raw.get("adapter_reduction_factor")) or 2)
         adapter = 2 * h * bottleneck + bottleneck + h + (2 * h if raw.get("adapter_layer_norm") else 0)
@@ -520,7 +523,9 @@ VIT_TOWERS: dict[str, dict[str, Any]] = {
     "siglip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "siglip2_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     # CLIP: a class token (and its position row) and a norm before the blocks; no bias on the patch embedding
-    "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True, "class_token": True},
+    "clip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True, "class_token": True,
+                          "pre_norm": True, "patch_bias": False},
+    "blip_vision_model": {"bias": True, "mlp": "plain", "norm": 2, "positions": True, "class_token": True},
     "idefics3_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "idefics2_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
     "smolvlm_vision": {"bias": True, "mlp": "plain", "norm": 2, "positions": True},
@@ -537,6 +542,10 @@ LLAVA_PROJECTORS: dict[str, dict[str, Any]] = {
     "llava": {}, "llava_next": {"newline": True}, "llava_next_video": {"newline": True},
     "llava_onevision": {"newline": True}, "video_llava": {"towers": 2}, "vipllava": {"norm": True},
 }
+
+
+# Image-text classes whose language model reads the tower through cross-attention of its own: no projector.
+CROSS_ATTENDING = frozenset({"blip"})
 
 
 def _llava_projector(config: dict[str, Any], vision_hidden: int, text_hidden: int, kind: dict[str, Any]) -> int:
@@ -578,14 +587,18 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     per_layer = 4 * h * h + (4 * h if bias else 0) + mlp + 2 * assumed["norm"] * h
     image = as_int(vision.get("image_size")) or 0
     positions = (image // patch) ** 2 * h if assumed["positions"] else 0
-    embeddings = channels * patch * patch * h + (h if bias else 0) + positions
+    embeddings = channels * patch * patch * h + (h if assumed.get("patch_bias", bias) else 0) + positions
     if assumed.get("class_token"):
-        embeddings += 2 * h + assumed["norm"] * h - (h if bias else 0)
+        embeddings += 2 * h  # the token and its position row
+    if assumed.get("pre_norm"):
+        embeddings += assumed["norm"] * h
     tower = layers * per_layer + embeddings + assumed["norm"] * h
     llava = LLAVA_PROJECTORS.get(str(config.get("model_type")))
     if llava is not None:
         towers = llava.get("towers", 1) * tower
         return towers + _llava_projector(config, h, text_hidden, llava), (kind if vit is None else None)
+    if config.get("model_type") in CROSS_ATTENDING:
+        return tower, (kind if vit is None else None)
     projector = _resampler(config, h, text_hidden)
     merge = as_int(vision.get("spatial_merge_size"))
     if projector < 0 and merge:  # a merger of merge x merge patches: a LayerNorm, then an MLP into the text width

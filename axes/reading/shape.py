@@ -261,15 +261,16 @@ def read_shape(config: dict[str, Any]) -> Shape:
     ffn_layers = _ffn_layers(text, kinds, family)
     sliding = _sliding_window(text, kinds)
 
+    by_language_model = str(config.get("model_type") or "").lower() in TIED_BY_LANGUAGE_MODEL
     if family is not None and family.fixed_tie is not None:
         tied = family.fixed_tie
+    elif by_language_model and ("tie_word_embeddings" in text or family is not None):
+        # The classes that tie by their language model's config (families.py): its value, or its class's default
+        tied = bool(text["tie_word_embeddings"]) if "tie_word_embeddings" in text else bool(family and family.tied)
     elif "tie_word_embeddings" in config or "tie_word_embeddings" in text:
         # An image-text model's own value wins over its language config's, as most such classes tie by their own
-        # config; the classes that tie by their language model's config are listed (families.py).
-        by_text = "tie_word_embeddings" in text and str(config.get("model_type") or "").lower() in \
-            TIED_BY_LANGUAGE_MODEL
-        tied = bool(text["tie_word_embeddings"] if by_text else config.get("tie_word_embeddings",
-                                                                            text.get("tie_word_embeddings")))
+        # config.
+        tied = bool(config.get("tie_word_embeddings", text.get("tie_word_embeddings")))
     elif family is not None:
         tied = family.tied
     elif "transformers_version" in config:
