@@ -290,7 +290,8 @@ def _re2_options(re2: Any, case_blind: bool) -> Any:
     options.never_capture = True  # the rules read where a match is, never its groups
     options.case_sensitive = not case_blind
     # The texts RE2 searches are folded to ASCII: read as Latin-1, a `.` or a negated class is one byte, not
-    # UTF-8's multi-byte automaton (the same answers on ASCII; programs and their DFAs a fraction of the size).
+    # UTF-8's multi-byte automaton. The same answers on ASCII (the verdicts of 480 real models byte-identical);
+    # measured, it saves little: a process's peak after three passes over the corpus 53 -> 51 MB, time the same.
     options.encoding = re2.Options.Encoding.LATIN1
     return options
 
