@@ -593,12 +593,12 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
     if assumed.get("pre_norm"):
         embeddings += assumed["norm"] * h
     tower = layers * per_layer + embeddings + assumed["norm"] * h
+    estimated = kind if vit is None else None  # a tower counted as SigLIP-style: the caller says so
     llava = LLAVA_PROJECTORS.get(str(config.get("model_type")))
     if llava is not None:
-        towers = llava.get("towers", 1) * tower
-        return towers + _llava_projector(config, h, text_hidden, llava), (kind if vit is None else None)
+        return llava.get("towers", 1) * tower + _llava_projector(config, h, text_hidden, llava), estimated
     if config.get("model_type") in CROSS_ATTENDING:
-        return tower, (kind if vit is None else None)
+        return tower, estimated
     projector = _resampler(config, h, text_hidden)
     merge = as_int(vision.get("spatial_merge_size"))
     if projector < 0 and merge:  # a merger of merge x merge patches: a LayerNorm, then an MLP into the text width
@@ -606,7 +606,7 @@ def _vision_params(config: dict[str, Any], text_hidden: int) -> tuple[int, str |
         projector = 2 * h + merged * merged + merged + merged * text_hidden + text_hidden
     elif projector < 0:
         projector = h * text_hidden + h  # Gemma 3: input projection and its soft-embedding norm
-    return tower + projector, (kind if vit is None else None)
+    return tower + projector, estimated
 
 
 def _resampler(config: dict[str, Any], vision_hidden: int, text_hidden: int) -> int:
