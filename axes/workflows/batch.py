@@ -274,7 +274,7 @@ def run(targets: Iterable[str], inspect: Callable[[str], Verdict], jobs: int, *,
     worker interrupted while it hands back a result can leave the pool waiting for ever), each side finishes
     the target in hand, and the queued ones are dropped.
     """
-    pools: list[Executor] = []
+    pools: list[Executor]
     submit: Callable[[str], Future[Outcome]]
     if local:
         from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
